@@ -1,0 +1,204 @@
+package com.fruits.core.featurize;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import com.fruits.core.FruitsException;
+import com.fruits.core.model.InputSpec;
+import com.fruits.core.model.ModelSpec;
+import com.fruits.core.model.Pooling;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs an ONNX image model described by a {@link ModelSpec} on preprocessed NCHW tensors and returns one feature
+ * vector per image. {@link #open} checks the graph against the spec (input name, shape, output name, batch) and
+ * runs one dry inference, so a mismatch fails with one readable line before any real work starts.
+ *
+ * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls.
+ */
+public final class OnnxFeaturizer implements AutoCloseable {
+  private final ModelSpec spec;
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final int featureDimension;
+  private final int intraOpThreads;
+
+  private OnnxFeaturizer(ModelSpec spec, OrtEnvironment env, OrtSession session, int intraOpThreads) {
+    this.spec = spec;
+    this.env = env;
+    this.session = session;
+    this.intraOpThreads = intraOpThreads;
+    this.featureDimension = dryRun();
+  }
+
+  /** Opens {@code modelFile} with {@code intraOpThreads} threads per inference and checks it against the spec. */
+  public static OnnxFeaturizer open(ModelSpec spec, Path modelFile, int intraOpThreads) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtSession session;
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(Math.max(1, intraOpThreads));
+      options.setInterOpNumThreads(1);
+      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      session = env.createSession(modelFile.toString(), options);
+    } catch (OrtException e) {
+      throw new FruitsException("cannot open ONNX model " + modelFile + ": " + oneLine(e.getMessage()));
+    }
+    try {
+      checkGraph(spec, session);
+      return new OnnxFeaturizer(spec, env, session, intraOpThreads);
+    } catch (RuntimeException e) {
+      closeQuietly(session);
+      throw e;
+    }
+  }
+
+  private static void checkGraph(ModelSpec spec, OrtSession session) {
+    String where = "model spec '" + spec.name() + "' does not match the ONNX graph: ";
+    try {
+      Map<String, NodeInfo> inputs = session.getInputInfo();
+      InputSpec in = spec.input();
+      NodeInfo input = inputs.get(in.name());
+      if (input == null) {
+        throw new FruitsException(where + "no input named '" + in.name() + "' (inputs: " + inputs.keySet() + ")");
+      }
+      if (!(input.getInfo() instanceof TensorInfo tensor) || tensor.getShape().length != 4) {
+        throw new FruitsException(where + "input '" + in.name() + "' is not a 4-D NCHW tensor ("
+            + input.getInfo() + ")");
+      }
+      long[] shape = tensor.getShape();
+      if (!dimensionMatches(shape[1], 3) || !dimensionMatches(shape[2], in.height())
+          || !dimensionMatches(shape[3], in.width())) {
+        throw new FruitsException(where + "input '" + in.name() + "' has shape " + Arrays.toString(shape)
+            + ", the spec describes [N, 3, " + in.height() + ", " + in.width() + "]");
+      }
+      if (spec.dynamicBatch() && shape[0] > 0) {
+        throw new FruitsException(where + "input '" + in.name() + "' has a fixed batch of " + shape[0]
+            + "; set \"batch\": " + shape[0] + " in the spec");
+      }
+      if (!spec.dynamicBatch() && shape[0] > 0 && shape[0] != spec.batchSize()) {
+        throw new FruitsException(where + "input '" + in.name() + "' has a fixed batch of " + shape[0]
+            + ", the spec says " + spec.batchSize());
+      }
+      Set<String> outputs = session.getOutputNames();
+      if (!outputs.contains(spec.output().name())) {
+        throw new FruitsException(where + "no output named '" + spec.output().name() + "' (outputs: " + outputs
+            + "; only graph outputs can be used as features)");
+      }
+    } catch (OrtException e) {
+      throw new FruitsException(where + oneLine(e.getMessage()));
+    }
+  }
+
+  private static boolean dimensionMatches(long graphDim, int expected) {
+    return graphDim <= 0 || graphDim == expected;
+  }
+
+  /** Runs one blank image through the graph: proves it runs and measures the feature dimension. */
+  private int dryRun() {
+    int batch = spec.dynamicBatch() ? 1 : spec.batchSize();
+    float[][] features = run(new float[batch * spec.input().tensorSize()], batch);
+    return features[0].length;
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public int featureDimension() {
+    return featureDimension;
+  }
+
+  public int intraOpThreads() {
+    return intraOpThreads;
+  }
+
+  /** The largest batch one {@link #run} accepts: the graph's fixed batch, or unlimited. */
+  public int maxBatch() {
+    return spec.dynamicBatch() ? Integer.MAX_VALUE : spec.batchSize();
+  }
+
+  /**
+   * Features of the {@code count} images whose tensors fill {@code tensors} from index 0. For a fixed-batch model
+   * {@code count} must not exceed {@link #maxBatch()}; a short last batch is padded.
+   */
+  public float[][] run(float[] tensors, int count) {
+    int size = spec.input().tensorSize();
+    int batch = spec.dynamicBatch() ? count : spec.batchSize();
+    if (count < 1 || count > batch) {
+      throw new IllegalArgumentException("count " + count + " outside 1.." + batch);
+    }
+    if (tensors.length < batch * size) {
+      throw new IllegalArgumentException("need " + batch * size + " floats, got " + tensors.length);
+    }
+    long[] shape = {batch, 3, spec.input().height(), spec.input().width()};
+    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(tensors, 0, batch * size), shape);
+         OrtSession.Result result = session.run(Map.of(spec.input().name(), input), Set.of(spec.output().name()))) {
+      OnnxTensor output = (OnnxTensor) result.get(0);
+      long[] outShape = ((TensorInfo) output.getInfo()).getShape();
+      return toFeatures(output.getFloatBuffer(), outShape, count);
+    } catch (OrtException e) {
+      throw new FruitsException("inference failed for model '" + spec.name() + "': " + oneLine(e.getMessage()), e);
+    }
+  }
+
+  private float[][] toFeatures(FloatBuffer values, long[] shape, int count) {
+    int channels = (int) shape[1];
+    int spatial = 1;
+    for (int i = 2; i < shape.length; i++) {
+      spatial *= (int) shape[i];
+    }
+    Pooling pooling = spec.output().pooling();
+    if (spatial > 1 && pooling == Pooling.NONE) {
+      throw new FruitsException("model spec '" + spec.name() + "': output '" + spec.output().name()
+          + "' has shape " + Arrays.toString(shape) + "; set output.pooling to \"avg\" or \"max\"");
+    }
+    float[][] features = new float[count][channels];
+    for (int n = 0; n < count; n++) {
+      for (int c = 0; c < channels; c++) {
+        int base = (n * channels + c) * spatial;
+        float value;
+        if (spatial == 1) {
+          value = values.get(base);
+        } else if (pooling == Pooling.MAX) {
+          value = Float.NEGATIVE_INFINITY;
+          for (int s = 0; s < spatial; s++) {
+            value = Math.max(value, values.get(base + s));
+          }
+        } else {
+          double sum = 0;
+          for (int s = 0; s < spatial; s++) {
+            sum += values.get(base + s);
+          }
+          value = (float) (sum / spatial);
+        }
+        features[n][c] = value;
+      }
+    }
+    return features;
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(session);
+  }
+
+  private static void closeQuietly(OrtSession session) {
+    try {
+      session.close();
+    } catch (OrtException | RuntimeException ignored) {
+      // closing a session that failed to initialise has nothing left to release
+    }
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "unknown error" : message.replaceAll("\\s+", " ").trim();
+  }
+}

@@ -1,0 +1,38 @@
+package com.fruits.core.featurize;
+
+import com.fruits.core.model.ModelSpec;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link OnnxFeaturizer} per (spec, model file, threads) for the whole JVM: a Spark executor's tasks, or a
+ * web server's request threads, share a single ONNX Runtime session, created lazily on first use and closed when
+ * the JVM shuts down.
+ */
+public final class SharedFeaturizers {
+  private record Key(String specHash, Path modelFile, int intraOpThreads) {}
+
+  private static final Map<Key, OnnxFeaturizer> OPEN = new ConcurrentHashMap<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(SharedFeaturizers::closeAll, "fruits-onnx-shutdown"));
+  }
+
+  private SharedFeaturizers() {}
+
+  public static OnnxFeaturizer get(ModelSpec spec, Path modelFile, int intraOpThreads) {
+    Key key = new Key(spec.hash(), modelFile.toAbsolutePath(), intraOpThreads);
+    return OPEN.computeIfAbsent(key, k -> OnnxFeaturizer.open(spec, k.modelFile(), k.intraOpThreads()));
+  }
+
+  /** How many sessions this JVM holds (tests use it to prove sessions are shared). */
+  public static int openSessions() {
+    return OPEN.size();
+  }
+
+  public static void closeAll() {
+    OPEN.values().forEach(OnnxFeaturizer::close);
+    OPEN.clear();
+  }
+}

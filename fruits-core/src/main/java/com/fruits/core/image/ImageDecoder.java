@@ -1,0 +1,255 @@
+package com.fruits.core.image;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * The one image decoder of the project, used by the batch pipeline and the web server alike.
+ *
+ * <p>Decodes JPEG (baseline, progressive, grayscale, CMYK/YCCK through TwelveMonkeys) and PNG (8/16-bit, gray,
+ * palette, alpha) into an 8-bit {@link RgbImage}: alpha is composited onto white, EXIF orientation is applied,
+ * 16-bit samples are reduced to 8 bits. The header is read first and images whose pixel count exceeds
+ * {@code maxPixels} are refused before any pixel is decoded (decompression-bomb guard). Large photos are decoded
+ * with source subsampling so that the result is still at least twice the size the caller needs.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ImageDecoder {
+  /** 100 megapixels: larger than any phone photo, far below what would exhaust an executor. */
+  public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
+  static {
+    registerPlugins();
+  }
+
+  private final long maxPixels;
+
+  public ImageDecoder() {
+    this(DEFAULT_MAX_PIXELS);
+  }
+
+  public ImageDecoder(long maxPixels) {
+    if (maxPixels <= 0) {
+      throw new IllegalArgumentException("maxPixels must be positive");
+    }
+    this.maxPixels = maxPixels;
+  }
+
+  /**
+   * ImageIO discovers plugins (TwelveMonkeys' JPEG reader) through the context class loader of the thread that
+   * first touches it; on a Spark executor that may not be the loader holding the job jar, so scan explicitly with
+   * ours.
+   */
+  private static void registerPlugins() {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    try {
+      thread.setContextClassLoader(ImageDecoder.class.getClassLoader());
+      ImageIO.setUseCache(false);
+      ImageIO.scanForPlugins();
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  /** Decodes at full resolution. */
+  public RgbImage decode(byte[] bytes) throws ImageDecodeException {
+    return decode(bytes, 0, 0);
+  }
+
+  /**
+   * Decodes {@code bytes}; when {@code minWidth}/{@code minHeight} are positive, the decoder may subsample a large
+   * image as long as the (upright) result stays at least twice that size in both directions.
+   */
+  public RgbImage decode(byte[] bytes, int minWidth, int minHeight) throws ImageDecodeException {
+    if (bytes == null || bytes.length == 0) {
+      throw new ImageDecodeException(FailureReason.EMPTY_FILE, "empty file (0 bytes)");
+    }
+    ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+    ImageReader reader = readerFor(input);
+    List<String> warnings = new ArrayList<>();
+    try {
+      reader.setInput(input, true, true);
+      reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+      int width;
+      int height;
+      try {
+        width = reader.getWidth(0);
+        height = reader.getHeight(0);
+      } catch (IOException | RuntimeException e) {
+        throw new ImageDecodeException(FailureReason.CORRUPT, "unreadable image header (" + describe(e) + ")", e);
+      }
+      long pixels = (long) width * height;
+      if (width <= 0 || height <= 0 || pixels > maxPixels) {
+        throw new ImageDecodeException(FailureReason.TOO_LARGE, String.format(Locale.ROOT,
+            "header claims %dx%d pixels (%.1f MP), above the %.1f MP limit; refused before decoding",
+            width, height, pixels / 1e6, maxPixels / 1e6));
+      }
+      int orientation = isJpeg(bytes) ? ExifOrientation.read(bytes) : ExifOrientation.UPRIGHT;
+      boolean swap = ExifOrientation.swapsAxes(orientation);
+      ImageReadParam param = reader.getDefaultReadParam();
+      int step = subsampling(swap ? height : width, swap ? width : height, minWidth, minHeight);
+      if (step > 1) {
+        param.setSourceSubsampling(step, step, 0, 0);
+      }
+      BufferedImage image;
+      try {
+        image = reader.read(0, param);
+      } catch (IOException | RuntimeException e) {
+        throw new ImageDecodeException(FailureReason.CORRUPT, "damaged image data (" + describe(e) + ")", e);
+      } catch (OutOfMemoryError e) {
+        throw new ImageDecodeException(FailureReason.TOO_LARGE, "not enough memory to decode " + width + "x" + height);
+      }
+      for (String warning : warnings) {
+        if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+          throw new ImageDecodeException(FailureReason.CORRUPT, "truncated image data (" + warning.trim() + ")");
+        }
+      }
+      return ExifOrientation.apply(toRgb(image), orientation);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  private static ImageReader readerFor(ImageInputStream input) throws ImageDecodeException {
+    Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+    ImageReader chosen = null;
+    while (readers.hasNext()) {
+      ImageReader candidate = readers.next();
+      String format = formatOf(candidate);
+      if (!format.equals("jpeg") && !format.equals("png")) {
+        candidate.dispose();
+        continue;
+      }
+      // TwelveMonkeys' JPEG reader handles CMYK/YCCK and broken ICC profiles that the JDK's reader rejects.
+      if (chosen == null || candidate.getClass().getName().startsWith("com.twelvemonkeys")) {
+        if (chosen != null) {
+          chosen.dispose();
+        }
+        chosen = candidate;
+      } else {
+        candidate.dispose();
+      }
+    }
+    if (chosen == null) {
+      throw new ImageDecodeException(FailureReason.NOT_AN_IMAGE, "not a JPEG or PNG image");
+    }
+    return chosen;
+  }
+
+  private static String formatOf(ImageReader reader) {
+    try {
+      return reader.getFormatName().toLowerCase(Locale.ROOT);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static boolean isJpeg(byte[] bytes) {
+    return bytes.length > 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8;
+  }
+
+  static int subsampling(int width, int height, int minWidth, int minHeight) {
+    if (minWidth <= 0 || minHeight <= 0) {
+      return 1;
+    }
+    return Math.max(1, Math.min(width / (2 * minWidth), height / (2 * minHeight)));
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    return text.replaceAll("\\s+", " ").trim();
+  }
+
+  /** Converts any decoded image to interleaved 8-bit RGB over a white background. */
+  static RgbImage toRgb(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    byte[] out = new byte[w * h * 3];
+    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+      byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+      Raster raster = image.getRaster();
+      if (raster.getParent() == null && bgr.length == out.length) {
+        for (int i = 0; i < out.length; i += 3) {
+          out[i] = bgr[i + 2];
+          out[i + 1] = bgr[i + 1];
+          out[i + 2] = bgr[i];
+        }
+        return new RgbImage(w, h, out);
+      }
+    }
+    if (image.getColorModel() instanceof ComponentColorModel cm
+        && (cm.getColorSpace().isCS_sRGB() || cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY)) {
+      copyComponents(image.getRaster(), cm, out);
+      return new RgbImage(w, h, out);
+    }
+    // Palette, packed and other colour models: let Java2D convert to sRGB.
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      image.getRGB(0, y, w, 1, row, 0, w);
+      for (int x = 0; x < w; x++) {
+        int argb = row[x];
+        int a = argb >>> 24;
+        int o = (y * w + x) * 3;
+        out[o] = (byte) overWhite((argb >> 16) & 0xFF, a);
+        out[o + 1] = (byte) overWhite((argb >> 8) & 0xFF, a);
+        out[o + 2] = (byte) overWhite(argb & 0xFF, a);
+      }
+    }
+    return new RgbImage(w, h, out);
+  }
+
+  /**
+   * Gray, gray+alpha, RGB and RGBA rasters of 8 or 16 bits: samples are taken as stored (gamma-encoded, as PNG
+   * and JPEG store them) rather than passed through Java2D's linear-gray colour conversion.
+   */
+  private static void copyComponents(Raster raster, ComponentColorModel cm, byte[] out) {
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    int bands = raster.getNumBands();
+    boolean alpha = cm.hasAlpha();
+    int colorBands = alpha ? bands - 1 : bands;
+    int shift = raster.getTransferType() == DataBuffer.TYPE_USHORT ? 8 : 0;
+    int[] samples = new int[w * bands];
+    for (int y = 0; y < h; y++) {
+      raster.getPixels(0, y, w, 1, samples);
+      for (int x = 0; x < w; x++) {
+        int s = x * bands;
+        int a = alpha ? samples[s + bands - 1] >> shift : 255;
+        int o = (y * w + x) * 3;
+        if (colorBands >= 3) {
+          out[o] = (byte) overWhite(samples[s] >> shift, a);
+          out[o + 1] = (byte) overWhite(samples[s + 1] >> shift, a);
+          out[o + 2] = (byte) overWhite(samples[s + 2] >> shift, a);
+        } else {
+          byte g = (byte) overWhite(samples[s] >> shift, a);
+          out[o] = g;
+          out[o + 1] = g;
+          out[o + 2] = g;
+        }
+      }
+    }
+  }
+
+  private static int overWhite(int value, int alpha) {
+    if (alpha == 255) {
+      return value;
+    }
+    return (value * alpha + 255 * (255 - alpha) + 127) / 255;
+  }
+}

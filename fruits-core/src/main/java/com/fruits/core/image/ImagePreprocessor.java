@@ -1,0 +1,95 @@
+package com.fruits.core.image;
+
+import com.fruits.core.model.ChannelOrder;
+import com.fruits.core.model.InputSpec;
+import com.fruits.core.model.ResizePolicy;
+
+/**
+ * The one preprocessing path from image bytes to a model's input tensor, shared by the batch featurizer and the
+ * web server: decode ({@link ImageDecoder}) → resize per the spec's {@link ResizePolicy} → channel order →
+ * {@code (pixel * scale - mean) / std} → NCHW floats.
+ *
+ * <p>Immutable and thread-safe; the per-call scratch buffer is thread-local.
+ */
+public final class ImagePreprocessor {
+  private final InputSpec spec;
+  private final ImageDecoder decoder;
+  private final float[] gain = new float[3];
+  private final float[] bias = new float[3];
+  private final int[] sourceChannel = new int[3];
+  private final ThreadLocal<float[]> scratch;
+
+  public ImagePreprocessor(InputSpec spec) {
+    this(spec, new ImageDecoder());
+  }
+
+  public ImagePreprocessor(InputSpec spec, ImageDecoder decoder) {
+    this.spec = spec;
+    this.decoder = decoder;
+    ChannelOrder order = spec.channelOrder();
+    for (int c = 0; c < 3; c++) {
+      double std = spec.std().get(c);
+      gain[c] = (float) (spec.scale() / std);
+      bias[c] = (float) (-spec.mean().get(c) / std);
+      sourceChannel[c] = order.sourceChannel(c);
+    }
+    int pixels = spec.width() * spec.height() * 3;
+    this.scratch = ThreadLocal.withInitial(() -> new float[pixels]);
+  }
+
+  public InputSpec spec() {
+    return spec;
+  }
+
+  /** Floats per image: 3 × height × width. */
+  public int tensorSize() {
+    return spec.tensorSize();
+  }
+
+  /** Decodes {@code imageBytes} and writes its tensor into {@code dest} from {@code offset}. */
+  public void prepare(byte[] imageBytes, float[] dest, int offset) throws ImageDecodeException {
+    double fraction = spec.resize().cropFraction();
+    int minWidth = (int) Math.ceil(spec.width() / fraction);
+    int minHeight = (int) Math.ceil(spec.height() / fraction);
+    RgbImage image = decoder.decode(imageBytes, minWidth, minHeight);
+    prepare(image, dest, offset);
+  }
+
+  /** A new tensor (3 × H × W floats) for one image. */
+  public float[] prepare(byte[] imageBytes) throws ImageDecodeException {
+    float[] tensor = new float[tensorSize()];
+    prepare(imageBytes, tensor, 0);
+    return tensor;
+  }
+
+  /** Resizes and normalizes an already decoded image into {@code dest} from {@code offset}. */
+  public void prepare(RgbImage image, float[] dest, int offset) {
+    int outW = spec.width();
+    int outH = spec.height();
+    double srcX = 0;
+    double srcY = 0;
+    double spanX = image.width();
+    double spanY = image.height();
+    if (spec.resize().mode() == ResizePolicy.Mode.CENTER_CROP) {
+      double fit = Math.min(image.width() / (double) outW, image.height() / (double) outH);
+      spanX = outW * fit * spec.resize().cropFraction();
+      spanY = outH * fit * spec.resize().cropFraction();
+      srcX = (image.width() - spanX) / 2;
+      srcY = (image.height() - spanY) / 2;
+    }
+    Resampler.Taps horizontal = Resampler.taps(image.width(), srcX, spanX, outW);
+    Resampler.Taps vertical = Resampler.taps(image.height(), srcY, spanY, outH);
+    float[] rgb = scratch.get();
+    Resampler.resample(image, horizontal, vertical, outW, outH, rgb);
+    int plane = outW * outH;
+    for (int c = 0; c < 3; c++) {
+      int from = sourceChannel[c];
+      float g = gain[c];
+      float b = bias[c];
+      int base = offset + c * plane;
+      for (int p = 0; p < plane; p++) {
+        dest[base + p] = rgb[p * 3 + from] * g + b;
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package com.fruits.core.image;
+
+/**
+ * Separable bilinear resampling with a support widened by the shrink factor (antialiasing, as PIL's "bilinear"),
+ * from an interleaved RGB byte image to an interleaved float image. Pure Java arithmetic, so results are the same
+ * on every JDK and machine.
+ */
+final class Resampler {
+  /** Filter taps for one axis: output {@code i} reads {@code count[i]} source samples from {@code start[i]}. */
+  record Taps(int[] start, int[] count, float[] weights, int maxTaps) {}
+
+  private Resampler() {}
+
+  /**
+   * Taps mapping the source window {@code [offset, offset + span)} (in source pixels, fractional allowed) of an
+   * axis of {@code sourceSize} pixels onto {@code outputSize} output pixels.
+   */
+  static Taps taps(int sourceSize, double offset, double span, int outputSize) {
+    double scale = span / outputSize;
+    double support = Math.max(1.0, scale);
+    int maxTaps = (int) Math.ceil(support) * 2 + 1;
+    int[] start = new int[outputSize];
+    int[] count = new int[outputSize];
+    float[] weights = new float[outputSize * maxTaps];
+    for (int i = 0; i < outputSize; i++) {
+      double center = offset + (i + 0.5) * scale;
+      int lo = Math.max(0, (int) Math.floor(center - support));
+      int hi = Math.min(sourceSize, (int) Math.ceil(center + support));
+      double total = 0;
+      int n = 0;
+      for (int j = lo; j < hi && n < maxTaps; j++, n++) {
+        double w = Math.max(0.0, 1.0 - Math.abs(j + 0.5 - center) / support);
+        weights[i * maxTaps + n] = (float) w;
+        total += w;
+      }
+      if (total == 0) { // window entirely outside the image: take the nearest edge pixel
+        int edge = Math.min(sourceSize - 1, Math.max(0, (int) Math.floor(center)));
+        lo = edge;
+        n = 1;
+        weights[i * maxTaps] = 1f;
+        total = 1;
+      }
+      for (int k = 0; k < n; k++) {
+        weights[i * maxTaps + k] /= (float) total;
+      }
+      start[i] = lo;
+      count[i] = n;
+    }
+    return new Taps(start, count, weights, maxTaps);
+  }
+
+  /**
+   * Resamples {@code image} into {@code out} (interleaved RGB floats, 0..255, {@code outW × outH × 3}) using the
+   * given horizontal and vertical taps.
+   */
+  static void resample(RgbImage image, Taps horizontal, Taps vertical, int outW, int outH, float[] out) {
+    int srcW = image.width();
+    byte[] src = image.pixels();
+    int rowFirst = vertical.start()[0];
+    int rowLast = vertical.start()[outH - 1] + vertical.count()[outH - 1];
+    for (int i = 0; i < outH; i++) {
+      rowFirst = Math.min(rowFirst, vertical.start()[i]);
+      rowLast = Math.max(rowLast, vertical.start()[i] + vertical.count()[i]);
+    }
+    int rows = rowLast - rowFirst;
+    float[] tmp = new float[rows * outW * 3];
+    int hTaps = horizontal.maxTaps();
+    for (int r = 0; r < rows; r++) {
+      int srcRow = (rowFirst + r) * srcW * 3;
+      int dstRow = r * outW * 3;
+      for (int x = 0; x < outW; x++) {
+        int s = srcRow + horizontal.start()[x] * 3;
+        int base = x * hTaps;
+        float red = 0;
+        float green = 0;
+        float blue = 0;
+        for (int k = 0, n = horizontal.count()[x]; k < n; k++, s += 3) {
+          float w = horizontal.weights()[base + k];
+          red += w * (src[s] & 0xFF);
+          green += w * (src[s + 1] & 0xFF);
+          blue += w * (src[s + 2] & 0xFF);
+        }
+        int d = dstRow + x * 3;
+        tmp[d] = red;
+        tmp[d + 1] = green;
+        tmp[d + 2] = blue;
+      }
+    }
+    int vTaps = vertical.maxTaps();
+    int rowLength = outW * 3;
+    java.util.Arrays.fill(out, 0, outH * rowLength, 0f);
+    for (int y = 0; y < outH; y++) {
+      int base = y * vTaps;
+      int dst = y * rowLength;
+      for (int k = 0, n = vertical.count()[y]; k < n; k++) {
+        float w = vertical.weights()[base + k];
+        int t = (vertical.start()[y] - rowFirst + k) * rowLength;
+        for (int i = 0; i < rowLength; i++) {
+          out[dst + i] += w * tmp[t + i];
+        }
+      }
+    }
+  }
+}

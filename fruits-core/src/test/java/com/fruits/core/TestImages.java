@@ -1,0 +1,120 @@
+package com.fruits.core;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+
+/** Locations of the shared models and photos, and generators of unusual or hostile image files. */
+public final class TestImages {
+  private TestImages() {}
+
+  public static Path sharedDir() {
+    return Path.of(System.getProperty("fruits.shared.dir", "../shared")).toAbsolutePath().normalize();
+  }
+
+  public static Path repoDir() {
+    return Path.of(System.getProperty("fruits.repo.dir", "..")).toAbsolutePath().normalize();
+  }
+
+  public static Path modelSpec(String name) {
+    return repoDir().resolve("models").resolve(name + ".json");
+  }
+
+  public static Path fruitsDir() {
+    return sharedDir().resolve("data/fruits-360");
+  }
+
+  public static Path photo(String split, String label, String file) {
+    return fruitsDir().resolve(split).resolve(label).resolve(file);
+  }
+
+  public static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static byte[] encode(BufferedImage image, String format) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      if (!ImageIO.write(image, format, out)) {
+        throw new IllegalStateException("no writer for " + format);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** A solid-colour image of the given type. */
+  public static BufferedImage solid(int width, int height, int type, int rgb) {
+    BufferedImage image = new BufferedImage(width, height, type);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, rgb);
+      }
+    }
+    return image;
+  }
+
+  /** A valid PNG signature and IHDR chunk that claim {@code width × height}, followed by no pixel data. */
+  public static byte[] pngHeaderClaiming(int width, int height) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+    byte[] ihdr = new byte[17];
+    ihdr[0] = 'I';
+    ihdr[1] = 'H';
+    ihdr[2] = 'D';
+    ihdr[3] = 'R';
+    putInt(ihdr, 4, width);
+    putInt(ihdr, 8, height);
+    ihdr[12] = 8; // bit depth
+    ihdr[13] = 2; // truecolour
+    byte[] length = new byte[4];
+    putInt(length, 0, 13);
+    out.writeBytes(length);
+    out.writeBytes(ihdr);
+    CRC32 crc = new CRC32();
+    crc.update(ihdr);
+    byte[] crcBytes = new byte[4];
+    putInt(crcBytes, 0, (int) crc.getValue());
+    out.writeBytes(crcBytes);
+    return out.toByteArray();
+  }
+
+  /** Inserts an APP1/Exif segment with the given orientation right after the JPEG's SOI marker. */
+  public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+    byte[] tiff = {
+      'M', 'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, IFD at offset 8
+      0, 1, // one entry
+      0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // orientation, SHORT, count 1, value
+      0, 0, 0, 0 // no next IFD
+    };
+    int segmentLength = 2 + 6 + tiff.length;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0xFF);
+    out.write(0xD8);
+    out.write(0xFF);
+    out.write(0xE1);
+    out.write(segmentLength >> 8);
+    out.write(segmentLength & 0xFF);
+    out.writeBytes(new byte[] {'E', 'x', 'i', 'f', 0, 0});
+    out.writeBytes(tiff);
+    out.write(jpeg, 2, jpeg.length - 2);
+    return out.toByteArray();
+  }
+
+  private static void putInt(byte[] b, int at, int value) {
+    b[at] = (byte) (value >>> 24);
+    b[at + 1] = (byte) (value >>> 16);
+    b[at + 2] = (byte) (value >>> 8);
+    b[at + 3] = (byte) value;
+  }
+}

@@ -1,0 +1,209 @@
+package com.fruits.core.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fruits.core.TestImages;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.junit.jupiter.api.Test;
+
+class ImageDecoderTest {
+  private final ImageDecoder decoder = new ImageDecoder();
+
+  @Test
+  void decodesPngPixelsExactly() throws Exception {
+    BufferedImage image = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+    image.setRGB(0, 0, 0xFF0000);
+    image.setRGB(1, 0, 0x00FF00);
+    image.setRGB(2, 0, 0x0000FF);
+    image.setRGB(0, 1, 0x102030);
+    image.setRGB(1, 1, 0xFFFFFF);
+    image.setRGB(2, 1, 0x000000);
+    RgbImage rgb = decoder.decode(TestImages.encode(image, "png"));
+    assertThat(rgb.width()).isEqualTo(3);
+    assertThat(rgb.height()).isEqualTo(2);
+    assertThat(new int[] {rgb.sample(0, 0, 0), rgb.sample(0, 0, 1), rgb.sample(0, 0, 2)}).containsExactly(255, 0, 0);
+    assertThat(new int[] {rgb.sample(1, 0, 0), rgb.sample(1, 0, 1), rgb.sample(1, 0, 2)}).containsExactly(0, 255, 0);
+    assertThat(new int[] {rgb.sample(2, 0, 0), rgb.sample(2, 0, 1), rgb.sample(2, 0, 2)}).containsExactly(0, 0, 255);
+    assertThat(new int[] {rgb.sample(0, 1, 0), rgb.sample(0, 1, 1), rgb.sample(0, 1, 2)}).containsExactly(16, 32, 48);
+  }
+
+  @Test
+  void decodesASharedFruitPhoto() throws Exception {
+    RgbImage rgb = decoder.decode(TestImages.read(TestImages.photo("Training", "Lemon", "0_100.jpg")));
+    assertThat(rgb.width()).isEqualTo(100);
+    assertThat(rgb.height()).isEqualTo(100);
+    // white background in the corner, a yellow lemon in the middle (red and green high, blue low)
+    assertThat(rgb.sample(0, 0, 0)).isGreaterThan(240);
+    assertThat(rgb.sample(50, 50, 0)).isGreaterThan(150);
+    assertThat(rgb.sample(50, 50, 2)).isLessThan(rgb.sample(50, 50, 0) - 60);
+  }
+
+  @Test
+  void grayscaleJpegBecomesThreeEqualChannels() throws Exception {
+    BufferedImage gray = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < 16; y++) {
+      for (int x = 0; x < 16; x++) {
+        gray.getRaster().setSample(x, y, 0, 128); // stored value, not through Java2D's linear-gray conversion
+      }
+    }
+    RgbImage rgb = decoder.decode(TestImages.encode(gray, "jpg"));
+    assertThat(rgb.sample(8, 8, 0)).isBetween(125, 131);
+    assertThat(rgb.sample(8, 8, 0)).isEqualTo(rgb.sample(8, 8, 1)).isEqualTo(rgb.sample(8, 8, 2));
+  }
+
+  @Test
+  void sixteenBitPngKeepsItsStoredValues() throws Exception {
+    ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), new int[] {16, 16, 16},
+        false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+    WritableRaster raster = cm.createCompatibleWritableRaster(4, 4);
+    for (int y = 0; y < 4; y++) {
+      for (int x = 0; x < 4; x++) {
+        raster.setPixel(x, y, new int[] {0xC800, 0x6400, 0x3200}); // 200, 100, 50 in the high byte
+      }
+    }
+    BufferedImage image = new BufferedImage(cm, raster, false, null);
+    RgbImage rgb = decoder.decode(TestImages.encode(image, "png"));
+    assertThat(new int[] {rgb.sample(1, 1, 0), rgb.sample(1, 1, 1), rgb.sample(1, 1, 2)}).containsExactly(200, 100, 50);
+
+    BufferedImage gray16 = new BufferedImage(4, 4, BufferedImage.TYPE_USHORT_GRAY);
+    gray16.getRaster().setSample(2, 2, 0, 0x8000);
+    RgbImage grayRgb = decoder.decode(TestImages.encode(gray16, "png"));
+    assertThat(grayRgb.sample(2, 2, 0)).isEqualTo(128);
+    assertThat(grayRgb.sample(0, 0, 1)).isEqualTo(0);
+  }
+
+  @Test
+  void alphaIsCompositedOntoWhite() throws Exception {
+    BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
+    image.setRGB(0, 0, 0x00000000); // fully transparent black
+    image.setRGB(1, 0, 0x80FF0000); // half-transparent red
+    RgbImage rgb = decoder.decode(TestImages.encode(image, "png"));
+    assertThat(new int[] {rgb.sample(0, 0, 0), rgb.sample(0, 0, 1), rgb.sample(0, 0, 2)}).containsExactly(255, 255, 255);
+    assertThat(rgb.sample(1, 0, 0)).isEqualTo(255);
+    assertThat(rgb.sample(1, 0, 1)).isBetween(125, 129);
+  }
+
+  @Test
+  void cmykJpegIsConvertedToRgb() throws Exception {
+    byte[] jpeg = cmykJpeg(32, 24, new int[] {0, 255, 255, 0}); // C=0 M=100% Y=100% K=0: red
+    RgbImage rgb = decoder.decode(jpeg);
+    assertThat(rgb.width()).isEqualTo(32);
+    assertThat(rgb.height()).isEqualTo(24);
+    assertThat(rgb.sample(16, 12, 0)).isGreaterThan(180);
+    assertThat(rgb.sample(16, 12, 1)).isLessThan(90);
+    assertThat(rgb.sample(16, 12, 2)).isLessThan(90);
+  }
+
+  /** A 4-channel JPEG with an Adobe APP14 marker, as Photoshop writes CMYK JPEGs (stored inverted, transform 0). */
+  static byte[] cmykJpeg(int width, int height, int[] cmyk) throws Exception {
+    WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
+    int[] inverted = Arrays.stream(cmyk).map(v -> 255 - v).toArray();
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        raster.setPixel(x, y, inverted);
+      }
+    }
+    ImageWriter writer = null;
+    for (var it = ImageIO.getImageWritersByFormatName("jpeg"); it.hasNext(); ) {
+      ImageWriter candidate = it.next();
+      if (candidate.getClass().getName().startsWith("com.sun")) {
+        writer = candidate;
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+      writer.setOutput(stream);
+      writer.write(null, new IIOImage(raster, null, null), null);
+    }
+    writer.dispose();
+    byte[] plain = out.toByteArray();
+    // insert an Adobe APP14 segment (transform 0 = CMYK, no YCC) after SOI
+    byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
+    byte[] result = new byte[plain.length + adobe.length];
+    result[0] = plain[0];
+    result[1] = plain[1];
+    System.arraycopy(adobe, 0, result, 2, adobe.length);
+    System.arraycopy(plain, 2, result, 2 + adobe.length, plain.length - 2);
+    return result;
+  }
+
+  @Test
+  void exifOrientationIsApplied() throws Exception {
+    // 40 wide, 20 high; the left half red, the right half blue
+    BufferedImage image = TestImages.solid(40, 20, BufferedImage.TYPE_3BYTE_BGR, 0x0000FF);
+    for (int y = 0; y < 20; y++) {
+      for (int x = 0; x < 20; x++) {
+        image.setRGB(x, y, 0xFF0000);
+      }
+    }
+    byte[] rotated = TestImages.withExifOrientation(TestImages.encode(image, "jpg"), 6);
+    assertThat(ExifOrientation.read(rotated)).isEqualTo(6);
+    RgbImage rgb = decoder.decode(rotated);
+    // rotated 90° clockwise for viewing: 20 wide, 40 high, the (former) left half now on top
+    assertThat(rgb.width()).isEqualTo(20);
+    assertThat(rgb.height()).isEqualTo(40);
+    assertThat(rgb.sample(10, 5, 0)).isGreaterThan(200);
+    assertThat(rgb.sample(10, 35, 2)).isGreaterThan(200);
+  }
+
+  @Test
+  void largePhotoIsSubsampledButKeepsAtLeastTwiceTheTarget() throws Exception {
+    BufferedImage photo = TestImages.solid(6000, 4000, BufferedImage.TYPE_3BYTE_BGR, 0x40A020);
+    byte[] jpeg = TestImages.encode(photo, "jpg");
+    RgbImage rgb = decoder.decode(jpeg, 224, 224);
+    assertThat(rgb.width()).isBetween(448, 1000);
+    assertThat(rgb.height()).isBetween(448, 1000);
+    assertThat(rgb.sample(rgb.width() / 2, rgb.height() / 2, 1)).isBetween(150, 170);
+    assertThat(decoder.decode(jpeg).width()).isEqualTo(6000);
+  }
+
+  @Test
+  void emptyFileIsRefused() {
+    assertThatThrownBy(() -> decoder.decode(new byte[0]))
+        .isInstanceOfSatisfying(ImageDecodeException.class,
+            e -> assertThat(e.reason()).isEqualTo(FailureReason.EMPTY_FILE));
+  }
+
+  @Test
+  void textFileIsNotAnImage() {
+    byte[] text = "this is not a photo of a fruit\n".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> decoder.decode(text))
+        .isInstanceOfSatisfying(ImageDecodeException.class, e -> {
+          assertThat(e.reason()).isEqualTo(FailureReason.NOT_AN_IMAGE);
+          assertThat(e.describe()).isEqualTo("not_an_image: not a JPEG or PNG image");
+        });
+  }
+
+  @Test
+  void truncatedJpegIsCorrupt() {
+    byte[] jpeg = TestImages.read(TestImages.photo("Training", "Kiwi", "0_100.jpg"));
+    byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);
+    assertThatThrownBy(() -> decoder.decode(truncated))
+        .isInstanceOfSatisfying(ImageDecodeException.class,
+            e -> assertThat(e.reason()).isEqualTo(FailureReason.CORRUPT));
+  }
+
+  @Test
+  void decompressionBombIsRefusedByItsHeader() {
+    byte[] bomb = TestImages.pngHeaderClaiming(30000, 30000);
+    assertThatThrownBy(() -> decoder.decode(bomb))
+        .isInstanceOfSatisfying(ImageDecodeException.class, e -> {
+          assertThat(e.reason()).isEqualTo(FailureReason.TOO_LARGE);
+          assertThat(e.getMessage()).contains("30000x30000").contains("refused before decoding");
+        });
+  }
+}
