@@ -117,4 +117,38 @@ public final class TestImages {
     b[at + 2] = (byte) (value >>> 8);
     b[at + 3] = (byte) value;
   }
+
+  /** A 4-channel JPEG with an Adobe APP14 marker, as Photoshop writes CMYK JPEGs (stored inverted, transform 0). */
+  public static byte[] cmykJpeg(int width, int height, int[] cmyk) throws IOException {
+    java.awt.image.WritableRaster raster = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, width, height, 4, null);
+    int[] inverted = java.util.Arrays.stream(cmyk).map(v -> 255 - v).toArray();
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        raster.setPixel(x, y, inverted);
+      }
+    }
+    javax.imageio.ImageWriter writer = null;
+    for (var it = ImageIO.getImageWritersByFormatName("jpeg"); it.hasNext(); ) {
+      javax.imageio.ImageWriter candidate = it.next();
+      if (candidate.getClass().getName().startsWith("com.sun")) {
+        writer = candidate;
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (javax.imageio.stream.MemoryCacheImageOutputStream stream = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+      writer.setOutput(stream);
+      writer.write(null, new javax.imageio.IIOImage(raster, null, null), null);
+    }
+    writer.dispose();
+    byte[] plain = out.toByteArray();
+    // insert an Adobe APP14 segment (transform 0 = CMYK, no YCC) after SOI
+    byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
+    byte[] result = new byte[plain.length + adobe.length];
+    result[0] = plain[0];
+    result[1] = plain[1];
+    System.arraycopy(adobe, 0, result, 2, adobe.length);
+    System.arraycopy(plain, 2, result, 2 + adobe.length, plain.length - 2);
+    return result;
+  }
+
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs an ONNX image model described by a {@link ModelSpec} on preprocessed NCHW tensors and returns one feature
@@ -24,6 +25,8 @@ import java.util.Set;
  * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls.
  */
 public final class OnnxFeaturizer implements AutoCloseable {
+  private static final AtomicLong IMAGES_INFERRED = new AtomicLong();
+
   private final ModelSpec spec;
   private final OrtEnvironment env;
   private final OrtSession session;
@@ -104,8 +107,13 @@ public final class OnnxFeaturizer implements AutoCloseable {
   /** Runs one blank image through the graph: proves it runs and measures the feature dimension. */
   private int dryRun() {
     int batch = spec.dynamicBatch() ? 1 : spec.batchSize();
-    float[][] features = run(new float[batch * spec.input().tensorSize()], batch);
+    float[][] features = infer(new float[batch * spec.input().tensorSize()], batch);
     return features[0].length;
+  }
+
+  /** Images run through any featurizer in this JVM since it started (dry runs excluded). */
+  public static long imagesInferred() {
+    return IMAGES_INFERRED.get();
   }
 
   public ModelSpec spec() {
@@ -130,6 +138,12 @@ public final class OnnxFeaturizer implements AutoCloseable {
    * {@code count} must not exceed {@link #maxBatch()}; a short last batch is padded.
    */
   public float[][] run(float[] tensors, int count) {
+    float[][] features = infer(tensors, count);
+    IMAGES_INFERRED.addAndGet(count);
+    return features;
+  }
+
+  private float[][] infer(float[] tensors, int count) {
     int size = spec.input().tensorSize();
     int batch = spec.dynamicBatch() ? count : spec.batchSize();
     if (count < 1 || count > batch) {

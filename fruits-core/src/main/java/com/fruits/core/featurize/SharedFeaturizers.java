@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the JVM shuts down.
  */
 public final class SharedFeaturizers {
+  /** The spec hash covers the model's SHA-256 when the spec has one; the file path then does not matter. */
   private record Key(String specHash, Path modelFile, int intraOpThreads) {}
 
   private static final Map<Key, OnnxFeaturizer> OPEN = new ConcurrentHashMap<>();
@@ -22,8 +23,9 @@ public final class SharedFeaturizers {
   private SharedFeaturizers() {}
 
   public static OnnxFeaturizer get(ModelSpec spec, Path modelFile, int intraOpThreads) {
-    Key key = new Key(spec.hash(), modelFile.toAbsolutePath(), intraOpThreads);
-    return OPEN.computeIfAbsent(key, k -> OnnxFeaturizer.open(spec, k.modelFile(), k.intraOpThreads()));
+    Path file = modelFile.toAbsolutePath();
+    Key key = new Key(spec.hash(), spec.source().sha256() != null ? null : file, intraOpThreads);
+    return OPEN.computeIfAbsent(key, k -> OnnxFeaturizer.open(spec, file, k.intraOpThreads()));
   }
 
   /** How many sessions this JVM holds (tests use it to prove sessions are shared). */

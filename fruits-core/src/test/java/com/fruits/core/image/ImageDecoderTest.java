@@ -99,46 +99,13 @@ class ImageDecoderTest {
 
   @Test
   void cmykJpegIsConvertedToRgb() throws Exception {
-    byte[] jpeg = cmykJpeg(32, 24, new int[] {0, 255, 255, 0}); // C=0 M=100% Y=100% K=0: red
+    byte[] jpeg = TestImages.cmykJpeg(32, 24, new int[] {0, 255, 255, 0}); // C=0 M=100% Y=100% K=0: red
     RgbImage rgb = decoder.decode(jpeg);
     assertThat(rgb.width()).isEqualTo(32);
     assertThat(rgb.height()).isEqualTo(24);
     assertThat(rgb.sample(16, 12, 0)).isGreaterThan(180);
     assertThat(rgb.sample(16, 12, 1)).isLessThan(90);
     assertThat(rgb.sample(16, 12, 2)).isLessThan(90);
-  }
-
-  /** A 4-channel JPEG with an Adobe APP14 marker, as Photoshop writes CMYK JPEGs (stored inverted, transform 0). */
-  static byte[] cmykJpeg(int width, int height, int[] cmyk) throws Exception {
-    WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
-    int[] inverted = Arrays.stream(cmyk).map(v -> 255 - v).toArray();
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        raster.setPixel(x, y, inverted);
-      }
-    }
-    ImageWriter writer = null;
-    for (var it = ImageIO.getImageWritersByFormatName("jpeg"); it.hasNext(); ) {
-      ImageWriter candidate = it.next();
-      if (candidate.getClass().getName().startsWith("com.sun")) {
-        writer = candidate;
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-      writer.setOutput(stream);
-      writer.write(null, new IIOImage(raster, null, null), null);
-    }
-    writer.dispose();
-    byte[] plain = out.toByteArray();
-    // insert an Adobe APP14 segment (transform 0 = CMYK, no YCC) after SOI
-    byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
-    byte[] result = new byte[plain.length + adobe.length];
-    result[0] = plain[0];
-    result[1] = plain[1];
-    System.arraycopy(adobe, 0, result, 2, adobe.length);
-    System.arraycopy(plain, 2, result, 2 + adobe.length, plain.length - 2);
-    return result;
   }
 
   @Test

@@ -1,0 +1,68 @@
+package com.fruits.spark;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The layout of a featurize output folder and the schema of its table.
+ *
+ * <pre>
+ * &lt;out&gt;/table/            Parquet: one row per image (features or error)
+ * &lt;out&gt;/model-spec.json    the spec the features were computed with
+ * &lt;out&gt;/summary.json       the last run's summary; &lt;out&gt;/runs/&lt;run id&gt;.json keeps every run's
+ * </pre>
+ */
+public final class FeatureTable {
+  public static final String PATH = "path";
+  public static final String LABEL = "label";
+  public static final String FILE = "file";
+  public static final String SPLIT = "split";
+  public static final String ROTATION = "rotation";
+  public static final String BYTES = "bytes";
+  public static final String MODIFIED = "modification_time";
+  public static final String FEATURES = "features";
+  public static final String ERROR = "error";
+  public static final String MODEL = "model";
+  public static final String SPEC_HASH = "spec_hash";
+  public static final String RUN_ID = "run_id";
+
+  /** Columns describing an image, as produced by {@link ImageListing}. */
+  public static final StructType LISTING_SCHEMA = new StructType()
+      .add(PATH, DataTypes.StringType, false)
+      .add(LABEL, DataTypes.StringType, true)
+      .add(FILE, DataTypes.StringType, false)
+      .add(SPLIT, DataTypes.StringType, true)
+      .add(ROTATION, DataTypes.StringType, true)
+      .add(BYTES, DataTypes.LongType, false)
+      .add(MODIFIED, DataTypes.TimestampType, false);
+
+  /** The feature table: the listing columns, then features (null on error), error, and provenance. */
+  public static final StructType SCHEMA = LISTING_SCHEMA
+      .add(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true)
+      .add(ERROR, DataTypes.StringType, true)
+      .add(MODEL, DataTypes.StringType, false)
+      .add(SPEC_HASH, DataTypes.StringType, false)
+      .add(RUN_ID, DataTypes.StringType, false);
+
+  private FeatureTable() {}
+
+  public static String table(String out) {
+    return join(out, "table");
+  }
+
+  public static String summary(String out) {
+    return join(out, "summary.json");
+  }
+
+  public static String modelSpec(String out) {
+    return join(out, "model-spec.json");
+  }
+
+  public static String runSummary(String out, String runId) {
+    return join(out, "runs/" + runId + ".json");
+  }
+
+  private static String join(String dir, String child) {
+    return dir.endsWith("/") ? dir + child : dir + "/" + child;
+  }
+}

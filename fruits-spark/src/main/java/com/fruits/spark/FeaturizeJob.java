@@ -1,0 +1,192 @@
+package com.fruits.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.substring_index;
+
+import com.fruits.core.FruitsException;
+import com.fruits.core.featurize.ResolvedModel;
+import com.fruits.core.model.ModelSpecs;
+import com.fruits.core.progress.ProgressBar;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * images → listing (+ labels) → optional stratified sample → (resume: minus what the output already has) →
+ * balanced partitions → {@link FeaturizePartition} on the executors → Parquet, then a summary.
+ *
+ * <p>The driver only ever holds per-label counts, distinct spec hashes and the summary: features stay on the
+ * executors and go straight to storage.
+ */
+public final class FeaturizeJob {
+  /** Aim for partitions of this many images (progress granularity and load balance). */
+  private static final int IMAGES_PER_PARTITION = 256;
+
+  private final SparkSession spark;
+  private final FeaturizeOptions options;
+  private final ResolvedModel model;
+  private final boolean showProgress;
+
+  public FeaturizeJob(SparkSession spark, FeaturizeOptions options, ResolvedModel model, boolean showProgress) {
+    this.spark = spark;
+    this.options = options;
+    this.model = model;
+    this.showProgress = showProgress;
+  }
+
+  public FeaturizeSummary run() {
+    long started = System.nanoTime();
+    Instant startedAt = Instant.now();
+    String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(startedAt)
+        + "-" + Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 6);
+    Map<String, Double> stages = new LinkedHashMap<>();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    String out = options.out();
+    String table = FeatureTable.table(out);
+
+    long t = System.nanoTime();
+    boolean appending = prepareOutput(conf, table);
+    stages.put("prepare", seconds(t));
+
+    t = System.nanoTime();
+    Dataset<Row> listing = ImageListing.list(spark, options.images());
+    long listed = listing.count();
+    if (listed == 0) {
+      throw new FruitsException("no JPEG or PNG images under " + options.images());
+    }
+    Dataset<Row> selected = listing;
+    if (options.perClass() != null) {
+      selected = StratifiedSampler.perClass(listing, options.perClass(), options.seed());
+    } else if (options.sampleTotal() != null) {
+      selected = StratifiedSampler.total(listing, options.sampleTotal(), options.seed());
+    }
+    long selectedCount = options.perClass() == null && options.sampleTotal() == null ? listed : selected.count();
+    Dataset<Row> todo = selected;
+    if (appending) {
+      Dataset<Row> existing = spark.read().parquet(table)
+          .select(FeatureTable.PATH, FeatureTable.BYTES, FeatureTable.MODIFIED);
+      todo = selected.join(existing, selected.col(FeatureTable.PATH).equalTo(existing.col(FeatureTable.PATH))
+          .and(selected.col(FeatureTable.BYTES).equalTo(existing.col(FeatureTable.BYTES)))
+          .and(selected.col(FeatureTable.MODIFIED).equalTo(existing.col(FeatureTable.MODIFIED))), "left_anti");
+    }
+    long todoCount = appending ? todo.count() : selectedCount;
+    stages.put("list", seconds(t));
+
+    int cores = spark.sparkContext().defaultParallelism();
+    int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    int threads = options.threadsPerTask() != null ? options.threadsPerTask() : taskCpus;
+    int partitions = options.partitions() != null ? options.partitions()
+        : (int) Math.max(1, Math.min(todoCount, Math.max(4L * cores, (todoCount + IMAGES_PER_PARTITION - 1) / IMAGES_PER_PARTITION)));
+    int batch = Math.min(options.batchSize(), model.spec().dynamicBatch() ? Integer.MAX_VALUE : model.spec().batchSize());
+
+    t = System.nanoTime();
+    if (todoCount > 0) {
+      featurize(todo, todoCount, partitions, threads, batch, runId, conf, table, appending);
+    }
+    double featurizeSeconds = seconds(t);
+    stages.put("featurize", featurizeSeconds);
+
+    t = System.nanoTime();
+    Map<String, Long> failures = new TreeMap<>();
+    long processed = 0;
+    long failed = 0;
+    long tableRows = 0;
+    if (HadoopFiles.exists(table, conf)) {
+      Dataset<Row> written = spark.read().parquet(table);
+      tableRows = written.count();
+      for (Row r : written.where(col(FeatureTable.RUN_ID).equalTo(runId))
+          .groupBy(substring_index(col(FeatureTable.ERROR), ":", 1).as("reason")).count().collectAsList()) {
+        processed += r.getLong(1);
+        if (!r.isNullAt(0)) {
+          failures.put(r.getString(0), r.getLong(1));
+          failed += r.getLong(1);
+        }
+      }
+    }
+    HadoopFiles.writeString(FeatureTable.modelSpec(out), ModelSpecs.toJson(model.spec()), conf);
+    stages.put("summarize", seconds(t));
+
+    FeaturizeSummary summary = new FeaturizeSummary("featurize", runId, startedAt.toString(), options.images(), out,
+        model.spec().name(), model.spec().hash(), model.featureDimension(), spark.sparkContext().master(),
+        spark.version(), executors(), cores, threads, batch, todoCount > 0 ? partitions : 0, listed, selectedCount,
+        selectedCount - todoCount, processed, processed - failed, failed, failures, tableRows, stages,
+        seconds(started), featurizeSeconds > 0 && processed > 0 ? processed / featurizeSeconds : 0);
+    Summaries.write(FeatureTable.summary(out), summary, conf);
+    Summaries.write(FeatureTable.runSummary(out, runId), summary, conf);
+    return summary;
+  }
+
+  /** Checks the output before any job runs; returns whether this run appends to an existing table. */
+  private boolean prepareOutput(Configuration conf, String table) {
+    String out = options.out();
+    boolean present = HadoopFiles.existsWithContent(out, conf);
+    if (present && !options.overwrite() && !options.resume()) {
+      throw new FruitsException("output " + out + " already exists; pass --overwrite to replace it or --resume to add only new images");
+    }
+    if (present && options.overwrite()) {
+      HadoopFiles.delete(out, conf);
+    }
+    HadoopFiles.checkWritable(out, conf);
+    if (!options.resume() || !HadoopFiles.exists(table, conf)) {
+      return false;
+    }
+    List<String> hashes = spark.read().parquet(table).select(FeatureTable.SPEC_HASH).distinct()
+        .as(Encoders.STRING()).collectAsList();
+    String current = model.spec().hash();
+    for (String hash : hashes) {
+      if (!hash.equals(current)) {
+        throw new FruitsException("output " + out + " holds features of another model spec (" + hash.substring(0, 12)
+            + ", this run uses " + current.substring(0, 12) + "); use a new --out or --overwrite");
+      }
+    }
+    return true;
+  }
+
+  private void featurize(Dataset<Row> todo, long count, int partitions, int threads, int batch, String runId,
+      Configuration conf, String table, boolean appending) {
+    Path modelFile = model.modelFile();
+    String modelUri = modelFile.toUri().toString();
+    boolean shipped = spark.sparkContext().listFiles().exists(f -> f.equals(modelUri) || f.equals(modelFile.toString()));
+    if (!shipped) {
+      spark.sparkContext().addFile(modelFile.toString());
+    }
+    FeaturizePartition function = new FeaturizePartition(model.spec(), modelFile.getFileName().toString(), batch,
+        threads, options.maxFileBytes(), runId, new HadoopFiles.SerializableConfiguration(conf));
+    Dataset<Row> features = todo.repartition(partitions).mapPartitions(function, Encoders.row(FeatureTable.SCHEMA));
+    ProgressBar bar = showProgress ? ProgressBar.onConsole("featurize", "images", count) : null;
+    TaskProgress listener = bar == null ? null : new TaskProgress(bar);
+    if (listener != null) {
+      spark.sparkContext().addSparkListener(listener);
+    }
+    try {
+      spark.sparkContext().setJobDescription("fruits featurize " + count + " images with " + model.spec().name());
+      features.write().mode(appending ? SaveMode.Append : SaveMode.ErrorIfExists).parquet(table);
+    } finally {
+      if (listener != null) {
+        spark.sparkContext().removeSparkListener(listener);
+        bar.close();
+      }
+      spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  private int executors() {
+    int infos = spark.sparkContext().statusTracker().getExecutorInfos().length;
+    return spark.sparkContext().isLocal() ? 1 : Math.max(1, infos - 1);
+  }
+
+  private static double seconds(long sinceNanos) {
+    return Math.round((System.nanoTime() - sinceNanos) / 1e6) / 1e3;
+  }
+}

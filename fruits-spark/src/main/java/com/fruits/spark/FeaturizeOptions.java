@@ -1,0 +1,76 @@
+package com.fruits.spark;
+
+import java.nio.file.Path;
+
+/**
+ * What a featurize run is asked to do. Paths are Hadoop URIs or local paths.
+ *
+ * @param images folder (or bucket prefix) listed recursively for .jpg/.jpeg/.png files
+ * @param out output folder: {@code table/} (Parquet), {@code summary.json}, {@code model-spec.json}
+ * @param modelSpec the model spec file
+ * @param sampleTotal keep this many images in total, stratified by label (null: all)
+ * @param perClass keep at most this many images per label (null: all)
+ * @param seed makes sampling reproducible
+ * @param batchSize images per inference call (a fixed-batch model uses its own)
+ * @param threadsPerTask ONNX Runtime intra-op threads per task (null: {@code spark.task.cpus})
+ * @param partitions input partitions (null: chosen from the image count and the cluster's cores)
+ * @param overwrite replace an existing output
+ * @param resume featurize only images not already in the output and append them
+ * @param maxFileBytes files larger than this are reported as too large without being read
+ */
+public record FeaturizeOptions(
+    String images,
+    String out,
+    Path modelSpec,
+    Integer sampleTotal,
+    Integer perClass,
+    long seed,
+    int batchSize,
+    Integer threadsPerTask,
+    Integer partitions,
+    boolean overwrite,
+    boolean resume,
+    long maxFileBytes) {
+
+  public static final int DEFAULT_BATCH_SIZE = 32;
+  public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
+
+  public FeaturizeOptions {
+    if (overwrite && resume) {
+      throw new IllegalArgumentException("--overwrite and --resume cannot be used together");
+    }
+    if (sampleTotal != null && perClass != null) {
+      throw new IllegalArgumentException("--sample and --per-class cannot be used together");
+    }
+    if (sampleTotal != null && sampleTotal <= 0 || perClass != null && perClass <= 0) {
+      throw new IllegalArgumentException("--sample and --per-class must be positive");
+    }
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("--batch-size must be positive");
+    }
+    if (threadsPerTask != null && threadsPerTask <= 0 || partitions != null && partitions <= 0) {
+      throw new IllegalArgumentException("--threads-per-task and --partitions must be positive");
+    }
+  }
+
+  /** Defaults for everything but the three required locations. */
+  public static FeaturizeOptions of(String images, String out, Path modelSpec) {
+    return new FeaturizeOptions(images, out, modelSpec, null, null, 42L, DEFAULT_BATCH_SIZE, null, null, false, false,
+        DEFAULT_MAX_FILE_BYTES);
+  }
+
+  public FeaturizeOptions withSampling(Integer total, Integer perClassLimit, long sampleSeed) {
+    return new FeaturizeOptions(images, out, modelSpec, total, perClassLimit, sampleSeed, batchSize, threadsPerTask,
+        partitions, overwrite, resume, maxFileBytes);
+  }
+
+  public FeaturizeOptions withExisting(boolean replace, boolean append) {
+    return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, threadsPerTask,
+        partitions, replace, append, maxFileBytes);
+  }
+
+  public FeaturizeOptions withExecution(int batch, Integer threads, Integer inputPartitions) {
+    return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batch, threads, inputPartitions,
+        overwrite, resume, maxFileBytes);
+  }
+}

@@ -1,0 +1,151 @@
+package com.fruits.spark;
+
+import com.fruits.core.featurize.OnnxFeaturizer;
+import com.fruits.core.featurize.SharedFeaturizers;
+import com.fruits.core.image.FailureReason;
+import com.fruits.core.image.ImageDecodeException;
+import com.fruits.core.image.ImagePreprocessor;
+import com.fruits.core.model.ModelSpec;
+import com.fruits.core.model.ModelSpecs;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * The executor side of featurization: reads each listed image through Hadoop, decodes and preprocesses it into a
+ * reused batch buffer, and runs the JVM's shared ONNX Runtime session once per batch. An image that cannot be read
+ * or decoded becomes a row with {@code features = null} and an {@code error}; it never fails the task.
+ *
+ * <p>Rows stream through: at most one batch of tensors is held per task.
+ */
+final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String specJson;
+  private final String modelFileName;
+  private final int batchSize;
+  private final int intraOpThreads;
+  private final long maxFileBytes;
+  private final String runId;
+  private final HadoopFiles.SerializableConfiguration hadoopConf;
+
+  FeaturizePartition(ModelSpec spec, String modelFileName, int batchSize, int intraOpThreads, long maxFileBytes,
+      String runId, HadoopFiles.SerializableConfiguration hadoopConf) {
+    this.specJson = ModelSpecs.toJson(spec);
+    this.modelFileName = modelFileName;
+    this.batchSize = batchSize;
+    this.intraOpThreads = intraOpThreads;
+    this.maxFileBytes = maxFileBytes;
+    this.runId = runId;
+    this.hadoopConf = hadoopConf;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> images) {
+    ModelSpec spec = ModelSpecs.parse(specJson, Path.of("."), "driver");
+    OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, Path.of(SparkFiles.get(modelFileName)), intraOpThreads);
+    int batch = Math.min(batchSize, featurizer.maxBatch());
+    return new BatchIterator(images, featurizer, new ImagePreprocessor(spec.input()), batch);
+  }
+
+  private final class BatchIterator implements Iterator<Row> {
+    private final Iterator<Row> images;
+    private final OnnxFeaturizer featurizer;
+    private final ImagePreprocessor preprocessor;
+    private final int batch;
+    private final float[] tensors;
+    private final List<Row> ready = new ArrayList<>();
+    private int next;
+    private final String model;
+    private final String specHash;
+
+    BatchIterator(Iterator<Row> images, OnnxFeaturizer featurizer, ImagePreprocessor preprocessor, int batch) {
+      this.images = images;
+      this.featurizer = featurizer;
+      this.preprocessor = preprocessor;
+      this.batch = batch;
+      this.tensors = new float[batch * preprocessor.tensorSize()];
+      this.model = featurizer.spec().name();
+      this.specHash = featurizer.spec().hash();
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next < ready.size()) {
+        return true;
+      }
+      ready.clear();
+      next = 0;
+      fill();
+      return !ready.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.get(next++);
+    }
+
+    /** Prepares up to {@code batch} decodable images (failures go straight to the output) and runs them. */
+    private void fill() {
+      List<Row> pending = new ArrayList<>(batch);
+      int size = preprocessor.tensorSize();
+      while (pending.size() < batch && images.hasNext()) {
+        Row image = images.next();
+        try {
+          preprocessor.prepare(read(image), tensors, pending.size() * size);
+          pending.add(image);
+        } catch (ImageDecodeException e) {
+          ready.add(output(image, null, e.describe()));
+        }
+      }
+      if (!pending.isEmpty()) {
+        float[][] features = featurizer.run(tensors, pending.size());
+        for (int i = 0; i < pending.size(); i++) {
+          ready.add(output(pending.get(i), features[i], null));
+        }
+      }
+    }
+
+    private byte[] read(Row image) throws ImageDecodeException {
+      String path = image.getString(0);
+      long length = image.getLong(5);
+      if (length > maxFileBytes) {
+        throw new ImageDecodeException(FailureReason.TOO_LARGE,
+            "file is " + length + " bytes, above the " + maxFileBytes + "-byte limit; not read");
+      }
+      try {
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(path);
+        FileSystem fs = file.getFileSystem(hadoopConf.get());
+        return HadoopFiles.readFully(fs, file, length);
+      } catch (IOException | RuntimeException e) {
+        throw new ImageDecodeException(FailureReason.READ_ERROR, "cannot read file (" + HadoopFiles.oneLine(e) + ")", e);
+      }
+    }
+
+    private Row output(Row image, float[] features, String error) {
+      Object[] values = new Object[FeatureTable.SCHEMA.size()];
+      for (int i = 0; i < image.size(); i++) {
+        values[i] = image.get(i);
+      }
+      int at = image.size();
+      values[at] = features;
+      values[at + 1] = error;
+      values[at + 2] = model;
+      values[at + 3] = specHash;
+      values[at + 4] = runId;
+      return RowFactory.create(values);
+    }
+  }
+}

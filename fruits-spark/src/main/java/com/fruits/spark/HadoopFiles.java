@@ -1,0 +1,137 @@
+package com.fruits.spark;
+
+import com.fruits.core.FruitsException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Small helpers over Hadoop's FileSystem API, so the jobs treat local disk, HDFS and S3 alike. */
+public final class HadoopFiles {
+  private HadoopFiles() {}
+
+  public static FileSystem fileSystem(String uri, Configuration conf) {
+    try {
+      return new Path(uri).getFileSystem(conf);
+    } catch (IOException e) {
+      throw new FruitsException("cannot access " + uri + ": " + oneLine(e));
+    }
+  }
+
+  public static boolean exists(String uri, Configuration conf) {
+    try {
+      return fileSystem(uri, conf).exists(new Path(uri));
+    } catch (IOException e) {
+      throw new FruitsException("cannot access " + uri + ": " + oneLine(e));
+    }
+  }
+
+  /** True when {@code uri} exists and is a non-empty directory or a file. */
+  public static boolean existsWithContent(String uri, Configuration conf) {
+    try {
+      FileSystem fs = fileSystem(uri, conf);
+      Path path = new Path(uri);
+      if (!fs.exists(path)) {
+        return false;
+      }
+      FileStatus status = fs.getFileStatus(path);
+      return status.isFile() || fs.listStatus(path).length > 0;
+    } catch (IOException e) {
+      throw new FruitsException("cannot access " + uri + ": " + oneLine(e));
+    }
+  }
+
+  public static void delete(String uri, Configuration conf) {
+    try {
+      fileSystem(uri, conf).delete(new Path(uri), true);
+    } catch (IOException e) {
+      throw new FruitsException("cannot delete " + uri + ": " + oneLine(e));
+    }
+  }
+
+  /** Creates {@code dir} and writes then removes a probe file, so an unwritable output fails before any work. */
+  public static void checkWritable(String dir, Configuration conf) {
+    Path probe = new Path(dir, "_fruits_write_probe");
+    try {
+      FileSystem fs = fileSystem(dir, conf);
+      fs.mkdirs(new Path(dir));
+      try (OutputStream out = fs.create(probe, true)) {
+        out.write('.');
+      }
+      fs.delete(probe, false);
+    } catch (IOException | RuntimeException e) {
+      throw new FruitsException("cannot write to output " + dir + ": " + oneLine(e));
+    }
+  }
+
+  public static void writeString(String uri, String text, Configuration conf) {
+    try (OutputStream out = fileSystem(uri, conf).create(new Path(uri), true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new FruitsException("cannot write " + uri + ": " + oneLine(e));
+    }
+  }
+
+  public static String readString(String uri, Configuration conf) {
+    try (InputStream in = fileSystem(uri, conf).open(new Path(uri))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new FruitsException("cannot read " + uri + ": " + oneLine(e));
+    }
+  }
+
+  /** Reads a whole file whose length is known from the listing. */
+  public static byte[] readFully(FileSystem fs, Path path, long length) throws IOException {
+    byte[] bytes = new byte[Math.toIntExact(length)];
+    try (FSDataInputStream in = fs.open(path)) {
+      in.readFully(0, bytes);
+    }
+    return bytes;
+  }
+
+  /** The first line of an exception's message, or its class name. */
+  public static String oneLine(Throwable e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    return message.lines().findFirst().orElse(message).trim();
+  }
+
+  /** A Hadoop {@link Configuration} that can travel inside a Spark closure. */
+  public static final class SerializableConfiguration implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private transient Configuration conf;
+
+    public SerializableConfiguration(Configuration conf) {
+      this.conf = conf;
+    }
+
+    public Configuration get() {
+      return conf;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (var data = new java.io.DataOutputStream(bytes)) {
+        conf.write(data);
+      }
+      out.writeObject(bytes.toByteArray());
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      byte[] bytes = (byte[]) in.readObject();
+      conf = new Configuration(false);
+      conf.readFields(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes)));
+    }
+  }
+}

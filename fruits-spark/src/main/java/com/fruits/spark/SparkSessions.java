@@ -1,0 +1,27 @@
+package com.fruits.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/** How the command line gets its SparkSession: local[*] unless a master is given or spark-submit set one. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /**
+   * @param master a Spark master URL, or null to use the one spark-submit configured, else {@code local[*]}
+   */
+  public static SparkSession create(String appName, String master) {
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    if (master != null) {
+      builder.master(master);
+    } else if (System.getProperty("spark.master") == null) {
+      builder.master("local[*]");
+    }
+    if (System.getProperty("spark.ui.enabled") == null) {
+      builder.config("spark.ui.enabled", "false");
+    }
+    return builder
+        .config("spark.sql.parquet.compression.codec", "zstd")
+        .config("spark.sql.sources.partitionOverwriteMode", "static")
+        .getOrCreate();
+  }
+}

@@ -1,0 +1,203 @@
+package com.fruits.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.apache.spark.sql.functions.col;
+
+import com.fruits.core.FruitsException;
+import com.fruits.core.TestImages;
+import com.fruits.core.featurize.OnnxFeaturizer;
+import com.fruits.core.featurize.ResolvedModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The featurize job on a real local[2] Spark, over real shared photos and generated hostile files. */
+class FeaturizeJobTest {
+  private static SparkSession spark;
+  private static ResolvedModel mobilenet;
+  @TempDir static Path images;
+  @TempDir Path work;
+  private static List<String> unusual;
+  private static List<String[]> broken;
+
+  @BeforeAll
+  static void start() throws Exception {
+    ImageFolders.copyRealPhotos(images);
+    unusual = ImageFolders.writeUnusual(images);
+    broken = ImageFolders.writeBroken(images);
+    mobilenet = ResolvedModel.resolve(TestImages.modelSpec("mobilenetv2"));
+    spark = SparkSession.builder().master("local[2]").appName("featurize-test")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private FeaturizeOptions options(String out) {
+    return FeaturizeOptions.of(images.toString(), out, TestImages.modelSpec("mobilenetv2"));
+  }
+
+  private FeaturizeSummary run(FeaturizeOptions options) {
+    return new FeaturizeJob(spark, options, mobilenet, false).run();
+  }
+
+  @Test
+  void featurizesRealUnusualAndBrokenImagesWithoutFailing() {
+    String out = work.resolve("features").toString();
+    FeaturizeSummary summary = run(options(out));
+
+    int real = ImageFolders.REAL_LABELS.size() * (ImageFolders.TRAINING_PER_LABEL + ImageFolders.TEST_PER_LABEL);
+    int expected = real + unusual.size() + broken.size();
+    assertThat(ImageListing.list(spark, images.toString()).select("file").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList()).contains("phone-photo.JPG", "empty.jpg", "bomb.png", "gray16.png");
+    assertThat(summary.imagesListed()).isEqualTo(expected);
+    assertThat(summary.imagesFeaturized()).isEqualTo(real + unusual.size());
+    assertThat(summary.imagesFailed()).isEqualTo(broken.size());
+    assertThat(summary.failuresByReason())
+        .containsOnly(Map.entry("corrupt", 1L), Map.entry("empty_file", 1L), Map.entry("not_an_image", 1L),
+            Map.entry("too_large", 1L));
+    assertThat(summary.featureDimension()).isEqualTo(1280);
+    assertThat(summary.tableRows()).isEqualTo(expected);
+    assertThat(Path.of(out, "summary.json")).exists();
+    assertThat(Path.of(out, "model-spec.json")).exists();
+
+    List<Row> rows = spark.read().parquet(FeatureTable.table(out)).collectAsList();
+    assertThat(rows).hasSize(expected);
+    Map<String, Row> byFile = new HashMap<>();
+    rows.forEach(r -> byFile.put(r.<String>getAs("label") + "/" + r.<String>getAs("file"), r));
+    for (String label : ImageFolders.REAL_LABELS) {
+      assertThat(rows.stream().filter(r -> label.equals(r.getAs("label")) && "Training".equals(r.getAs("split"))))
+          .hasSize(ImageFolders.TRAINING_PER_LABEL);
+      assertThat(rows.stream().filter(r -> label.equals(r.getAs("label")) && "Test".equals(r.getAs("split"))))
+          .hasSize(ImageFolders.TEST_PER_LABEL);
+    }
+    for (String file : unusual) {
+      Row row = byFile.get("Unusual/" + file);
+      assertThat(row).as(file).isNotNull();
+      assertThat(row.<String>getAs("error")).as(file).isNull();
+      assertThat(row.getList(row.fieldIndex("features"))).as(file).hasSize(1280);
+    }
+    for (String[] bad : broken) {
+      Row row = byFile.get("Broken/" + bad[0]);
+      assertThat(row.isNullAt(row.fieldIndex("features"))).as(bad[0]).isTrue();
+      assertThat(row.<String>getAs("error")).as(bad[0]).startsWith(bad[1] + ": ");
+    }
+    assertThat(byFile).doesNotContainKeys("Broken/readme.txt", "Broken/animation.gif");
+    Row any = rows.get(0);
+    assertThat(any.<String>getAs("model")).isEqualTo("mobilenetv2-imagenet");
+    assertThat(any.<String>getAs("spec_hash")).isEqualTo(mobilenet.spec().hash());
+    assertThat(any.<String>getAs("run_id")).isEqualTo(summary.runId());
+  }
+
+  @Test
+  void exifRotatedPhotoGetsTheFeaturesOfTheUprightPhoto() {
+    String out = work.resolve("exif").toString();
+    run(options(out));
+    List<Row> rows = spark.read().parquet(FeatureTable.table(out))
+        .where(col("file").isin("exif-rotated.jpg", "alpha.png")).collectAsList();
+    Row rotated = rows.stream().filter(r -> r.getAs("file").equals("exif-rotated.jpg")).findFirst().orElseThrow();
+    Row upright = rows.stream().filter(r -> r.getAs("file").equals("alpha.png")).findFirst().orElseThrow();
+    double similarity = cosine(rotated.getList(rotated.fieldIndex("features")), upright.getList(upright.fieldIndex("features")));
+    assertThat(similarity).isGreaterThan(0.95);
+  }
+
+  static double cosine(List<Float> a, List<Float> b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.size(); i++) {
+      dot += a.get(i) * b.get(i);
+      na += a.get(i) * a.get(i);
+      nb += b.get(i) * b.get(i);
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
+  @Test
+  void resumeDoesNoInferenceWhenNothingIsNewAndOnlyTheNewImagesOtherwise() throws Exception {
+    Path folder = work.resolve("growing");
+    ImageFolders.copyFirst(TestImages.fruitsDir().resolve("Training/Plum"), folder.resolve("Training/Plum"), 6);
+    String out = work.resolve("resumed").toString();
+    FeaturizeOptions first = FeaturizeOptions.of(folder.toString(), out, TestImages.modelSpec("mobilenetv2"));
+    assertThat(run(first).imagesFeaturized()).isEqualTo(6);
+
+    long inferredBefore = OnnxFeaturizer.imagesInferred();
+    FeaturizeSummary again = run(first.withExisting(false, true));
+    assertThat(OnnxFeaturizer.imagesInferred()).isEqualTo(inferredBefore);
+    assertThat(again.imagesProcessed()).isZero();
+    assertThat(again.imagesAlreadyInOutput()).isEqualTo(6);
+    assertThat(again.tableRows()).isEqualTo(6);
+
+    ImageFolders.copyFirst(TestImages.fruitsDir().resolve("Test/Plum"), folder.resolve("Test/Plum"), 2);
+    FeaturizeSummary grown = run(first.withExisting(false, true));
+    assertThat(OnnxFeaturizer.imagesInferred()).isEqualTo(inferredBefore + 2);
+    assertThat(grown.imagesFeaturized()).isEqualTo(2);
+    assertThat(grown.tableRows()).isEqualTo(8);
+    assertThat(spark.read().parquet(FeatureTable.table(out)).select("path").distinct().count()).isEqualTo(8);
+  }
+
+  @Test
+  void squeezenetSpecYieldsThousandDimensionalFeatures() throws Exception {
+    Path folder = work.resolve("small");
+    ImageFolders.copyFirst(TestImages.fruitsDir().resolve("Test/Strawberry"), folder.resolve("Test/Strawberry"), 3);
+    ResolvedModel squeezenet = ResolvedModel.resolve(TestImages.modelSpec("squeezenet"));
+    String out = work.resolve("squeeze").toString();
+    FeaturizeSummary summary = new FeaturizeJob(spark,
+        FeaturizeOptions.of(folder.toString(), out, TestImages.modelSpec("squeezenet")), squeezenet, false).run();
+    assertThat(summary.featureDimension()).isEqualTo(1000);
+    assertThat(summary.batchSize()).isEqualTo(1);
+    assertThat(summary.imagesFeaturized()).isEqualTo(3);
+    Row row = spark.read().parquet(FeatureTable.table(out)).first();
+    assertThat(row.getList(row.fieldIndex("features"))).hasSize(1000);
+  }
+
+  @Test
+  void samplingIsStratifiedAndReproducible() {
+    var listing = ImageListing.list(spark, images.toString());
+    var perClass = StratifiedSampler.perClass(listing, 2, 7).collectAsList();
+    assertThat(perClass.stream().filter(r -> "Lemon".equals(r.getAs("label")))).hasSize(2);
+    assertThat(perClass.stream().filter(r -> "Broken".equals(r.getAs("label")))).hasSize(2);
+    var total = StratifiedSampler.total(listing, 10, 7).select("path").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
+    var again = StratifiedSampler.total(listing, 10, 7).select("path").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
+    var otherSeed = StratifiedSampler.total(listing, 10, 8).select("path").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
+    assertThat(total).hasSize(10).containsExactlyInAnyOrderElementsOf(again);
+    assertThat(otherSeed).hasSize(10).isNotEqualTo(total);
+  }
+
+  @Test
+  void badLocationsFailWithOneClearLine() throws Exception {
+    assertThatThrownBy(() -> run(FeaturizeOptions.of("/no/such/folder", work.resolve("x").toString(),
+        TestImages.modelSpec("mobilenetv2"))))
+        .isInstanceOf(FruitsException.class).hasMessage("input path does not exist: /no/such/folder");
+
+    Path empty = Files.createDirectories(work.resolve("empty/Training/Lemon"));
+    Files.writeString(empty.resolve("notes.txt"), "no images here");
+    assertThatThrownBy(() -> run(FeaturizeOptions.of(work.resolve("empty").toString(), work.resolve("y").toString(),
+        TestImages.modelSpec("mobilenetv2"))))
+        .isInstanceOf(FruitsException.class).hasMessageStartingWith("no JPEG or PNG images under ");
+
+    Path file = Files.writeString(work.resolve("a-file"), "x");
+    assertThatThrownBy(() -> run(options(file.resolve("out").toString())))
+        .isInstanceOf(FruitsException.class).hasMessageStartingWith("cannot write to output " + file.resolve("out"));
+
+    Path existing = Files.createDirectories(work.resolve("existing"));
+    Files.writeString(existing.resolve("something"), "x");
+    assertThatThrownBy(() -> run(options(existing.toString())))
+        .isInstanceOf(FruitsException.class)
+        .hasMessage("output " + existing + " already exists; pass --overwrite to replace it or --resume to add only new images");
+  }
+}
