@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.substring_index;
 
 import com.fruits.core.FruitsException;
+import com.fruits.core.dataset.StratifiedSample;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.model.ModelSpecs;
 import com.fruits.core.progress.ProgressBar;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -26,8 +28,8 @@ import org.apache.spark.sql.SparkSession;
  * images → listing (+ labels) → optional stratified sample → (resume: minus what the output already has) →
  * balanced partitions → {@link FeaturizePartition} on the executors → Parquet, then a summary.
  *
- * <p>The driver only ever holds per-label counts, distinct spec hashes and the summary: features stay on the
- * executors and go straight to storage.
+ * <p>The driver holds the listing (paths and sizes, as Spark's own file index would), distinct spec hashes and
+ * the summary; image bytes and features stay on the executors and go straight to storage.
  */
 public final class FeaturizeJob {
   /** Aim for partitions of this many images (progress granularity and load balance). */
@@ -60,18 +62,21 @@ public final class FeaturizeJob {
     stages.put("prepare", seconds(t));
 
     t = System.nanoTime();
-    Dataset<Row> listing = ImageListing.list(spark, options.images());
-    long listed = listing.count();
+    List<Row> listing = ImageListing.rows(spark, options.images());
+    long listed = listing.size();
     if (listed == 0) {
       throw new FruitsException("no JPEG or PNG images under " + options.images());
     }
-    Dataset<Row> selected = listing;
+    List<Row> sample = listing;
+    Function<Row, String> label = r -> r.getString(1);
+    Function<Row, String> path = r -> r.getString(0);
     if (options.perClass() != null) {
-      selected = StratifiedSampler.perClass(listing, options.perClass(), options.seed());
+      sample = StratifiedSample.perClass(listing, label, path, options.perClass(), options.seed());
     } else if (options.sampleTotal() != null) {
-      selected = StratifiedSampler.total(listing, options.sampleTotal(), options.seed());
+      sample = StratifiedSample.total(listing, label, path, options.sampleTotal(), options.seed());
     }
-    long selectedCount = options.perClass() == null && options.sampleTotal() == null ? listed : selected.count();
+    long selectedCount = sample.size();
+    Dataset<Row> selected = ImageListing.toDataset(spark, sample);
     Dataset<Row> todo = selected;
     if (appending) {
       Dataset<Row> existing = spark.read().parquet(table)
@@ -91,8 +96,9 @@ public final class FeaturizeJob {
     int batch = Math.min(options.batchSize(), model.spec().dynamicBatch() ? Integer.MAX_VALUE : model.spec().batchSize());
 
     t = System.nanoTime();
+    FeaturizePartition.TaskTimers timers = FeaturizePartition.TaskTimers.register(spark.sparkContext());
     if (todoCount > 0) {
-      featurize(todo, todoCount, partitions, threads, batch, runId, conf, table, appending);
+      featurize(todo, todoCount, partitions, threads, batch, runId, conf, table, appending, timers);
     }
     double featurizeSeconds = seconds(t);
     stages.put("featurize", featurizeSeconds);
@@ -120,7 +126,7 @@ public final class FeaturizeJob {
     FeaturizeSummary summary = new FeaturizeSummary("featurize", runId, startedAt.toString(), options.images(), out,
         model.spec().name(), model.spec().hash(), model.featureDimension(), spark.sparkContext().master(),
         spark.version(), executors(), cores, threads, batch, todoCount > 0 ? partitions : 0, listed, selectedCount,
-        selectedCount - todoCount, processed, processed - failed, failed, failures, tableRows, stages,
+        selectedCount - todoCount, processed, processed - failed, failed, failures, tableRows, stages, timers.seconds(),
         seconds(started), featurizeSeconds > 0 && processed > 0 ? processed / featurizeSeconds : 0);
     Summaries.write(FeatureTable.summary(out), summary, conf);
     Summaries.write(FeatureTable.runSummary(out, runId), summary, conf);
@@ -154,7 +160,7 @@ public final class FeaturizeJob {
   }
 
   private void featurize(Dataset<Row> todo, long count, int partitions, int threads, int batch, String runId,
-      Configuration conf, String table, boolean appending) {
+      Configuration conf, String table, boolean appending, FeaturizePartition.TaskTimers timers) {
     Path modelFile = model.modelFile();
     String modelUri = modelFile.toUri().toString();
     boolean shipped = spark.sparkContext().listFiles().exists(f -> f.equals(modelUri) || f.equals(modelFile.toString()));
@@ -162,7 +168,7 @@ public final class FeaturizeJob {
       spark.sparkContext().addFile(modelFile.toString());
     }
     FeaturizePartition function = new FeaturizePartition(model.spec(), modelFile.getFileName().toString(), batch,
-        threads, options.maxFileBytes(), runId, new HadoopFiles.SerializableConfiguration(conf));
+        threads, options.maxFileBytes(), runId, new HadoopFiles.SerializableConfiguration(conf), timers);
     Dataset<Row> features = todo.repartition(partitions).mapPartitions(function, Encoders.row(FeatureTable.SCHEMA));
     ProgressBar bar = showProgress ? ProgressBar.onConsole("featurize", "images", count) : null;
     TaskProgress listener = bar == null ? null : new TaskProgress(bar);
@@ -171,7 +177,10 @@ public final class FeaturizeJob {
     }
     try {
       spark.sparkContext().setJobDescription("fruits featurize " + count + " images with " + model.spec().name());
-      features.write().mode(appending ? SaveMode.Append : SaveMode.ErrorIfExists).parquet(table);
+      features.write().mode(appending ? SaveMode.Append : SaveMode.ErrorIfExists)
+          // feature floats never repeat: dictionary encoding them only costs time before Parquet falls back
+          .option("parquet.enable.dictionary#" + FeatureTable.FEATURES + ".list.element", "false")
+          .parquet(table);
     } finally {
       if (listener != null) {
         spark.sparkContext().removeSparkListener(listener);

@@ -12,13 +12,18 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.nio.file.Files;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The executor side of featurization: reads each listed image through Hadoop, decodes and preprocesses it into a
@@ -37,9 +42,26 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   private final long maxFileBytes;
   private final String runId;
   private final HadoopFiles.SerializableConfiguration hadoopConf;
+  private final TaskTimers timers;
+
+  /** Nanoseconds the tasks spent reading files, decoding + preprocessing, and in inference. */
+  record TaskTimers(LongAccumulator read, LongAccumulator prepare, LongAccumulator infer) implements Serializable {
+    static TaskTimers register(org.apache.spark.SparkContext sc) {
+      return new TaskTimers(sc.longAccumulator("fruits.read.nanos"), sc.longAccumulator("fruits.prepare.nanos"),
+          sc.longAccumulator("fruits.infer.nanos"));
+    }
+
+    Map<String, Double> seconds() {
+      Map<String, Double> seconds = new LinkedHashMap<>();
+      seconds.put("read", read.value() / 1e9);
+      seconds.put("decodeAndPreprocess", prepare.value() / 1e9);
+      seconds.put("inference", infer.value() / 1e9);
+      return seconds;
+    }
+  }
 
   FeaturizePartition(ModelSpec spec, String modelFileName, int batchSize, int intraOpThreads, long maxFileBytes,
-      String runId, HadoopFiles.SerializableConfiguration hadoopConf) {
+      String runId, HadoopFiles.SerializableConfiguration hadoopConf, TaskTimers timers) {
     this.specJson = ModelSpecs.toJson(spec);
     this.modelFileName = modelFileName;
     this.batchSize = batchSize;
@@ -47,6 +69,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     this.maxFileBytes = maxFileBytes;
     this.runId = runId;
     this.hadoopConf = hadoopConf;
+    this.timers = timers;
   }
 
   @Override
@@ -67,6 +90,9 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     private int next;
     private final String model;
     private final String specHash;
+    /** Resolved once per partition: Hadoop's FileSystem cache lookup costs about a millisecond per call. */
+    private FileSystem fileSystem;
+    private boolean local;
 
     BatchIterator(Iterator<Row> images, OnnxFeaturizer featurizer, ImagePreprocessor preprocessor, int batch) {
       this.images = images;
@@ -103,15 +129,24 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       int size = preprocessor.tensorSize();
       while (pending.size() < batch && images.hasNext()) {
         Row image = images.next();
+        long started = System.nanoTime();
         try {
-          preprocessor.prepare(read(image), tensors, pending.size() * size);
+          byte[] bytes = read(image);
+          long read = System.nanoTime();
+          timers.read().add(read - started);
+          started = read;
+          preprocessor.prepare(bytes, tensors, pending.size() * size);
           pending.add(image);
         } catch (ImageDecodeException e) {
           ready.add(output(image, null, e.describe()));
+        } finally {
+          timers.prepare().add(System.nanoTime() - started);
         }
       }
       if (!pending.isEmpty()) {
+        long started = System.nanoTime();
         float[][] features = featurizer.run(tensors, pending.size());
+        timers.infer().add(System.nanoTime() - started);
         for (int i = 0; i < pending.size(); i++) {
           ready.add(output(pending.get(i), features[i], null));
         }
@@ -127,11 +162,24 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       }
       try {
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(path);
-        FileSystem fs = file.getFileSystem(hadoopConf.get());
-        return HadoopFiles.readFully(fs, file, length);
+        if (fileSystem == null || !sameFileSystem(file)) {
+          fileSystem = file.getFileSystem(hadoopConf.get());
+          local = fileSystem instanceof LocalFileSystem;
+        }
+        if (local) { // plain NIO: Hadoop's checksummed local file system also looks for a .crc per file
+          return Files.readAllBytes(Path.of(fileSystem.makeQualified(file).toUri()));
+        }
+        return HadoopFiles.readFully(fileSystem, file, length);
       } catch (IOException | RuntimeException e) {
         throw new ImageDecodeException(FailureReason.READ_ERROR, "cannot read file (" + HadoopFiles.oneLine(e) + ")", e);
       }
+    }
+
+    private boolean sameFileSystem(org.apache.hadoop.fs.Path file) {
+      java.net.URI fsUri = fileSystem.getUri();
+      java.net.URI uri = file.toUri();
+      return uri.getScheme() == null || java.util.Objects.equals(uri.getScheme(), fsUri.getScheme())
+          && java.util.Objects.equals(uri.getAuthority(), fsUri.getAuthority());
     }
 
     private Row output(Row image, float[] features, String error) {

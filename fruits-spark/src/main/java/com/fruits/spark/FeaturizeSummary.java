@@ -28,6 +28,7 @@ public record FeaturizeSummary(
     Map<String, Long> failuresByReason,
     long tableRows,
     Map<String, Double> stageSeconds,
+    Map<String, Double> taskSeconds,
     double wallSeconds,
     double imagesPerSecond) {
 

@@ -6,7 +6,12 @@ import java.io.IOException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -22,13 +27,23 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Listing goes through {@link FileSystem#listFiles} (a flat, paged listing on S3A) rather than Spark's
  * {@code binaryFile} source, because Spark's file scan silently drops zero-byte files, and a zero-byte upload must
- * show up as an error row, not vanish. Only path strings and sizes are held on the driver, as Spark's own file
- * index would.
+ * show up as an error row, not vanish. Local folders are walked with java.nio instead: Hadoop's local
+ * {@code listFiles} forks a shell per file to read its permissions (44 s for 4,174 photos here, 0.1 s walked).
+ * Only path strings and sizes are held on the driver, as Spark's own file index would.
  */
 public final class ImageListing {
   private ImageListing() {}
 
   public static Dataset<Row> list(SparkSession spark, String images) {
+    return toDataset(spark, rows(spark, images));
+  }
+
+  public static Dataset<Row> toDataset(SparkSession spark, List<Row> rows) {
+    return spark.createDataFrame(rows, FeatureTable.LISTING_SCHEMA);
+  }
+
+  /** The listing as rows on the driver ({@link FeatureTable#LISTING_SCHEMA}), e.g. to sample before distributing. */
+  public static List<Row> rows(SparkSession spark, String images) {
     Path root = new Path(images);
     FileSystem fs = HadoopFiles.fileSystem(images, spark.sparkContext().hadoopConfiguration());
     List<Row> rows = new ArrayList<>();
@@ -37,18 +52,22 @@ public final class ImageListing {
         throw new FruitsException("input path does not exist: " + images);
       }
       Path qualifiedRoot = fs.makeQualified(root);
-      RemoteIterator<LocatedFileStatus> files = fs.listFiles(qualifiedRoot, true);
-      while (files.hasNext()) {
-        LocatedFileStatus file = files.next();
-        if (file.isFile() && ImageLocation.isImageFile(file.getPath().getName())
-            && !isHidden(file.getPath(), qualifiedRoot)) {
-          rows.add(describe(file));
+      if (fs instanceof LocalFileSystem) {
+        walkLocal(java.nio.file.Path.of(qualifiedRoot.toUri()), rows);
+      } else {
+        RemoteIterator<LocatedFileStatus> files = fs.listFiles(qualifiedRoot, true);
+        while (files.hasNext()) {
+          LocatedFileStatus file = files.next();
+          if (file.isFile() && ImageLocation.isImageFile(file.getPath().getName())
+              && !isHidden(file.getPath(), qualifiedRoot)) {
+            rows.add(describe(file.getPath().toString(), file.getLen(), file.getModificationTime()));
+          }
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       throw new FruitsException("cannot list " + images + ": " + HadoopFiles.oneLine(e));
     }
-    return spark.createDataFrame(rows, FeatureTable.LISTING_SCHEMA);
+    return rows;
   }
 
   private static boolean isHidden(Path file, Path root) {
@@ -60,10 +79,28 @@ public final class ImageListing {
     return false;
   }
 
-  private static Row describe(LocatedFileStatus file) {
-    String path = file.getPath().toString();
+  private static void walkLocal(java.nio.file.Path root, List<Row> rows) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(java.nio.file.Path dir, BasicFileAttributes attrs) {
+        return !dir.equals(root) && dir.getFileName().toString().startsWith(".")
+            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(java.nio.file.Path file, BasicFileAttributes attrs) {
+        String name = file.getFileName().toString();
+        if (attrs.isRegularFile() && ImageLocation.isImageFile(name) && !name.startsWith(".")) {
+          rows.add(describe(new Path(file.toUri()).toString(), attrs.size(), attrs.lastModifiedTime().toMillis()));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  private static Row describe(String path, long length, long modifiedMillis) {
     ImageLocation location = ImageLocation.parse(path);
     return RowFactory.create(path, location.label(), location.file(), location.split(), location.rotation(),
-        file.getLen(), new Timestamp(file.getModificationTime()));
+        length, new Timestamp(modifiedMillis));
   }
 }

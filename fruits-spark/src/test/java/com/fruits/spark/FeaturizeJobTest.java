@@ -163,19 +163,14 @@ class FeaturizeJobTest {
   }
 
   @Test
-  void samplingIsStratifiedAndReproducible() {
-    var listing = ImageListing.list(spark, images.toString());
-    var perClass = StratifiedSampler.perClass(listing, 2, 7).collectAsList();
-    assertThat(perClass.stream().filter(r -> "Lemon".equals(r.getAs("label")))).hasSize(2);
-    assertThat(perClass.stream().filter(r -> "Broken".equals(r.getAs("label")))).hasSize(2);
-    var total = StratifiedSampler.total(listing, 10, 7).select("path").as(org.apache.spark.sql.Encoders.STRING())
-        .collectAsList();
-    var again = StratifiedSampler.total(listing, 10, 7).select("path").as(org.apache.spark.sql.Encoders.STRING())
-        .collectAsList();
-    var otherSeed = StratifiedSampler.total(listing, 10, 8).select("path").as(org.apache.spark.sql.Encoders.STRING())
-        .collectAsList();
-    assertThat(total).hasSize(10).containsExactlyInAnyOrderElementsOf(again);
-    assertThat(otherSeed).hasSize(10).isNotEqualTo(total);
+  void sampleOptionsPickAStratifiedReproducibleSubset() {
+    FeaturizeOptions sampled = options(work.resolve("sampled").toString()).withSampling(null, 2, 7);
+    FeaturizeSummary summary = run(sampled);
+    assertThat(summary.imagesListed()).isGreaterThan(20);
+    // Lemon, Kiwi, Strawberry, Unusual, Broken: two each
+    assertThat(summary.imagesSelected()).isEqualTo(10);
+    assertThat(spark.read().parquet(FeatureTable.table(sampled.out())).groupBy("label").count().collectAsList())
+        .allSatisfy(r -> assertThat(r.getLong(1)).isEqualTo(2));
   }
 
   @Test

@@ -3,6 +3,8 @@ package com.fruits.core.image;
 import com.fruits.core.model.ChannelOrder;
 import com.fruits.core.model.InputSpec;
 import com.fruits.core.model.ResizePolicy;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one preprocessing path from image bytes to a model's input tensor, shared by the batch featurizer and the
@@ -17,7 +19,9 @@ public final class ImagePreprocessor {
   private final float[] gain = new float[3];
   private final float[] bias = new float[3];
   private final int[] sourceChannel = new int[3];
-  private final ThreadLocal<float[]> scratch;
+  private final ThreadLocal<Resampler.Scratch> scratch = ThreadLocal.withInitial(Resampler.Scratch::new);
+  /** Filter taps by source size: a data set's photos mostly share a few sizes. */
+  private final Map<Long, Resampler.Taps[]> taps = new ConcurrentHashMap<>();
 
   public ImagePreprocessor(InputSpec spec) {
     this(spec, new ImageDecoder());
@@ -33,8 +37,6 @@ public final class ImagePreprocessor {
       bias[c] = (float) (-spec.mean().get(c) / std);
       sourceChannel[c] = order.sourceChannel(c);
     }
-    int pixels = spec.width() * spec.height() * 3;
-    this.scratch = ThreadLocal.withInitial(() -> new float[pixels]);
   }
 
   public InputSpec spec() {
@@ -62,6 +64,10 @@ public final class ImagePreprocessor {
     return tensor;
   }
 
+  private static long sizeKey(RgbImage image) {
+    return ((long) image.width() << 32) | image.height();
+  }
+
   /** Resizes and normalizes an already decoded image into {@code dest} from {@code offset}. */
   public void prepare(RgbImage image, float[] dest, int offset) {
     int outW = spec.width();
@@ -77,19 +83,15 @@ public final class ImagePreprocessor {
       srcX = (image.width() - spanX) / 2;
       srcY = (image.height() - spanY) / 2;
     }
-    Resampler.Taps horizontal = Resampler.taps(image.width(), srcX, spanX, outW);
-    Resampler.Taps vertical = Resampler.taps(image.height(), srcY, spanY, outH);
-    float[] rgb = scratch.get();
-    Resampler.resample(image, horizontal, vertical, outW, outH, rgb);
-    int plane = outW * outH;
-    for (int c = 0; c < 3; c++) {
-      int from = sourceChannel[c];
-      float g = gain[c];
-      float b = bias[c];
-      int base = offset + c * plane;
-      for (int p = 0; p < plane; p++) {
-        dest[base + p] = rgb[p * 3 + from] * g + b;
+    Resampler.Taps[] axes = taps.get(sizeKey(image));
+    if (axes == null) {
+      if (taps.size() > 256) {
+        taps.clear();
       }
+      axes = new Resampler.Taps[] {
+        Resampler.taps(image.width(), srcX, spanX, outW), Resampler.taps(image.height(), srcY, spanY, outH)};
+      taps.put(sizeKey(image), axes);
     }
+    Resampler.resample(image, axes[0], axes[1], outW, outH, scratch.get(), sourceChannel, gain, bias, dest, offset);
   }
 }

@@ -49,25 +49,41 @@ final class Resampler {
     return new Taps(start, count, weights, maxTaps);
   }
 
+  /** Per-thread working memory, grown as needed and reused across images. */
+  static final class Scratch {
+    float[] rows = new float[0];
+    float[] line = new float[0];
+  }
+
   /**
-   * Resamples {@code image} into {@code out} (interleaved RGB floats, 0..255, {@code outW × outH × 3}) using the
-   * given horizontal and vertical taps.
+   * Resamples {@code image} with the given taps to {@code outW × outH} and writes it as planar (CHW) floats into
+   * {@code dest} from {@code offset}: tensor channel {@code c} takes RGB channel {@code sourceChannel[c]}, mapped
+   * to {@code value * gain[c] + bias[c]}.
    */
-  static void resample(RgbImage image, Taps horizontal, Taps vertical, int outW, int outH, float[] out) {
+  static void resample(RgbImage image, Taps horizontal, Taps vertical, int outW, int outH, Scratch scratch,
+      int[] sourceChannel, float[] gain, float[] bias, float[] dest, int offset) {
     int srcW = image.width();
     byte[] src = image.pixels();
-    int rowFirst = vertical.start()[0];
-    int rowLast = vertical.start()[outH - 1] + vertical.count()[outH - 1];
+    int rowFirst = Integer.MAX_VALUE;
+    int rowLast = 0;
     for (int i = 0; i < outH; i++) {
       rowFirst = Math.min(rowFirst, vertical.start()[i]);
       rowLast = Math.max(rowLast, vertical.start()[i] + vertical.count()[i]);
     }
+    int rowLength = outW * 3;
     int rows = rowLast - rowFirst;
-    float[] tmp = new float[rows * outW * 3];
+    if (scratch.rows.length < rows * rowLength) {
+      scratch.rows = new float[rows * rowLength];
+    }
+    if (scratch.line.length < rowLength) {
+      scratch.line = new float[rowLength];
+    }
+    float[] tmp = scratch.rows;
+    float[] line = scratch.line;
     int hTaps = horizontal.maxTaps();
     for (int r = 0; r < rows; r++) {
       int srcRow = (rowFirst + r) * srcW * 3;
-      int dstRow = r * outW * 3;
+      int dstRow = r * rowLength;
       for (int x = 0; x < outW; x++) {
         int s = srcRow + horizontal.start()[x] * 3;
         int base = x * hTaps;
@@ -87,17 +103,26 @@ final class Resampler {
       }
     }
     int vTaps = vertical.maxTaps();
-    int rowLength = outW * 3;
-    java.util.Arrays.fill(out, 0, outH * rowLength, 0f);
+    int plane = outW * outH;
+    int c0 = sourceChannel[0];
+    int c1 = sourceChannel[1];
+    int c2 = sourceChannel[2];
     for (int y = 0; y < outH; y++) {
       int base = y * vTaps;
-      int dst = y * rowLength;
+      java.util.Arrays.fill(line, 0, rowLength, 0f);
       for (int k = 0, n = vertical.count()[y]; k < n; k++) {
         float w = vertical.weights()[base + k];
         int t = (vertical.start()[y] - rowFirst + k) * rowLength;
         for (int i = 0; i < rowLength; i++) {
-          out[dst + i] += w * tmp[t + i];
+          line[i] += w * tmp[t + i];
         }
+      }
+      int out = offset + y * outW;
+      for (int x = 0; x < outW; x++) {
+        int p = x * 3;
+        dest[out + x] = line[p + c0] * gain[0] + bias[0];
+        dest[out + plane + x] = line[p + c1] * gain[1] + bias[1];
+        dest[out + 2 * plane + x] = line[p + c2] * gain[2] + bias[2];
       }
     }
   }

@@ -1,0 +1,99 @@
+package com.fruits.cli;
+
+import com.fruits.core.featurize.InferenceCeiling;
+import com.fruits.core.featurize.ResolvedModel;
+import com.fruits.core.featurize.SharedFeaturizers;
+import com.fruits.core.image.ImagePreprocessor;
+import com.fruits.spark.FeaturizeJob;
+import com.fruits.spark.FeaturizeOptions;
+import com.fruits.spark.FeaturizeSummary;
+import com.fruits.spark.HadoopFiles;
+import com.fruits.spark.SparkSessions;
+import com.fruits.spark.Summaries;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure (a) raw ONNX Runtime throughput on pre-decoded tensors, the ceiling, and (b) end-to-end "
+        + "featurize throughput in local[*], on the same machine; print both and their ratio.")
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--images", description = "Folder of photos (default: ../shared/data/fruits-360/Training).")
+  Path images;
+
+  @Option(names = "--count", defaultValue = "1200", description = "Images featurized end to end (default: ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(names = "--model-spec", paramLabel = "FILE", description = "Model spec (default: models/mobilenetv2.json).")
+  Path modelSpec;
+
+  @Option(names = "--seconds", defaultValue = "6", description = "Measuring time per ceiling setting (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--out", defaultValue = "work/bench", description = "Where the bench writes (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  record Result(String model, int cores, List<InferenceCeiling.Measurement> ceilingSettings,
+      InferenceCeiling.Measurement ceiling, FeaturizeSummary endToEnd, double endToEndImagesPerSecond,
+      double featurizeStageImagesPerSecond, double ratio) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Path folder = images != null ? images : Defaults.home().resolve("../shared/data/fruits-360/Training").normalize();
+    Path specFile = modelSpec != null ? modelSpec : Defaults.modelSpec();
+    ResolvedModel model = ResolvedModel.resolve(specFile);
+    int cores = Runtime.getRuntime().availableProcessors();
+
+    List<float[]> tensors = new ArrayList<>();
+    ImagePreprocessor pre = new ImagePreprocessor(model.spec().input());
+    try (Stream<Path> files = Files.walk(folder)) {
+      for (Path file : files.filter(Files::isRegularFile).limit(64).toList()) {
+        tensors.add(pre.prepare(Files.readAllBytes(file)));
+      }
+    }
+    List<InferenceCeiling.Measurement> measurements = new ArrayList<>();
+    for (InferenceCeiling.Setting setting : InferenceCeiling.candidates(cores)) {
+      InferenceCeiling.Measurement m = InferenceCeiling.measure(
+          threads -> SharedFeaturizers.get(model.spec(), model.modelFile(), threads), tensors, setting, seconds);
+      measurements.add(m);
+      System.out.printf(Locale.ROOT, "ceiling  %-40s %8.1f images/s%n", setting, m.imagesPerSecond());
+    }
+    InferenceCeiling.Measurement best = measurements.stream()
+        .max(java.util.Comparator.comparingDouble(InferenceCeiling.Measurement::imagesPerSecond)).orElseThrow();
+
+    Files.createDirectories(out);
+    SparkSession spark = SparkSessions.create("fruits bench", "local[*]");
+    try {
+      FeaturizeOptions warmup = FeaturizeOptions.of(folder.toString(), out.resolve("warmup").toString(), specFile)
+          .withSampling(256, null, 1).withExisting(true, false);
+      new FeaturizeJob(spark, warmup, model, false).run();
+      // like for like: the end-to-end run uses the ceiling's best batch and threads per task
+      FeaturizeOptions measured = FeaturizeOptions.of(folder.toString(), out.resolve("features").toString(), specFile)
+          .withSampling(count, null, 42).withExisting(true, false)
+          .withExecution(best.setting().batch(), best.setting().threadsPerStream(), null);
+      FeaturizeSummary summary = new FeaturizeJob(spark, measured, model, true).run();
+      double featurizeStage = summary.imagesPerSecond();
+      double jobRate = summary.imagesProcessed() / summary.wallSeconds();
+      double ratio = featurizeStage / best.imagesPerSecond();
+      System.out.printf(Locale.ROOT, "ceiling    %8.1f images/s  (%s)%n", best.imagesPerSecond(), best.setting());
+      System.out.printf(Locale.ROOT, "featurize  %8.1f images/s  (featurize stage: read, decode, infer, write Parquet; "
+          + "%d images, %d partitions)%n", featurizeStage, summary.imagesProcessed(), summary.partitions());
+      System.out.printf(Locale.ROOT, "whole job  %8.1f images/s  (listing, sampling and summary included)%n", jobRate);
+      System.out.printf(Locale.ROOT, "ratio      %8.3f  (featurize stage / ceiling; target >= 0.9)%n", ratio);
+      Result result = new Result(model.spec().name(), cores, measurements, best, summary, jobRate, featurizeStage, ratio);
+      HadoopFiles.writeString(out.resolve("bench.json").toString(), Summaries.toJson(result),
+          spark.sparkContext().hadoopConfiguration());
+      System.out.println("fruits: bench summary " + out.resolve("bench.json"));
+    } finally {
+      spark.stop();
+    }
+    return 0;
+  }
+}

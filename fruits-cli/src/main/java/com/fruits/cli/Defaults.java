@@ -1,0 +1,18 @@
+package com.fruits.cli;
+
+import java.nio.file.Path;
+
+/** Where the command line finds the repository's files when it is run through the {@code fruits} launcher. */
+final class Defaults {
+  private Defaults() {}
+
+  /** The repository (or installation) folder: {@code -Dfruits.home}, else the working directory. */
+  static Path home() {
+    return Path.of(System.getProperty("fruits.home", ".")).toAbsolutePath().normalize();
+  }
+
+  /** The default model spec, MobileNetV2. */
+  static Path modelSpec() {
+    return home().resolve("models/mobilenetv2.json");
+  }
+}

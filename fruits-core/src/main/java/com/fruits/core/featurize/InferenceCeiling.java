@@ -1,0 +1,84 @@
+package com.fruits.core.featurize;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * Measures raw ONNX Runtime throughput on tensors that are already decoded and batched: the ceiling that
+ * end-to-end featurization (and serving) is compared with. A {@link Setting} runs {@code streams} threads
+ * concurrently on one shared session with {@code threadsPerStream} intra-op threads each, the way Spark tasks on
+ * one executor share a session.
+ */
+public final class InferenceCeiling {
+  public record Setting(int streams, int threadsPerStream, int batch) {
+    @Override
+    public String toString() {
+      return streams + " stream(s) x " + threadsPerStream + " thread(s), batch " + batch;
+    }
+  }
+
+  public record Measurement(Setting setting, long images, double seconds, double imagesPerSecond) {}
+
+  private InferenceCeiling() {}
+
+  /** Settings worth trying on a machine with {@code cores} cores. */
+  public static List<Setting> candidates(int cores) {
+    List<Setting> settings = new ArrayList<>();
+    for (int batch : new int[] {1, 8, 32}) {
+      settings.add(new Setting(1, cores, batch));
+      if (cores > 1) {
+        settings.add(new Setting(cores, 1, batch));
+      }
+    }
+    return settings;
+  }
+
+  /**
+   * Runs {@code setting} for about {@code seconds} after a short warm-up.
+   *
+   * @param featurizers gives the shared featurizer for a number of intra-op threads
+   * @param tensors pre-processed images, one tensor each, reused round-robin
+   */
+  public static Measurement measure(IntFunction<OnnxFeaturizer> featurizers, List<float[]> tensors, Setting setting,
+      double seconds) throws InterruptedException {
+    OnnxFeaturizer featurizer = featurizers.apply(setting.threadsPerStream());
+    int batch = Math.min(setting.batch(), featurizer.maxBatch());
+    int size = featurizer.spec().input().tensorSize();
+    AtomicLong images = new AtomicLong();
+    long warmupEnd = System.nanoTime() + 1_000_000_000L;
+    long[] window = new long[2];
+    CountDownLatch done = new CountDownLatch(setting.streams());
+    List<Thread> threads = new ArrayList<>();
+    long measureEnd = warmupEnd + (long) (seconds * 1e9);
+    for (int s = 0; s < setting.streams(); s++) {
+      int offset = s;
+      Thread thread = new Thread(() -> {
+        float[] input = new float[batch * size];
+        for (int i = 0; i < batch; i++) {
+          System.arraycopy(tensors.get((offset * batch + i) % tensors.size()), 0, input, i * size, size);
+        }
+        try {
+          while (System.nanoTime() < warmupEnd) {
+            featurizer.run(input, batch);
+          }
+          while (System.nanoTime() < measureEnd) {
+            featurizer.run(input, batch);
+            images.addAndGet(batch);
+          }
+        } finally {
+          done.countDown();
+        }
+      }, "ceiling-" + s);
+      threads.add(thread);
+    }
+    threads.forEach(Thread::start);
+    window[0] = warmupEnd;
+    done.await();
+    window[1] = System.nanoTime();
+    double elapsed = (window[1] - window[0]) / 1e9;
+    return new Measurement(setting, images.get(), elapsed, images.get() / elapsed);
+  }
+}
