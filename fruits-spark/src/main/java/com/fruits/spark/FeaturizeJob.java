@@ -162,8 +162,8 @@ public final class FeaturizeJob {
   private void featurize(Dataset<Row> todo, long count, int partitions, int threads, int batch, String runId,
       Configuration conf, String table, boolean appending, FeaturizePartition.TaskTimers timers) {
     Path modelFile = model.modelFile();
-    String modelUri = modelFile.toUri().toString();
-    boolean shipped = spark.sparkContext().listFiles().exists(f -> f.equals(modelUri) || f.equals(modelFile.toString()));
+    String shippedName = "/" + modelFile.getFileName();
+    boolean shipped = spark.sparkContext().listFiles().exists(f -> f.endsWith(shippedName));
     if (!shipped) {
       spark.sparkContext().addFile(modelFile.toString());
     }

@@ -80,18 +80,21 @@ final class Resampler {
     }
     float[] tmp = scratch.rows;
     float[] line = scratch.line;
+    int[] hStart = horizontal.start();
+    int[] hCount = horizontal.count();
+    float[] hWeights = horizontal.weights();
     int hTaps = horizontal.maxTaps();
     for (int r = 0; r < rows; r++) {
       int srcRow = (rowFirst + r) * srcW * 3;
       int dstRow = r * rowLength;
       for (int x = 0; x < outW; x++) {
-        int s = srcRow + horizontal.start()[x] * 3;
+        int s = srcRow + hStart[x] * 3;
         int base = x * hTaps;
         float red = 0;
         float green = 0;
         float blue = 0;
-        for (int k = 0, n = horizontal.count()[x]; k < n; k++, s += 3) {
-          float w = horizontal.weights()[base + k];
+        for (int k = 0, n = hCount[x]; k < n; k++, s += 3) {
+          float w = hWeights[base + k];
           red += w * (src[s] & 0xFF);
           green += w * (src[s + 1] & 0xFF);
           blue += w * (src[s + 2] & 0xFF);
@@ -102,27 +105,49 @@ final class Resampler {
         tmp[d + 2] = blue;
       }
     }
+    int[] vStart = vertical.start();
+    int[] vCount = vertical.count();
+    float[] vWeights = vertical.weights();
     int vTaps = vertical.maxTaps();
     int plane = outW * outH;
     int c0 = sourceChannel[0];
     int c1 = sourceChannel[1];
     int c2 = sourceChannel[2];
+    float g0 = gain[0];
+    float g1 = gain[1];
+    float g2 = gain[2];
+    float b0 = bias[0];
+    float b1 = bias[1];
+    float b2 = bias[2];
     for (int y = 0; y < outH; y++) {
       int base = y * vTaps;
-      java.util.Arrays.fill(line, 0, rowLength, 0f);
-      for (int k = 0, n = vertical.count()[y]; k < n; k++) {
-        float w = vertical.weights()[base + k];
-        int t = (vertical.start()[y] - rowFirst + k) * rowLength;
+      int n = vCount[y];
+      int t0 = (vStart[y] - rowFirst) * rowLength;
+      float w0 = vWeights[base];
+      if (n == 1) {
         for (int i = 0; i < rowLength; i++) {
-          line[i] += w * tmp[t + i];
+          line[i] = w0 * tmp[t0 + i];
+        }
+      } else {
+        // the first two taps in one pass (the common case when enlarging), then any further taps
+        int t1 = t0 + rowLength;
+        float w1 = vWeights[base + 1];
+        for (int i = 0; i < rowLength; i++) {
+          line[i] = w0 * tmp[t0 + i] + w1 * tmp[t1 + i];
+        }
+        for (int k = 2; k < n; k++) {
+          float w = vWeights[base + k];
+          int t = t0 + k * rowLength;
+          for (int i = 0; i < rowLength; i++) {
+            line[i] += w * tmp[t + i];
+          }
         }
       }
       int out = offset + y * outW;
-      for (int x = 0; x < outW; x++) {
-        int p = x * 3;
-        dest[out + x] = line[p + c0] * gain[0] + bias[0];
-        dest[out + plane + x] = line[p + c1] * gain[1] + bias[1];
-        dest[out + 2 * plane + x] = line[p + c2] * gain[2] + bias[2];
+      for (int x = 0, p = 0; x < outW; x++, p += 3) {
+        dest[out + x] = line[p + c0] * g0 + b0;
+        dest[out + plane + x] = line[p + c1] * g1 + b1;
+        dest[out + 2 * plane + x] = line[p + c2] * g2 + b2;
       }
     }
   }

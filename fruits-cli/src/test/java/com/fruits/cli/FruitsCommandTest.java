@@ -1,0 +1,86 @@
+package com.fruits.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fruits.core.TestImages;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line's contract: exit codes and one readable line for every mistake, before Spark starts. */
+class FruitsCommandTest {
+  record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = FruitsCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static void assertOneLine(Run run, int code, String expected) {
+    assertThat(run.code()).isEqualTo(code);
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.err()).contains(expected);
+  }
+
+  @Test
+  void unknownFlagIsAUsageError() {
+    assertOneLine(run("featurize", "--images", "x", "--out", "y", "--bogus"), FruitsCommand.EXIT_USAGE,
+        "fruits: Unknown option: '--bogus' (see 'fruits featurize --help')");
+  }
+
+  @Test
+  void missingRequiredFlagIsAUsageError() {
+    assertOneLine(run("featurize", "--out", "y"), FruitsCommand.EXIT_USAGE, "Missing required option: '--images=URI'");
+  }
+
+  @Test
+  void badNumberIsAUsageError() {
+    assertOneLine(run("featurize", "--images", "x", "--out", "y", "--batch-size", "many"), FruitsCommand.EXIT_USAGE,
+        "Invalid value for option '--batch-size': 'many' is not an int");
+  }
+
+  @Test
+  void contradictoryFlagsAreAUsageError() {
+    assertOneLine(run("featurize", "--images", "x", "--out", "y", "--resume", "--overwrite"), FruitsCommand.EXIT_USAGE,
+        "fruits: --overwrite and --resume cannot be used together");
+  }
+
+  @Test
+  void missingInputFailsBeforeSparkStarts() {
+    assertOneLine(run("featurize", "--images", "/no/such/photos", "--out", "y"), FruitsCommand.EXIT_FAILURE,
+        "fruits: error: input path does not exist: /no/such/photos");
+  }
+
+  @Test
+  void modelThatDoesNotMatchItsSpecFailsBeforeSparkStarts(@TempDir Path dir) throws Exception {
+    String spec = Files.readString(TestImages.modelSpec("mobilenetv2"))
+        .replace("\"name\": \"input\"", "\"name\": \"pixels\"")
+        .replace("../../shared", TestImages.sharedDir().toString());
+    Path file = Files.writeString(dir.resolve("wrong.json"), spec);
+    Run run = run("featurize", "--images", TestImages.fruitsDir().toString(), "--out", dir.resolve("out").toString(),
+        "--model-spec", file.toString());
+    assertOneLine(run, FruitsCommand.EXIT_FAILURE,
+        "fruits: error: model spec 'mobilenetv2-imagenet' does not match the ONNX graph: no input named 'pixels'");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void missingSpecFileIsOneLine() {
+    assertOneLine(run("featurize", "--images", ".", "--out", "y", "--model-spec", "/no/spec.json"),
+        FruitsCommand.EXIT_FAILURE, "fruits: error: model spec not found: /no/spec.json");
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    assertThat(run().code()).isEqualTo(FruitsCommand.EXIT_USAGE);
+  }
+}
