@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 /** The {@code fruits} command: a thin entry point over the job classes. */
 @Command(name = "fruits", mixinStandardHelpOptions = true, version = "fruits 0.1.0",
     description = "Fruit recognition at scale: featurize photos with a pretrained CNN on Spark.",
-    subcommands = {FeaturizeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {FeaturizeCommand.class, ReduceCommand.class, TrainCommand.class, ReportCommand.class,
+      PipelineCommand.class, BenchCommand.class,
+      CommandLine.HelpCommand.class})
 public final class FruitsCommand implements Runnable {
   /** Exit code of a run that failed for a reason the user can fix (missing input, existing output, ...). */
   public static final int EXIT_FAILURE = 1;

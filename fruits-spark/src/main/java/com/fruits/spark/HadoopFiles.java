@@ -89,6 +89,37 @@ public final class HadoopFiles {
     }
   }
 
+  public static void writeBytes(String uri, byte[] bytes, Configuration conf) {
+    try (OutputStream out = fileSystem(uri, conf).create(new Path(uri), true)) {
+      out.write(bytes);
+    } catch (IOException e) {
+      throw new FruitsException("cannot write " + uri + ": " + oneLine(e));
+    }
+  }
+
+  /**
+   * A SHA-256 over the names, sizes and modification times of the files under {@code dir}: changes whenever the
+   * data written there changes, without reading it. Used to reuse a stage whose input is unchanged.
+   */
+  public static String fingerprint(String dir, Configuration conf) {
+    try {
+      FileSystem fs = fileSystem(dir, conf);
+      java.util.List<String> entries = new java.util.ArrayList<>();
+      org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(new Path(dir), true);
+      while (files.hasNext()) {
+        org.apache.hadoop.fs.LocatedFileStatus f = files.next();
+        String name = f.getPath().getName();
+        if (!name.startsWith(".")) {
+          entries.add(f.getPath().toUri().getPath() + "|" + f.getLen() + "|" + f.getModificationTime());
+        }
+      }
+      java.util.Collections.sort(entries);
+      return com.fruits.core.Hashing.sha256Hex(String.join("\n", entries));
+    } catch (IOException e) {
+      throw new FruitsException("cannot list " + dir + ": " + oneLine(e));
+    }
+  }
+
   /** Reads a whole file whose length is known from the listing. */
   public static byte[] readFully(FileSystem fs, Path path, long length) throws IOException {
     byte[] bytes = new byte[Math.toIntExact(length)];

@@ -1,0 +1,151 @@
+package com.fruits.cli;
+
+import com.fruits.core.featurize.ResolvedModel;
+import com.fruits.report.ReportBuilder;
+import com.fruits.spark.FeatureTable;
+import com.fruits.spark.FeaturizeJob;
+import com.fruits.spark.FeaturizeOptions;
+import com.fruits.spark.FeaturizeSummary;
+import com.fruits.spark.HadoopFiles;
+import com.fruits.spark.SparkSessions;
+import com.fruits.spark.Summaries;
+import com.fruits.spark.ml.ReduceJob;
+import com.fruits.spark.ml.ReduceOptions;
+import com.fruits.spark.ml.ReduceSummary;
+import com.fruits.spark.ml.TrainJob;
+import com.fruits.spark.ml.TrainOptions;
+import com.fruits.spark.ml.TrainSummary;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+    description = "featurize (resumable) → reduce → train → report into one work folder; a stage whose input has "
+        + "not changed since its last run is reused.")
+final class PipelineCommand implements Callable<Integer> {
+  @Option(names = "--images", required = true, paramLabel = "URI", description = "Photos (Training/ and Test/ inside).")
+  String images;
+
+  @Option(names = "--work", required = true, paramLabel = "DIR",
+      description = "Work folder: features/, reduced/, model/, report.html, pipeline-summary.json.")
+  String work;
+
+  @Option(names = "--model-spec", paramLabel = "FILE", description = "Model spec (default: models/mobilenetv2.json).")
+  Path modelSpec;
+
+  @Option(names = "--variance", defaultValue = "0.80", description = "Variance kept by reduce (default: ${DEFAULT-VALUE}).")
+  double variance;
+
+  @Option(names = "--study", split = ",", paramLabel = "SIZES", description = "k-versus-sample-size study sizes, e.g. 240,2400,all.")
+  List<String> study = List.of();
+
+  @Option(names = "--per-class", paramLabel = "N", description = "Featurize at most N images per label.")
+  Integer perClass;
+
+  @Option(names = "--components", split = ",", paramLabel = "K", description = "Classifier k candidates (default: k@90,95,99%).")
+  List<Integer> components = List.of();
+
+  @Option(names = "--reg", split = ",", defaultValue = "0.0001,0.001", description = "Classifier L2 candidates (default: ${DEFAULT-VALUE}).")
+  List<Double> reg;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*] or spark-submit's).")
+  String master;
+
+  @Option(names = "--no-progress", negatable = false, description = "Do not draw progress bars.")
+  boolean noProgress;
+
+  record PipelineSummary(Map<String, String> stages, Map<String, Double> stageSeconds, double wallSeconds,
+      FeaturizeSummary featurize, ReduceSummary reduce, TrainSummary train, String report) {}
+
+  @Override
+  public Integer call() {
+    long started = System.nanoTime();
+    String features = join(work, "features");
+    String reduced = join(work, "reduced");
+    String model = join(work, "model");
+    Path spec = modelSpec != null ? modelSpec : Defaults.modelSpec();
+    ResolvedModel resolved = ResolvedModel.resolve(spec);
+    Map<String, String> status = new LinkedHashMap<>();
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    SparkSession spark = SparkSessions.create("fruits pipeline", master);
+    try {
+      Configuration conf = spark.sparkContext().hadoopConfiguration();
+      long t = System.nanoTime();
+      System.err.println("fruits: [1/4] featurize");
+      FeaturizeOptions featurizeOptions = FeaturizeOptions.of(images, features, spec).withSampling(null, perClass, 42)
+          .withExisting(false, true);
+      FeaturizeSummary featurized = new FeaturizeJob(spark, featurizeOptions, resolved, !noProgress).run();
+      System.err.println("fruits: " + featurized.describe());
+      status.put("featurize", featurized.imagesProcessed() == 0 ? "up to date" : "featurized " + featurized.imagesProcessed());
+      seconds.put("featurize", elapsed(t));
+
+      t = System.nanoTime();
+      System.err.println("fruits: [2/4] reduce");
+      String featuresPrint = HadoopFiles.fingerprint(FeatureTable.table(features), conf);
+      ReduceSummary reduce = previous(join(reduced, "summary.json"), ReduceSummary.class, conf);
+      if (reduce != null && featuresPrint.equals(reduce.inputFingerprint()) && reduce.variance() == variance) {
+        status.put("reduce", "reused (features unchanged)");
+      } else {
+        reduce = new ReduceJob(spark, new ReduceOptions(features, reduced, variance, null, study, 3, true)).run();
+        status.put("reduce", "ran");
+      }
+      System.err.println("fruits: " + reduce.describe());
+      seconds.put("reduce", elapsed(t));
+
+      t = System.nanoTime();
+      System.err.println("fruits: [3/4] train");
+      String reducedPrint = HadoopFiles.fingerprint(reduced, conf);
+      TrainSummary train = previous(join(model, "summary.json"), TrainSummary.class, conf);
+      if (train != null && reducedPrint.equals(train.inputFingerprint())) {
+        status.put("train", "reused (reduced table unchanged)");
+      } else {
+        train = new TrainJob(spark, new TrainOptions(reduced, model, components, reg, 3, null, 42, 200, true)).run();
+        status.put("train", "ran");
+      }
+      System.err.println("fruits: " + train.describe());
+      seconds.put("train", elapsed(t));
+
+      t = System.nanoTime();
+      System.err.println("fruits: [4/4] report");
+      Path report = Path.of(work, "report.html");
+      ReportBuilder.write(ReportBuilder.RunLayout.of(Path.of(work)), report);
+      seconds.put("report", elapsed(t));
+      status.put("report", report.toString());
+
+      PipelineSummary summary = new PipelineSummary(status, seconds, elapsed(started), featurized, reduce, train,
+          report.toString());
+      Summaries.write(join(work, "pipeline-summary.json"), summary, conf);
+      System.out.printf(Locale.ROOT, "fruits: pipeline done in %.1fs: %s; Test top-1 %.2f%%; report %s%n",
+          summary.wallSeconds(), status, 100 * train.testAccuracy(), report);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static <T> T previous(String uri, Class<T> type, Configuration conf) {
+    if (!HadoopFiles.exists(uri, conf)) {
+      return null;
+    }
+    try {
+      return Summaries.read(uri, type, conf);
+    } catch (RuntimeException e) {
+      return null; // an unreadable old summary just means the stage runs again
+    }
+  }
+
+  private static double elapsed(long since) {
+    return Math.round((System.nanoTime() - since) / 1e6) / 1e3;
+  }
+
+  private static String join(String dir, String child) {
+    return dir.endsWith("/") ? dir + child : dir + "/" + child;
+  }
+}

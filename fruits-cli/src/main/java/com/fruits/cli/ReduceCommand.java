@@ -1,0 +1,54 @@
+package com.fruits.cli;
+
+import com.fruits.spark.SparkSessions;
+import com.fruits.spark.ml.ReduceJob;
+import com.fruits.spark.ml.ReduceOptions;
+import com.fruits.spark.ml.ReduceSummary;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "reduce", mixinStandardHelpOptions = true,
+    description = "Standardize + PCA fitted on the Training rows, k by explained variance; writes the reduced table.")
+final class ReduceCommand implements Callable<Integer> {
+  @Option(names = "--features", required = true, paramLabel = "URI", description = "A featurize output folder.")
+  String features;
+
+  @Option(names = "--out", required = true, paramLabel = "URI", description = "Output folder.")
+  String out;
+
+  @Option(names = "--variance", defaultValue = "0.80",
+      description = "Keep the smallest k reaching this explained variance, in (0, 1] (default: ${DEFAULT-VALUE}).")
+  double variance;
+
+  @Option(names = "--k", paramLabel = "K", description = "A fixed number of components instead of --variance.")
+  Integer k;
+
+  @Option(names = "--study", split = ",", paramLabel = "SIZES",
+      description = "k-versus-sample-size study: stratified Training samples of these sizes ('all' allowed), e.g. 240,2400,all.")
+  List<String> study = List.of();
+
+  @Option(names = "--study-seeds", defaultValue = "3", description = "Samples (seeds) per study size (default: ${DEFAULT-VALUE}).")
+  int studySeeds;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*] or spark-submit's).")
+  String master;
+
+  @Option(names = "--overwrite", description = "Replace an existing output.")
+  boolean overwrite;
+
+  @Override
+  public Integer call() {
+    ReduceOptions options = new ReduceOptions(features, out, variance, k, study, studySeeds, overwrite);
+    SparkSession spark = SparkSessions.create("fruits reduce", master);
+    try {
+      ReduceSummary summary = new ReduceJob(spark, options).run();
+      System.out.println("fruits: " + summary.describe());
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package com.fruits.cli;
+
+import com.fruits.spark.SparkSessions;
+import com.fruits.spark.ml.TrainJob;
+import com.fruits.spark.ml.TrainOptions;
+import com.fruits.spark.ml.TrainSummary;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Class-weighted logistic regression on PCA features; k and regularization by cross-validation on "
+        + "split=Training, scored on split=Test; exports a Spark model and a serving bundle.")
+final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--reduced", required = true, paramLabel = "URI", description = "A reduce output folder.")
+  String reduced;
+
+  @Option(names = "--out", required = true, paramLabel = "URI", description = "Output folder.")
+  String out;
+
+  @Option(names = "--components", split = ",", paramLabel = "K",
+      description = "Candidate numbers of PCA components (default: k at 90, 95, 99 % variance).")
+  List<Integer> components = List.of();
+
+  @Option(names = "--reg", split = ",", paramLabel = "R", defaultValue = "0.0001,0.001",
+      description = "Candidate L2 regularization strengths (default: ${DEFAULT-VALUE}).")
+  List<Double> reg;
+
+  @Option(names = "--folds", defaultValue = "3", description = "Cross-validation folds (default: ${DEFAULT-VALUE}).")
+  int folds;
+
+  @Option(names = "--per-class", paramLabel = "N", description = "Train on at most N Training images per label.")
+  Integer perClass;
+
+  @Option(names = "--max-iter", defaultValue = "200", description = "L-BFGS iterations (default: ${DEFAULT-VALUE}).")
+  int maxIter;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of folds and sampling (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*] or spark-submit's).")
+  String master;
+
+  @Option(names = "--overwrite", description = "Replace an existing output.")
+  boolean overwrite;
+
+  @Override
+  public Integer call() {
+    TrainOptions options = new TrainOptions(reduced, out, components, reg, folds, perClass, seed, maxIter, overwrite);
+    SparkSession spark = SparkSessions.create("fruits train", master);
+    try {
+      TrainSummary summary = new TrainJob(spark, options).run();
+      System.out.println("fruits: " + summary.describe());
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

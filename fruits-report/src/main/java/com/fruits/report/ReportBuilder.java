@@ -1,0 +1,347 @@
+package com.fruits.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fruits.core.FruitsException;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * One self-contained HTML report (charts embedded as PNG data URIs, no script, no external resource) from a run
+ * folder: what featurize, reduce and train wrote. Sections whose inputs are missing say so instead of failing.
+ */
+public final class ReportBuilder {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Where the stages of one run wrote their outputs. */
+  public record RunLayout(Path features, Path reduced, Path model) {
+    /** The {@code fruits pipeline} layout: {@code <run>/features}, {@code <run>/reduced}, {@code <run>/model}. */
+    public static RunLayout of(Path run) {
+      return new RunLayout(run.resolve("features"), run.resolve("reduced"), run.resolve("model"));
+    }
+  }
+
+  private final RunLayout run;
+  private final StringBuilder html = new StringBuilder();
+
+  private ReportBuilder(RunLayout run) {
+    this.run = run;
+  }
+
+  public static void write(RunLayout run, Path out) {
+    if (!Files.isDirectory(run.features()) && !Files.isDirectory(run.reduced()) && !Files.isDirectory(run.model())) {
+      throw new FruitsException("nothing to report: no features, reduced or model folder under " + run.features().getParent());
+    }
+    System.setProperty("java.awt.headless", "true");
+    String page = new ReportBuilder(run).build();
+    try {
+      if (out.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+      }
+      Files.writeString(out, page);
+    } catch (IOException e) {
+      throw new FruitsException("cannot write report " + out + ": " + e.getMessage());
+    }
+  }
+
+  private String build() {
+    JsonNode features = json(run.features().resolve("summary.json"));
+    JsonNode reduce = json(run.reduced().resolve("summary.json"));
+    JsonNode train = json(run.model().resolve("summary.json"));
+    html.append("""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Fruits! run report</title>
+        <style>
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#222}
+        h1{margin-bottom:.2rem} .sub{color:#666;margin-top:0}
+        .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.8rem;margin:1.2rem 0}
+        .card{background:#f4f7f2;border-radius:10px;padding:.8rem} .card b{display:block;font-size:1.5rem}
+        figure{margin:1.5rem 0} figure img{max-width:100%;height:auto;border:1px solid #eee;border-radius:6px}
+        figcaption{color:#555;font-size:.9rem} .missing{color:#a33}
+        table{border-collapse:collapse;font-size:.8rem} td,th{padding:2px 4px;text-align:right;border:1px solid #eee}
+        th.row{text-align:left;white-space:nowrap} .confusion{overflow-x:auto}
+        </style></head><body>
+        <h1>Fruits! run report</h1>
+        """);
+    html.append("<p class=\"sub\">").append(escape(describeRun(features, reduce, train))).append("</p>\n");
+    cards(features, reduce, train);
+    classBalance();
+    rotationBalance();
+    explainedVariance(reduce);
+    kStudy();
+    scatter();
+    confusion(train);
+    throughput(features, reduce, train);
+    html.append("</body></html>\n");
+    return html.toString();
+  }
+
+  private static String describeRun(JsonNode features, JsonNode reduce, JsonNode train) {
+    List<String> parts = new ArrayList<>();
+    if (features != null) {
+      parts.add("model " + features.path("model").asText() + " (spec " + features.path("specHash").asText().substring(0, 12) + ")");
+      parts.add("images from " + features.path("input").asText());
+    }
+    if (train != null) {
+      parts.add("trained " + train.path("startedAt").asText());
+    } else if (reduce != null) {
+      parts.add("reduced " + reduce.path("startedAt").asText());
+    }
+    return String.join(" · ", parts);
+  }
+
+  private void cards(JsonNode features, JsonNode reduce, JsonNode train) {
+    Map<String, String> cards = new LinkedHashMap<>();
+    if (features != null) {
+      cards.put("images in the table", String.valueOf(features.path("tableRows").asLong()));
+      long failed = 0;
+      for (Iterator<JsonNode> it = features.path("failuresByReason").elements(); it.hasNext(); ) {
+        failed += it.next().asLong();
+      }
+      cards.put("failed images (last run)", String.valueOf(failed));
+      cards.put("feature dimension", String.valueOf(features.path("featureDimension").asInt()));
+    }
+    if (reduce != null) {
+      cards.put("k at 80 / 90 / 95 %", reduce.path("k80").asInt() + " / " + reduce.path("k90").asInt() + " / "
+          + reduce.path("k95").asInt());
+    }
+    if (train != null) {
+      cards.put("Test top-1 accuracy", String.format(Locale.ROOT, "%.2f %%", 100 * train.path("testAccuracy").asDouble()));
+      cards.put("classifier k, reg", train.path("components").asInt() + ", " + train.path("regParam").asDouble());
+    }
+    html.append("<div class=\"cards\">");
+    cards.forEach((k, v) -> html.append("<div class=\"card\"><b>").append(escape(v)).append("</b>").append(escape(k)).append("</div>"));
+    html.append("</div>\n");
+  }
+
+  private void classBalance() {
+    CsvTable balance = csv(run.reduced().resolve("class-balance.csv"));
+    if (balance == null) {
+      missing("Class balance", "reduce");
+      return;
+    }
+    Map<String, Map<String, Long>> bySplit = new TreeMap<>();
+    TreeSet<String> labels = new TreeSet<>();
+    for (Map<String, String> row : balance.rows()) {
+      String split = row.get("split") == null ? "(no split)" : row.get("split");
+      labels.add(row.get("label"));
+      bySplit.computeIfAbsent(split, s -> new TreeMap<>()).merge(row.get("label"), Long.parseLong(row.get("images")), Long::sum);
+    }
+    CategoryChart chart = Charts.bars("Images per class", "class", "images", 1050, 520);
+    chart.getStyler().setStacked(true);
+    List<String> x = new ArrayList<>(labels);
+    bySplit.forEach((split, counts) ->
+        chart.addSeries(split, x, x.stream().map(l -> (Number) counts.getOrDefault(l, 0L)).toList()));
+    figure(chart, "Class balance", "Photos per class and split. Classes with more photos weigh more in an unweighted "
+        + "loss; the classifier uses class weights N / (K × n_class) to counter it.");
+  }
+
+  private void rotationBalance() {
+    CsvTable balance = csv(run.reduced().resolve("class-balance.csv"));
+    if (balance == null) {
+      return;
+    }
+    Map<String, Map<String, Long>> byRotation = new TreeMap<>();
+    TreeSet<String> labels = new TreeSet<>();
+    for (Map<String, String> row : balance.rows()) {
+      String rotation = row.get("rotation") == null ? "none" : row.get("rotation");
+      labels.add(row.get("label"));
+      byRotation.computeIfAbsent(rotation, r -> new TreeMap<>()).merge(row.get("label"), Long.parseLong(row.get("images")), Long::sum);
+    }
+    CategoryChart chart = Charts.bars("Rotation axis per class", "class", "images", 1050, 520);
+    chart.getStyler().setStacked(true);
+    List<String> x = new ArrayList<>(labels);
+    byRotation.forEach((rotation, counts) ->
+        chart.addSeries("rotation " + rotation, x, x.stream().map(l -> (Number) counts.getOrDefault(l, 0L)).toList()));
+    figure(chart, "Rotation-axis balance", "Photos per class by the rotation prefix of their file name (r_, r0_/r1_/r2_; "
+        + "none when the name has no prefix).");
+  }
+
+  private void explainedVariance(JsonNode reduce) {
+    CsvTable curve = csv(run.reduced().resolve("explained-variance.csv"));
+    if (curve == null || reduce == null) {
+      missing("Explained variance", "reduce");
+      return;
+    }
+    List<Double> k = new ArrayList<>();
+    List<Double> cumulative = new ArrayList<>();
+    for (Map<String, String> row : curve.rows()) {
+      k.add(Double.parseDouble(row.get("component")));
+      cumulative.add(Double.parseDouble(row.get("cumulative")));
+    }
+    XYChart chart = Charts.lines("Cumulative explained variance", "components (k)", "explained variance", 1000, 480);
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.addSeries("standardized features", k, cumulative).setMarker(SeriesMarkers.NONE);
+    String[] levels = {"k80", "k90", "k95"};
+    double[] fractions = {0.80, 0.90, 0.95};
+    for (int i = 0; i < levels.length; i++) {
+      int at = reduce.path(levels[i]).asInt();
+      XYSeries mark = chart.addSeries(String.format(Locale.ROOT, "%.0f %%: k = %d", 100 * fractions[i], at),
+          new double[] {1, at, at}, new double[] {fractions[i], fractions[i], 0});
+      mark.setMarker(SeriesMarkers.NONE);
+      mark.setLineStyle(Charts.dashed());
+    }
+    figure(chart, "Explained variance", String.format(Locale.ROOT,
+        "Standard scaler + PCA fitted on %d %s rows of %d-d features; the reduced table keeps k = %d components "
+            + "(%.1f %% of the variance).", reduce.path("fitRows").asLong(), reduce.path("fitOn").asText(),
+        reduce.path("featureDimension").asInt(), reduce.path("k").asInt(), 100 * reduce.path("varianceKept").asDouble()));
+  }
+
+  private void kStudy() {
+    CsvTable study = csv(run.reduced().resolve("k-study.csv"));
+    if (study == null || study.rows().isEmpty()) {
+      missing("k versus sample size", "reduce --study 240,2400,all");
+      return;
+    }
+    Map<Long, List<Double>> bySize = new TreeMap<>();
+    for (Map<String, String> row : study.rows()) {
+      bySize.computeIfAbsent(Long.parseLong(row.get("images")), s -> new ArrayList<>()).add(Double.parseDouble(row.get("k80")));
+    }
+    List<Double> x = new ArrayList<>();
+    List<Double> mean = new ArrayList<>();
+    List<Double> spread = new ArrayList<>();
+    bySize.forEach((size, ks) -> {
+      double m = ks.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      double sd = Math.sqrt(ks.stream().mapToDouble(v -> (v - m) * (v - m)).sum() / Math.max(1, ks.size() - 1));
+      x.add((double) size);
+      mean.add(m);
+      spread.add(sd);
+    });
+    XYChart chart = Charts.lines("Components for 80 % of the variance, by sample size", "images in the sample",
+        "k at 80 %", 1000, 440);
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.addSeries("k@80 % (mean ± sd over seeds)", x, mean, spread);
+    figure(chart, "k versus sample size", "Stratified samples of the Training rows, several seeds per size: does the "
+        + "number of components needed for 80 % of the variance settle as the sample grows?");
+  }
+
+  private void scatter() {
+    CsvTable points = csv(run.reduced().resolve("scatter.csv"));
+    if (points == null) {
+      missing("PCA scatter", "reduce");
+      return;
+    }
+    Map<String, List<double[]>> byLabel = new TreeMap<>();
+    for (Map<String, String> row : points.rows()) {
+      byLabel.computeIfAbsent(row.get("label"), l -> new ArrayList<>())
+          .add(new double[] {Double.parseDouble(row.get("pc1")), Double.parseDouble(row.get("pc2"))});
+    }
+    XYChart chart = Charts.lines("First two principal components", "PC 1", "PC 2", 1050, 700);
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setMarkerSize(5);
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+    byLabel.forEach((label, xy) -> chart.addSeries(label, xy.stream().mapToDouble(p -> p[0]).toArray(),
+        xy.stream().mapToDouble(p -> p[1]).toArray()));
+    figure(chart, "2-D PCA scatter", "A sample of up to 3,000 images on the first two components, one colour (and "
+        + "marker) per class.");
+  }
+
+  private void confusion(JsonNode train) {
+    CsvTable matrix = csv(run.model().resolve("confusion.csv"));
+    if (matrix == null || train == null) {
+      missing("Confusion matrix", "train");
+      return;
+    }
+    List<String> labels = new ArrayList<>();
+    train.path("labels").forEach(l -> labels.add(l.asText()));
+    Map<String, Map<String, Long>> cells = new TreeMap<>();
+    Map<String, Long> support = new TreeMap<>();
+    for (Map<String, String> row : matrix.rows()) {
+      long n = Long.parseLong(row.get("images"));
+      cells.computeIfAbsent(row.get("actual"), a -> new TreeMap<>()).put(row.get("predicted"), n);
+      support.merge(row.get("actual"), n, Long::sum);
+    }
+    html.append("<h2>Confusion matrix</h2>\n<div class=\"confusion\"><table><tr><th class=\"row\">actual \\ predicted</th>");
+    for (int i = 0; i < labels.size(); i++) {
+      html.append("<th title=\"").append(escape(labels.get(i))).append("\">").append(i + 1).append("</th>");
+    }
+    html.append("</tr>\n");
+    for (int a = 0; a < labels.size(); a++) {
+      String actual = labels.get(a);
+      html.append("<tr><th class=\"row\">").append(a + 1).append(". ").append(escape(actual)).append("</th>");
+      for (String predicted : labels) {
+        long n = cells.getOrDefault(actual, Map.of()).getOrDefault(predicted, 0L);
+        double share = support.getOrDefault(actual, 0L) == 0 ? 0 : (double) n / support.get(actual);
+        Color color = actual.equals(predicted) ? new Color(27, 158, 119) : new Color(217, 95, 2);
+        html.append(String.format(Locale.ROOT, "<td style=\"background:rgba(%d,%d,%d,%.3f)\">%s</td>", color.getRed(),
+            color.getGreen(), color.getBlue(), n == 0 ? 0 : 0.15 + 0.85 * share, n == 0 ? "" : String.valueOf(n)));
+      }
+      html.append("</tr>\n");
+    }
+    html.append("</table></div><p class=\"sub\">").append(escape(String.format(Locale.ROOT,
+        "Test split, %d images: top-1 accuracy %.2f %%, macro precision %.2f %%, macro recall %.2f %%. Rows: actual "
+            + "class; columns: predicted class; shade: share of the row.", train.path("testRows").asLong(),
+        100 * train.path("testAccuracy").asDouble(), 100 * train.path("macroPrecision").asDouble(),
+        100 * train.path("macroRecall").asDouble()))).append("</p>\n");
+  }
+
+  private void throughput(JsonNode features, JsonNode reduce, JsonNode train) {
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    add(seconds, "featurize", features);
+    add(seconds, "reduce", reduce);
+    add(seconds, "train", train);
+    if (seconds.isEmpty()) {
+      missing("Throughput", "featurize");
+      return;
+    }
+    CategoryChart chart = Charts.bars("Wall seconds per stage", "stage", "seconds", 1000, 480);
+    chart.getStyler().setLegendVisible(false);
+    chart.addSeries("seconds", new ArrayList<>(seconds.keySet()), new ArrayList<>(seconds.values()));
+    String caption = features == null ? "" : String.format(Locale.ROOT,
+        "Featurize: %.1f images/s over %d images on %s (%d cores, %d thread(s) per task, batch %d).",
+        features.path("imagesPerSecond").asDouble(), features.path("imagesProcessed").asLong(),
+        features.path("sparkMaster").asText(), features.path("totalCores").asInt(),
+        features.path("threadsPerTask").asInt(), features.path("batchSize").asInt());
+    figure(chart, "Throughput per stage", caption);
+  }
+
+  private static void add(Map<String, Double> seconds, String command, JsonNode summary) {
+    if (summary == null) {
+      return;
+    }
+    summary.path("stageSeconds").fields().forEachRemaining(e -> seconds.put(command + ": " + e.getKey(), e.getValue().asDouble()));
+  }
+
+  private void figure(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String title, String caption) {
+    html.append("<h2>").append(escape(title)).append("</h2>\n<figure><img alt=\"").append(escape(title))
+        .append("\" src=\"").append(Charts.dataUri(chart)).append("\"><figcaption>").append(escape(caption))
+        .append("</figcaption></figure>\n");
+  }
+
+  private void missing(String title, String command) {
+    html.append("<h2>").append(escape(title)).append("</h2>\n<p class=\"missing\">Not available: run <code>fruits ")
+        .append(escape(command)).append("</code> first.</p>\n");
+  }
+
+  private static JsonNode json(Path file) {
+    try {
+      return Files.isRegularFile(file) ? JSON.readTree(file.toFile()) : null;
+    } catch (IOException e) {
+      throw new FruitsException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static CsvTable csv(Path file) {
+    return Files.isRegularFile(file) ? CsvTable.read(file) : null;
+  }
+
+  static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

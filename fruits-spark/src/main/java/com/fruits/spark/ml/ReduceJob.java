@@ -1,0 +1,216 @@
+package com.fruits.spark.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fruits.core.FruitsException;
+import com.fruits.core.dataset.StratifiedSample;
+import com.fruits.spark.FeatureTable;
+import com.fruits.spark.HadoopFiles;
+import com.fruits.spark.Summaries;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.feature.PCAModel;
+import org.apache.spark.ml.feature.StandardScalerModel;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Standardize + PCA: fits the scaler and the PCA on the Training rows (the d × d covariance is the only thing the
+ * driver sees), chooses k by explained variance (or takes {@code --k}), and writes the reduced table with every row,
+ * failed images included with their error. Also writes what the report needs.
+ *
+ * <pre>
+ * &lt;out&gt;/table/                  Parquet: path, label, split, rotation, pca (vector, null on error), error
+ * &lt;out&gt;/model/                  Spark ML PipelineModel: StandardScaler + PCA(k)
+ * &lt;out&gt;/explained-variance.csv   component, ratio, cumulative
+ * &lt;out&gt;/k-study.csv             size, seed, images, k80, k90, k95
+ * &lt;out&gt;/class-balance.csv       label, split, rotation, images
+ * &lt;out&gt;/scatter.csv             label, split, pc1, pc2 (at most 3,000 rows)
+ * &lt;out&gt;/summary.json
+ * </pre>
+ */
+public final class ReduceJob {
+  public static final String MODEL = "model";
+  private static final int SCATTER_POINTS = 3000;
+
+  private final SparkSession spark;
+  private final ReduceOptions options;
+
+  public ReduceJob(SparkSession spark, ReduceOptions options) {
+    this.spark = spark;
+    this.options = options;
+  }
+
+  public static String path(String out, String child) {
+    return out.endsWith("/") ? out + child : out + "/" + child;
+  }
+
+  public ReduceSummary run() {
+    long started = System.nanoTime();
+    Instant startedAt = Instant.now();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Map<String, Double> stages = new LinkedHashMap<>();
+    String out = options.out();
+    if (HadoopFiles.existsWithContent(out, conf)) {
+      if (!options.overwrite()) {
+        throw new FruitsException("output " + out + " already exists; pass --overwrite to replace it");
+      }
+      HadoopFiles.delete(out, conf);
+    }
+    HadoopFiles.checkWritable(out, conf);
+
+    long t = System.nanoTime();
+    Dataset<Row> table = FeatureVectors.table(spark, options.features());
+    String fingerprint = HadoopFiles.fingerprint(FeatureTable.table(options.features()), conf);
+    String specHash = FeatureVectors.specHash(table);
+    Dataset<Row> vectors = FeatureVectors.vectors(table).cache();
+    Dataset<Row> fitRows = FeatureVectors.trainingRows(vectors);
+    long rows = table.count();
+    long fitCount = fitRows.count();
+    if (fitCount < 2) {
+      throw new FruitsException("the feature table has " + fitCount + " usable rows; PCA needs at least 2");
+    }
+    int dimension = ((Vector) fitRows.select(FeatureVectors.VECTOR).first().get(0)).size();
+    if (options.k() != null && options.k() > dimension) {
+      throw new FruitsException("asked for " + options.k() + " components but the features have only " + dimension
+          + " dimensions");
+    }
+    String fitOn = fitRows.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TRAINING)).isEmpty() ? "all" : "Training";
+    stages.put("load", seconds(t));
+
+    t = System.nanoTime();
+    VarianceCurve curve = VarianceCurve.fit(fitRows, dimension);
+    int k = options.k() != null ? options.k() : curve.componentsFor(options.variance());
+    StandardScalerModel scaler = curve.scaler();
+    PCAModel pca = VarianceCurve.fitPca(scaler.transform(fitRows), k);
+    PipelineModel model = new PipelineModel("fruits-reduce", new Transformer[] {scaler, pca});
+    stages.put("fit", seconds(t));
+
+    t = System.nanoTime();
+    Dataset<Row> reduced = model.transform(vectors)
+        .select(col(FeatureTable.PATH), col(FeatureTable.LABEL), col(FeatureTable.SPLIT), col(FeatureTable.ROTATION),
+            col(VarianceCurve.PCA_COLUMN), col(FeatureTable.ERROR));
+    Dataset<Row> failed = table.where(col(FeatureTable.FEATURES).isNull())
+        .select(col(FeatureTable.PATH), col(FeatureTable.LABEL), col(FeatureTable.SPLIT), col(FeatureTable.ROTATION),
+            lit(null).cast(SQLDataTypes.VectorType()).as(VarianceCurve.PCA_COLUMN), col(FeatureTable.ERROR));
+    reduced.unionByName(failed).write().mode(SaveMode.ErrorIfExists).parquet(path(out, "table"));
+    try {
+      model.write().overwrite().save(path(out, MODEL));
+    } catch (java.io.IOException e) {
+      throw new FruitsException("cannot save the fitted model to " + path(out, MODEL) + ": " + e.getMessage());
+    }
+    stages.put("transform", seconds(t));
+
+    t = System.nanoTime();
+    List<ReduceSummary.StudyPoint> study = study(fitRows, dimension);
+    stages.put("study", seconds(t));
+
+    t = System.nanoTime();
+    writeCurve(curve, conf);
+    writeStudy(study, conf);
+    writeClassBalance(table, conf);
+    writeScatter(model.transform(vectors), conf);
+    stages.put("report-data", seconds(t));
+    vectors.unpersist();
+
+    ReduceSummary summary = new ReduceSummary("reduce", startedAt.toString(), options.features(), out, fingerprint,
+        specHash, dimension, rows, rows - vectors.count(), fitCount, fitOn, options.variance(), k, curve.cumulative(k),
+        curve.componentsFor(0.80), curve.componentsFor(0.90), curve.componentsFor(0.95), curve.componentsFor(0.99),
+        study, stages, seconds(started));
+    Summaries.write(path(out, "summary.json"), summary, conf);
+    return summary;
+  }
+
+  /** k at 80/90/95 % for stratified samples of the fitting rows; "all" is fitted once. */
+  private List<ReduceSummary.StudyPoint> study(Dataset<Row> fitRows, int dimension) {
+    List<ReduceSummary.StudyPoint> points = new ArrayList<>();
+    if (options.studySizes().isEmpty()) {
+      return points;
+    }
+    List<Row> keys = fitRows.select(FeatureTable.PATH, FeatureTable.LABEL).collectAsList();
+    for (String size : options.studySizes()) {
+      boolean all = size.equals("all") || Integer.parseInt(size) >= keys.size();
+      int seeds = all ? 1 : options.studySeeds();
+      for (int seed = 1; seed <= seeds; seed++) {
+        Dataset<Row> sample = fitRows;
+        long images = keys.size();
+        if (!all) {
+          List<Row> picked = StratifiedSample.total(keys, r -> r.getString(1), r -> r.getString(0),
+              Integer.parseInt(size), seed);
+          Set<String> paths = new HashSet<>();
+          picked.forEach(r -> paths.add(r.getString(0)));
+          Dataset<Row> chosen = spark.createDataset(new ArrayList<>(paths), Encoders.STRING()).toDF(FeatureTable.PATH);
+          sample = fitRows.join(org.apache.spark.sql.functions.broadcast(chosen), FeatureTable.PATH);
+          images = paths.size();
+        }
+        VarianceCurve curve = VarianceCurve.fit(sample, dimension);
+        points.add(new ReduceSummary.StudyPoint(size, seed, images, curve.componentsFor(0.80),
+            curve.componentsFor(0.90), curve.componentsFor(0.95)));
+        System.err.printf(Locale.ROOT, "fruits: k-study size %s seed %d: k@80%%=%d%n", size, seed,
+            points.get(points.size() - 1).k80());
+      }
+    }
+    return points;
+  }
+
+  private void writeCurve(VarianceCurve curve, Configuration conf) {
+    StringBuilder csv = new StringBuilder("component,ratio,cumulative\n");
+    double cumulative = 0;
+    for (int i = 0; i < curve.ratios().length; i++) {
+      cumulative += curve.ratios()[i];
+      csv.append(String.format(Locale.ROOT, "%d,%.8g,%.8g%n", i + 1, curve.ratios()[i], cumulative));
+    }
+    HadoopFiles.writeString(path(options.out(), "explained-variance.csv"), csv.toString(), conf);
+  }
+
+  private void writeStudy(List<ReduceSummary.StudyPoint> study, Configuration conf) {
+    StringBuilder csv = new StringBuilder("size,seed,images,k80,k90,k95\n");
+    for (ReduceSummary.StudyPoint p : study) {
+      csv.append(p.size()).append(',').append(p.seed()).append(',').append(p.images()).append(',').append(p.k80())
+          .append(',').append(p.k90()).append(',').append(p.k95()).append('\n');
+    }
+    HadoopFiles.writeString(path(options.out(), "k-study.csv"), csv.toString(), conf);
+  }
+
+  private void writeClassBalance(Dataset<Row> table, Configuration conf) {
+    StringBuilder csv = new StringBuilder("label,split,rotation,images\n");
+    for (Row r : table.groupBy(FeatureTable.LABEL, FeatureTable.SPLIT, FeatureTable.ROTATION).count()
+        .orderBy(FeatureTable.LABEL, FeatureTable.SPLIT, FeatureTable.ROTATION).collectAsList()) {
+      csv.append(Csv.field(r.getString(0))).append(',').append(Csv.field(r.getString(1))).append(',')
+          .append(Csv.field(r.getString(2))).append(',').append(r.getLong(3)).append('\n');
+    }
+    HadoopFiles.writeString(path(options.out(), "class-balance.csv"), csv.toString(), conf);
+  }
+
+  private void writeScatter(Dataset<Row> transformed, Configuration conf) {
+    long total = transformed.count();
+    double fraction = Math.min(1.0, 1.2 * SCATTER_POINTS / Math.max(1, total));
+    StringBuilder csv = new StringBuilder("label,split,pc1,pc2\n");
+    for (Row r : transformed.sample(fraction, 7).limit(SCATTER_POINTS)
+        .select(FeatureTable.LABEL, FeatureTable.SPLIT, VarianceCurve.PCA_COLUMN).collectAsList()) {
+      Vector v = (Vector) r.get(2);
+      csv.append(Csv.field(r.getString(0))).append(',').append(Csv.field(r.getString(1))).append(',')
+          .append(String.format(Locale.ROOT, "%.5g,%.5g", v.apply(0), v.size() > 1 ? v.apply(1) : 0.0)).append('\n');
+    }
+    HadoopFiles.writeString(path(options.out(), "scatter.csv"), csv.toString(), conf);
+  }
+
+  static double seconds(long sinceNanos) {
+    return Math.round((System.nanoTime() - sinceNanos) / 1e6) / 1e3;
+  }
+}

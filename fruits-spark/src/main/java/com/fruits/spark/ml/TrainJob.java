@@ -1,0 +1,317 @@
+package com.fruits.spark.ml;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
+
+import com.fruits.core.FruitsException;
+import com.fruits.core.dataset.StratifiedSample;
+import com.fruits.core.serving.BundleContents;
+import com.fruits.core.serving.ServingBundle;
+import com.fruits.spark.FeatureTable;
+import com.fruits.spark.HadoopFiles;
+import com.fruits.spark.Summaries;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.feature.PCAModel;
+import org.apache.spark.ml.feature.StandardScalerModel;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.StringIndexerModel;
+import org.apache.spark.ml.feature.VectorSlicer;
+import org.apache.spark.ml.linalg.Matrix;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A fruit classifier: the reduce step's scaler, its own PCA and a class-weighted multinomial logistic regression,
+ * with the number of components and the regularization chosen by k-fold cross-validation on the Training split
+ * only, then evaluated once on the Test split. Exports a Spark ML model and a Spark-free {@link ServingBundle}.
+ *
+ * <pre>
+ * &lt;out&gt;/spark-model/   PipelineModel: PCA slice + logistic regression (input: the scaler's output)
+ * &lt;out&gt;/bundle/        the serving bundle (bundle.json + bundle.bin)
+ * &lt;out&gt;/cv.csv, confusion.csv, per-class.csv, summary.json
+ * </pre>
+ */
+public final class TrainJob {
+  public static final String LABEL_INDEX = "label_index";
+  public static final String WEIGHT = "weight";
+  private static final String SLICED = "x";
+
+  private final SparkSession spark;
+  private final TrainOptions options;
+
+  public TrainJob(SparkSession spark, TrainOptions options) {
+    this.spark = spark;
+    this.options = options;
+  }
+
+  public TrainSummary run() {
+    long started = System.nanoTime();
+    Instant startedAt = Instant.now();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Map<String, Double> stages = new LinkedHashMap<>();
+    String out = options.out();
+    String reducedSummary = ReduceJob.path(options.reduced(), "summary.json");
+    if (!HadoopFiles.exists(reducedSummary, conf)) {
+      throw new FruitsException("no reduce output at " + options.reduced() + " (run `fruits reduce` first)");
+    }
+    if (HadoopFiles.existsWithContent(out, conf)) {
+      if (!options.overwrite()) {
+        throw new FruitsException("output " + out + " already exists; pass --overwrite to replace it");
+      }
+      HadoopFiles.delete(out, conf);
+    }
+    HadoopFiles.checkWritable(out, conf);
+
+    long t = System.nanoTime();
+    ReduceSummary reduce = Summaries.read(reducedSummary, ReduceSummary.class, conf);
+    String fingerprint = HadoopFiles.fingerprint(options.reduced(), conf);
+    Dataset<Row> table = FeatureVectors.table(spark, reduce.features());
+    String specHash = FeatureVectors.specHash(table);
+    if (!specHash.equals(reduce.specHash())) {
+      throw new FruitsException("the features at " + reduce.features() + " come from model spec "
+          + specHash.substring(0, 12) + " but the reduce step was fitted on " + reduce.specHash().substring(0, 12)
+          + "; run reduce again");
+    }
+    StandardScalerModel scaler = (StandardScalerModel) PipelineModel.load(ReduceJob.path(options.reduced(), ReduceJob.MODEL))
+        .stages()[0];
+    Dataset<Row> vectors = scaler.transform(FeatureVectors.vectors(table));
+    Dataset<Row> training = vectors.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TRAINING));
+    Dataset<Row> test = vectors.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TEST));
+    if (options.perClass() != null) {
+      training = perClass(training);
+    }
+    StringIndexerModel indexer = new StringIndexer().setInputCol(FeatureTable.LABEL).setOutputCol(LABEL_INDEX)
+        .setStringOrderType("alphabetAsc").fit(training);
+    List<String> labels = Arrays.asList(indexer.labelsArray()[0]);
+    if (labels.size() < 2) {
+      throw new FruitsException("the Training split has " + labels.size() + " label(s); a classifier needs at least 2");
+    }
+    Dataset<Row> unknown = test.where(not(col(FeatureTable.LABEL).isin(labels.toArray())));
+    Map<String, Long> unknownLabels = new TreeMap<>();
+    unknown.groupBy(FeatureTable.LABEL).count().collectAsList()
+        .forEach(r -> unknownLabels.put(String.valueOf(r.getString(0)), r.getLong(1)));
+    long unknownCount = unknownLabels.values().stream().mapToLong(Long::longValue).sum();
+    if (unknownCount > 0) {
+      System.err.println("fruits: " + unknownCount + " Test images have labels the Training split lacks, left out "
+          + "of the accuracy: " + unknownLabels);
+    }
+    test = test.where(col(FeatureTable.LABEL).isin(labels.toArray()));
+    Dataset<Row> weights = classWeights(training);
+    training = indexer.transform(training).join(broadcast(weights), FeatureTable.LABEL);
+    test = indexer.transform(test);
+    stages.put("load", ReduceJob.seconds(t));
+
+    t = System.nanoTime();
+    int dimension = reduce.featureDimension();
+    long trainingCount = training.count();
+    List<Integer> candidates = candidates(reduce, dimension, trainingCount);
+    int kMax = candidates.get(candidates.size() - 1);
+    PCAModel pca = VarianceCurve.fitPca(training, kMax);
+    Dataset<Row> trainingPca = pca.transform(training)
+        .select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, WEIGHT).cache();
+    Dataset<Row> testPca = pca.transform(test).select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, FeatureTable.LABEL).cache();
+    stages.put("pca", ReduceJob.seconds(t));
+
+    t = System.nanoTime();
+    VectorSlicer slicer = new VectorSlicer().setInputCol(VarianceCurve.PCA_COLUMN).setOutputCol(SLICED);
+    LogisticRegression lr = new LogisticRegression().setFeaturesCol(SLICED).setLabelCol(LABEL_INDEX)
+        .setWeightCol(WEIGHT).setFamily("multinomial").setMaxIter(options.maxIter()).setElasticNetParam(0.0);
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {slicer, lr});
+    List<ParamMap> grid = new ArrayList<>();
+    for (int k : candidates) {
+      for (double reg : options.regParams()) {
+        grid.add(new ParamMap().put(slicer.indices(), IntStream.range(0, k).toArray()).put(lr.regParam(), reg));
+      }
+    }
+    MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setLabelCol(LABEL_INDEX)
+        .setMetricName("accuracy");
+    CrossValidatorModel cv = new CrossValidator().setEstimator(pipeline)
+        .setEstimatorParamMaps(grid.toArray(new ParamMap[0])).setEvaluator(accuracy).setNumFolds(options.folds())
+        .setSeed(options.seed()).setParallelism(Math.max(1, spark.sparkContext().defaultParallelism())).fit(trainingPca);
+    List<TrainSummary.CvPoint> cvPoints = new ArrayList<>();
+    int best = 0;
+    for (int i = 0; i < grid.size(); i++) {
+      int k = ((int[]) grid.get(i).apply(slicer.indices())).length;
+      double reg = (Double) grid.get(i).apply(lr.regParam());
+      cvPoints.add(new TrainSummary.CvPoint(k, reg, cv.avgMetrics()[i]));
+      if (cv.avgMetrics()[i] > cv.avgMetrics()[best]) {
+        best = i;
+      }
+      System.err.printf(Locale.ROOT, "fruits: cross-validation k=%d reg=%g: accuracy %.4f%n", k, reg, cv.avgMetrics()[i]);
+    }
+    PipelineModel model = (PipelineModel) cv.bestModel();
+    stages.put("cross-validate", ReduceJob.seconds(t));
+
+    t = System.nanoTime();
+    Dataset<Row> predictions = model.transform(testPca);
+    long testCount = testPca.count();
+    int classes = labels.size();
+    long[][] confusion = new long[classes][classes];
+    for (Row r : predictions.groupBy(LABEL_INDEX, "prediction").count().collectAsList()) {
+      confusion[(int) r.getDouble(0)][(int) r.getDouble(1)] = r.getLong(2);
+    }
+    long correct = 0;
+    for (int c = 0; c < classes; c++) {
+      correct += confusion[c][c];
+    }
+    double testAccuracy = testCount == 0 ? Double.NaN : (double) correct / testCount;
+    double[] precision = new double[classes];
+    double[] recall = new double[classes];
+    for (int c = 0; c < classes; c++) {
+      long predicted = 0;
+      long actual = 0;
+      for (int o = 0; o < classes; o++) {
+        predicted += confusion[o][c];
+        actual += confusion[c][o];
+      }
+      precision[c] = predicted == 0 ? Double.NaN : (double) confusion[c][c] / predicted;
+      recall[c] = actual == 0 ? Double.NaN : (double) confusion[c][c] / actual;
+    }
+    stages.put("evaluate", ReduceJob.seconds(t));
+
+    t = System.nanoTime();
+    int k = cvPoints.get(best).components();
+    double reg = cvPoints.get(best).regParam();
+    try {
+      model.write().overwrite().save(ReduceJob.path(out, "spark-model"));
+      pca.write().overwrite().save(ReduceJob.path(out, "spark-pca"));
+    } catch (IOException e) {
+      throw new FruitsException("cannot save the model to " + out + ": " + e.getMessage());
+    }
+    LogisticRegressionModel lrModel = (LogisticRegressionModel) model.stages()[1];
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("trainedAt", startedAt.toString());
+    metadata.put("testAccuracy", testAccuracy);
+    metadata.put("components", k);
+    metadata.put("regParam", reg);
+    metadata.put("trainingRows", trainingCount);
+    BundleContents contents = bundle(labels, reduce, scaler, pca, lrModel, k, metadata, conf);
+    byte[] arrays = ServingBundle.arrays(contents);
+    HadoopFiles.writeBytes(ReduceJob.path(out, "bundle/" + ServingBundle.ARRAYS_FILE), arrays, conf);
+    HadoopFiles.writeString(ReduceJob.path(out, "bundle/" + ServingBundle.JSON_FILE), ServingBundle.json(contents, arrays), conf);
+    writeCsvs(labels, cvPoints, confusion, precision, recall, conf);
+    stages.put("export", ReduceJob.seconds(t));
+    trainingPca.unpersist();
+    testPca.unpersist();
+
+    TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.reduced(), out, fingerprint,
+        specHash, labels, trainingCount, testCount, unknownCount, unknownLabels, cvPoints, k, reg, testAccuracy,
+        mean(precision), mean(recall), stages, ReduceJob.seconds(started));
+    Summaries.write(ReduceJob.path(out, "summary.json"), summary, conf);
+    return summary;
+  }
+
+  /** k at 90, 95 and 99 % (or the user's list), capped by the dimension and the number of training rows. */
+  private List<Integer> candidates(ReduceSummary reduce, int dimension, long rows) {
+    List<Integer> wanted = options.components().isEmpty()
+        ? List.of(reduce.k90(), reduce.k95(), reduce.k99()) : options.components();
+    TreeSet<Integer> ks = new TreeSet<>();
+    for (int k : wanted) {
+      if (k > dimension) {
+        throw new FruitsException("asked for " + k + " components but the features have only " + dimension
+            + " dimensions");
+      }
+      ks.add((int) Math.min(k, Math.max(1, rows - 1)));
+    }
+    return new ArrayList<>(ks);
+  }
+
+  private Dataset<Row> perClass(Dataset<Row> training) {
+    List<Row> keys = training.select(FeatureTable.PATH, FeatureTable.LABEL).collectAsList();
+    List<Row> picked = StratifiedSample.perClass(keys, r -> r.getString(1), r -> r.getString(0), options.perClass(),
+        options.seed());
+    Set<String> paths = new HashSet<>();
+    picked.forEach(r -> paths.add(r.getString(0)));
+    Dataset<Row> chosen = spark.createDataset(new ArrayList<>(paths), Encoders.STRING()).toDF(FeatureTable.PATH);
+    return training.join(broadcast(chosen), FeatureTable.PATH);
+  }
+
+  /** weight = N / (K × n_label): every class counts as much in the loss, whatever its number of photos. */
+  private Dataset<Row> classWeights(Dataset<Row> training) {
+    List<Row> counts = training.groupBy(FeatureTable.LABEL).count().collectAsList();
+    long total = counts.stream().mapToLong(r -> r.getLong(1)).sum();
+    List<Row> weights = new ArrayList<>();
+    for (Row r : counts) {
+      weights.add(RowFactory.create(r.getString(0), (double) total / (counts.size() * r.getLong(1))));
+    }
+    StructType schema = new StructType().add(FeatureTable.LABEL, DataTypes.StringType).add(WEIGHT, DataTypes.DoubleType);
+    return spark.createDataFrame(weights, schema);
+  }
+
+  private BundleContents bundle(List<String> labels, ReduceSummary reduce, StandardScalerModel scaler, PCAModel pca,
+      LogisticRegressionModel lr, int k, Map<String, Object> metadata, Configuration conf) {
+    int d = scaler.mean().size();
+    double[][] projection = new double[d][k];
+    Matrix pc = pca.pc();
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < k; j++) {
+        projection[i][j] = pc.apply(i, j);
+      }
+    }
+    Matrix w = lr.coefficientMatrix();
+    double[][] coefficients = new double[labels.size()][k];
+    for (int c = 0; c < labels.size(); c++) {
+      for (int j = 0; j < k; j++) {
+        coefficients[c][j] = w.apply(c, j);
+      }
+    }
+    String specJson = HadoopFiles.readString(FeatureTable.modelSpec(reduce.features()), conf);
+    return new BundleContents(labels, specJson, reduce.specHash(), scaler.mean().toArray(), scaler.std().toArray(),
+        projection, coefficients, lr.interceptVector().toArray(), metadata);
+  }
+
+  private void writeCsvs(List<String> labels, List<TrainSummary.CvPoint> cv, long[][] confusion, double[] precision,
+      double[] recall, Configuration conf) {
+    StringBuilder cvCsv = new StringBuilder("components,regParam,accuracy\n");
+    cv.forEach(p -> cvCsv.append(String.format(Locale.ROOT, "%d,%g,%.6f%n", p.components(), p.regParam(), p.accuracy())));
+    HadoopFiles.writeString(ReduceJob.path(options.out(), "cv.csv"), cvCsv.toString(), conf);
+    StringBuilder matrix = new StringBuilder("actual,predicted,images\n");
+    StringBuilder perClass = new StringBuilder("label,images,precision,recall\n");
+    for (int a = 0; a < labels.size(); a++) {
+      long support = 0;
+      for (int p = 0; p < labels.size(); p++) {
+        support += confusion[a][p];
+        if (confusion[a][p] > 0) {
+          matrix.append(Csv.field(labels.get(a))).append(',').append(Csv.field(labels.get(p))).append(',')
+              .append(confusion[a][p]).append('\n');
+        }
+      }
+      perClass.append(Csv.field(labels.get(a))).append(',').append(support).append(',')
+          .append(String.format(Locale.ROOT, "%.6f,%.6f%n", precision[a], recall[a]));
+    }
+    HadoopFiles.writeString(ReduceJob.path(options.out(), "confusion.csv"), matrix.toString(), conf);
+    HadoopFiles.writeString(ReduceJob.path(options.out(), "per-class.csv"), perClass.toString(), conf);
+  }
+
+  private static double mean(double[] values) {
+    return Arrays.stream(values).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+  }
+}
