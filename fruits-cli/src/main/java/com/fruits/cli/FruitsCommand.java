@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code fruits} command: a thin entry point over the job classes. */
 @Command(name = "fruits", mixinStandardHelpOptions = true, version = "fruits 0.1.0",
-    description = "Fruit recognition at scale: featurize photos with a pretrained CNN on Spark.",
+    description = "Fruit recognition at scale: featurize photos with a pretrained CNN on Spark, reduce, train, report.",
     subcommands = {FeaturizeCommand.class, ReduceCommand.class, TrainCommand.class, ReportCommand.class,
       PipelineCommand.class, BenchCommand.class,
       CommandLine.HelpCommand.class})
@@ -21,7 +21,7 @@ public final class FruitsCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (featurize, bench)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (featurize, reduce, train, report, pipeline, bench)");
   }
 
   public static void main(String[] args) {

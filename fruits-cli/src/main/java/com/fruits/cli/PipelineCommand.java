@@ -49,10 +49,10 @@ final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--per-class", paramLabel = "N", description = "Featurize at most N images per label.")
   Integer perClass;
 
-  @Option(names = "--components", split = ",", paramLabel = "K", description = "Classifier k candidates (default: k@90,95,99%).")
+  @Option(names = "--components", split = ",", paramLabel = "K", description = "Classifier k candidates (default: k@80,90,95%).")
   List<Integer> components = List.of();
 
-  @Option(names = "--reg", split = ",", defaultValue = "0.0001,0.001", description = "Classifier L2 candidates (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--reg", split = ",", defaultValue = "0.00001,0.0001,0.001", description = "Classifier L2 candidates (default: ${DEFAULT-VALUE}).")
   List<Double> reg;
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*] or spark-submit's).")

@@ -21,10 +21,10 @@ final class TrainCommand implements Callable<Integer> {
   String out;
 
   @Option(names = "--components", split = ",", paramLabel = "K",
-      description = "Candidate numbers of PCA components (default: k at 90, 95, 99 % variance).")
+      description = "Candidate numbers of PCA components (default: k at 80, 90, 95 % variance).")
   List<Integer> components = List.of();
 
-  @Option(names = "--reg", split = ",", paramLabel = "R", defaultValue = "0.0001,0.001",
+  @Option(names = "--reg", split = ",", paramLabel = "R", defaultValue = "0.00001,0.0001,0.001",
       description = "Candidate L2 regularization strengths (default: ${DEFAULT-VALUE}).")
   List<Double> reg;
 

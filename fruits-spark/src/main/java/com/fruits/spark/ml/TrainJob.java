@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
 
 import com.fruits.core.FruitsException;
+import com.fruits.core.dataset.BlockedFolds;
 import com.fruits.core.dataset.StratifiedSample;
 import com.fruits.core.serving.BundleContents;
 import com.fruits.core.serving.ServingBundle;
@@ -50,8 +51,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A fruit classifier: the reduce step's scaler, its own PCA and a class-weighted multinomial logistic regression,
- * with the number of components and the regularization chosen by k-fold cross-validation on the Training split
- * only, then evaluated once on the Test split. Exports a Spark ML model and a Spark-free {@link ServingBundle}.
+ * with the number of components and the regularization chosen by blocked k-fold cross-validation on the Training
+ * split only ({@link BlockedFolds}: random folds score near-duplicate frames at 100 %), then evaluated once on the
+ * Test split. The PCA is fitted once on all Training rows (unsupervised, no labels) before the folds. Exports a Spark ML model and a Spark-free {@link ServingBundle}.
  *
  * <pre>
  * &lt;out&gt;/spark-model/   PipelineModel: PCA slice + logistic regression (input: the scaler's output)
@@ -62,6 +64,7 @@ import org.apache.spark.sql.types.StructType;
 public final class TrainJob {
   public static final String LABEL_INDEX = "label_index";
   public static final String WEIGHT = "weight";
+  public static final String FOLD = "fold";
   private static final String SLICED = "x";
 
   private final SparkSession spark;
@@ -125,7 +128,8 @@ public final class TrainJob {
     }
     test = test.where(col(FeatureTable.LABEL).isin(labels.toArray()));
     Dataset<Row> weights = classWeights(training);
-    training = indexer.transform(training).join(broadcast(weights), FeatureTable.LABEL);
+    training = indexer.transform(training).join(broadcast(weights), FeatureTable.LABEL)
+        .join(broadcast(folds(training)), FeatureTable.PATH);
     test = indexer.transform(test);
     stages.put("load", ReduceJob.seconds(t));
 
@@ -136,7 +140,7 @@ public final class TrainJob {
     int kMax = candidates.get(candidates.size() - 1);
     PCAModel pca = VarianceCurve.fitPca(training, kMax);
     Dataset<Row> trainingPca = pca.transform(training)
-        .select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, WEIGHT).cache();
+        .select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, WEIGHT, FOLD).cache();
     Dataset<Row> testPca = pca.transform(test).select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, FeatureTable.LABEL).cache();
     stages.put("pca", ReduceJob.seconds(t));
 
@@ -155,7 +159,7 @@ public final class TrainJob {
         .setMetricName("accuracy");
     CrossValidatorModel cv = new CrossValidator().setEstimator(pipeline)
         .setEstimatorParamMaps(grid.toArray(new ParamMap[0])).setEvaluator(accuracy).setNumFolds(options.folds())
-        .setSeed(options.seed()).setParallelism(Math.max(1, spark.sparkContext().defaultParallelism())).fit(trainingPca);
+        .setFoldCol(FOLD).setSeed(options.seed()).setParallelism(Math.max(1, spark.sparkContext().defaultParallelism())).fit(trainingPca);
     List<TrainSummary.CvPoint> cvPoints = new ArrayList<>();
     int best = 0;
     for (int i = 0; i < grid.size(); i++) {
@@ -229,10 +233,10 @@ public final class TrainJob {
     return summary;
   }
 
-  /** k at 90, 95 and 99 % (or the user's list), capped by the dimension and the number of training rows. */
+  /** k at 80, 90 and 95 % (or the user's list), capped by the dimension and the number of training rows. */
   private List<Integer> candidates(ReduceSummary reduce, int dimension, long rows) {
     List<Integer> wanted = options.components().isEmpty()
-        ? List.of(reduce.k90(), reduce.k95(), reduce.k99()) : options.components();
+        ? List.of(reduce.k80(), reduce.k90(), reduce.k95()) : options.components();
     TreeSet<Integer> ks = new TreeSet<>();
     for (int k : wanted) {
       if (k > dimension) {
@@ -252,6 +256,16 @@ public final class TrainJob {
     picked.forEach(r -> paths.add(r.getString(0)));
     Dataset<Row> chosen = spark.createDataset(new ArrayList<>(paths), Encoders.STRING()).toDF(FeatureTable.PATH);
     return training.join(broadcast(chosen), FeatureTable.PATH);
+  }
+
+  /** Blocked cross-validation folds ({@link BlockedFolds}): near-duplicate consecutive photos stay together. */
+  private Dataset<Row> folds(Dataset<Row> training) {
+    List<Row> keys = training.select(FeatureTable.PATH, FeatureTable.LABEL).collectAsList();
+    List<Row> folds = new ArrayList<>();
+    BlockedFolds.assign(keys, r -> r.getString(1), r -> r.getString(0), options.folds())
+        .forEach((path, fold) -> folds.add(RowFactory.create(path, fold)));
+    StructType schema = new StructType().add(FeatureTable.PATH, DataTypes.StringType).add(FOLD, DataTypes.IntegerType);
+    return spark.createDataFrame(folds, schema);
   }
 
   /** weight = N / (K × n_label): every class counts as much in the loss, whatever its number of photos. */

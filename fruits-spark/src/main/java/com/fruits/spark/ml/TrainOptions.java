@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * @param reduced a reduce output folder (its scaler is reused; its features table is read)
  * @param out the model output folder
- * @param components candidate numbers of PCA components for the classifier (empty: k at 90, 95 and 99 %)
+ * @param components candidate numbers of PCA components for the classifier (empty: k at 80, 90 and 95 %)
  * @param regParams candidate L2 regularization strengths
  * @param folds cross-validation folds over the Training split
  * @param perClass train on at most this many Training images per label (null: all)
@@ -31,6 +31,6 @@ public record TrainOptions(String reduced, String out, List<Integer> components,
   }
 
   public static TrainOptions of(String reduced, String out) {
-    return new TrainOptions(reduced, out, List.of(), List.of(1e-4, 1e-3), 3, null, 42, 200, false);
+    return new TrainOptions(reduced, out, List.of(), List.of(1e-5, 1e-4, 1e-3), 3, null, 42, 200, false);
   }
 }

@@ -1,0 +1,82 @@
+package com.fruits.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fruits.core.TestImages;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** featurize → reduce → train → report through the command line, twice, and the report in real Chromium. */
+class PipelineCommandTest {
+  private static final List<String> LABELS = List.of("Lemon", "Kiwi", "Strawberry");
+
+  @Test
+  void wholeChainRunsThenReusesEverythingAndTheReportRendersInChromium(@TempDir Path dir) throws Exception {
+    Path images = dir.resolve("images");
+    for (String label : LABELS) {
+      copy("Training/" + label, images.resolve("Training/" + label), 12);
+      copy("Test/" + label, images.resolve("Test/" + label), 4);
+    }
+    Path work = dir.resolve("work");
+    String[] args = {"pipeline", "--images", images.toString(), "--work", work.toString(), "--no-progress",
+        "--model-spec", TestImages.modelSpec("mobilenetv2").toString(), "--components", "4,8", "--reg", "0.001",
+        "--study", "12,all"};
+    assertThat(FruitsCommand.commandLine().execute(args)).isZero();
+    JsonNode first = new ObjectMapper().readTree(work.resolve("pipeline-summary.json").toFile());
+    assertThat(first.path("stages").path("reduce").asText()).isEqualTo("ran");
+    assertThat(first.path("stages").path("train").asText()).isEqualTo("ran");
+    assertThat(first.path("train").path("testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.9);
+    Path report = work.resolve("report.html");
+    assertThat(report).exists();
+    String html = Files.readString(report);
+    assertThat(html).contains("Explained variance", "Confusion matrix", "k versus sample size", "data:image/png;base64,")
+        .doesNotContain("Not available");
+
+    assertThat(FruitsCommand.commandLine().execute(args)).isZero();
+    JsonNode second = new ObjectMapper().readTree(work.resolve("pipeline-summary.json").toFile());
+    assertThat(second.path("stages").path("featurize").asText()).isEqualTo("up to date");
+    assertThat(second.path("stages").path("reduce").asText()).startsWith("reused");
+    assertThat(second.path("stages").path("train").asText()).startsWith("reused");
+
+    openInChromium(report);
+  }
+
+  /** Renders the report with tools/browser/check-page.mjs: no console error, every chart decoded, a screenshot. */
+  private static void openInChromium(Path report) throws Exception {
+    Path tools = TestImages.repoDir().resolve("tools/browser");
+    boolean available = Files.isDirectory(tools.resolve("node_modules/playwright-core"))
+        && Files.isExecutable(Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium")));
+    if (!available && "required".equals(System.getenv("FRUITS_BROWSER_TESTS"))) {
+      throw new AssertionError("browser tests are required but Chromium or playwright-core is missing "
+          + "(apt-get install chromium; npm ci --prefix tools/browser)");
+    }
+    assumeTrue(available, "Chromium and playwright-core are not installed");
+    Path screenshot = TestImages.repoDir().resolve("fruits-cli/target/report-screenshot.png");
+    Files.createDirectories(screenshot.getParent());
+    Process process = new ProcessBuilder("node", tools.resolve("check-page.mjs").toString(), report.toUri().toString(),
+        screenshot.toString()).redirectErrorStream(true).start();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("\"errors\":[]", "\"brokenImages\":0");
+    assertThat(screenshot).exists();
+    assertThat(Files.size(screenshot)).isGreaterThan(50_000);
+  }
+
+  private static void copy(String from, Path to, int count) throws Exception {
+    Files.createDirectories(to);
+    try (var files = Files.list(TestImages.fruitsDir().resolve(from))) {
+      for (Path file : files.sorted().limit(count).toList()) {
+        Files.copy(file, to.resolve(file.getFileName()));
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package com.fruits.core.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fruits.core.FruitsException;
+import com.fruits.core.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServingBundleTest {
+  private static final int D = 12;
+  private static final int K = 4;
+  private static final List<String> LABELS = List.of("apple", "kiwi", "lemon");
+
+  private static BundleContents contents() throws Exception {
+    Random random = new Random(5);
+    double[] mean = random.doubles(D).toArray();
+    double[] std = random.doubles(D, 0.5, 2).toArray();
+    std[3] = 0; // a constant feature: the scaler maps it to 0
+    double[][] pca = new double[D][K];
+    for (double[] row : pca) {
+      for (int j = 0; j < K; j++) {
+        row[j] = random.nextGaussian();
+      }
+    }
+    double[][] coefficients = new double[LABELS.size()][K];
+    for (double[] row : coefficients) {
+      for (int j = 0; j < K; j++) {
+        row[j] = random.nextGaussian();
+      }
+    }
+    double[] intercepts = random.doubles(LABELS.size()).toArray();
+    String spec = Files.readString(TestImages.modelSpec("mobilenetv2"));
+    return new BundleContents(LABELS, spec, "abc", mean, std, pca, coefficients, intercepts, Map.of("testAccuracy", 0.9));
+  }
+
+  /** scale → project → logits → softmax, step by step, as the trainer defines it. */
+  private static double[] reference(BundleContents c, float[] x) {
+    double[] z = new double[D];
+    for (int i = 0; i < D; i++) {
+      z[i] = c.std()[i] == 0 ? 0 : (x[i] - c.mean()[i]) / c.std()[i];
+    }
+    double[] p = new double[K];
+    for (int j = 0; j < K; j++) {
+      for (int i = 0; i < D; i++) {
+        p[j] += z[i] * c.pca()[i][j];
+      }
+    }
+    double[] logits = new double[LABELS.size()];
+    double sum = 0;
+    for (int c2 = 0; c2 < logits.length; c2++) {
+      logits[c2] = c.intercepts()[c2];
+      for (int j = 0; j < K; j++) {
+        logits[c2] += c.coefficients()[c2][j] * p[j];
+      }
+      logits[c2] = Math.exp(logits[c2]);
+      sum += logits[c2];
+    }
+    for (int c2 = 0; c2 < logits.length; c2++) {
+      logits[c2] /= sum;
+    }
+    return logits;
+  }
+
+  @Test
+  void writtenBundleLoadsAndPredictsLikeTheStepByStepModel(@TempDir Path dir) throws Exception {
+    BundleContents contents = contents();
+    ServingBundle.write(dir, contents);
+    ServingBundle bundle = ServingBundle.load(dir);
+    assertThat(bundle.labels()).isEqualTo(LABELS);
+    assertThat(bundle.featureDimension()).isEqualTo(D);
+    assertThat(bundle.components()).isEqualTo(K);
+    assertThat(bundle.modelSpec().name()).isEqualTo("mobilenetv2-imagenet");
+    assertThat(bundle.metadata().path("testAccuracy").asDouble()).isEqualTo(0.9);
+    Random random = new Random(9);
+    for (int n = 0; n < 20; n++) {
+      float[] x = new float[D];
+      for (int i = 0; i < D; i++) {
+        x[i] = (float) random.nextGaussian();
+      }
+      double[] expected = reference(contents, x);
+      double[] actual = bundle.probabilities(x);
+      for (int c = 0; c < expected.length; c++) {
+        assertThat(actual[c]).isCloseTo(expected[c], within(1e-12));
+      }
+      List<Prediction> top = bundle.top(x, 2);
+      assertThat(top).hasSize(2);
+      assertThat(top.get(0).probability()).isGreaterThanOrEqualTo(top.get(1).probability());
+    }
+  }
+
+  @Test
+  void damagedOrForeignBundlesAreRefused(@TempDir Path dir) throws Exception {
+    ServingBundle.write(dir, contents());
+    byte[] arrays = Files.readAllBytes(dir.resolve(ServingBundle.ARRAYS_FILE));
+    arrays[10] ^= 1;
+    Files.write(dir.resolve(ServingBundle.ARRAYS_FILE), arrays);
+    assertThatThrownBy(() -> ServingBundle.load(dir)).isInstanceOf(FruitsException.class).hasMessageContaining("is damaged");
+    assertThatThrownBy(() -> ServingBundle.load(dir.resolve("nowhere"))).isInstanceOf(FruitsException.class)
+        .hasMessageStartingWith("no bundle at");
+    Files.writeString(dir.resolve(ServingBundle.JSON_FILE),
+        Files.readString(dir.resolve(ServingBundle.JSON_FILE)).replace("\"formatVersion\" : 1", "\"formatVersion\" : 7"));
+    assertThatThrownBy(() -> ServingBundle.load(dir)).isInstanceOf(FruitsException.class)
+        .hasMessageContaining("format version 7");
+  }
+}
