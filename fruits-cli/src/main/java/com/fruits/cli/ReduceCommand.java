@@ -1,12 +1,9 @@
 package com.fruits.cli;
 
-import com.fruits.spark.SparkSessions;
 import com.fruits.spark.ml.ReduceJob;
 import com.fruits.spark.ml.ReduceOptions;
-import com.fruits.spark.ml.ReduceSummary;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,13 +39,6 @@ final class ReduceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ReduceOptions options = new ReduceOptions(features, out, variance, k, study, studySeeds, overwrite);
-    SparkSession spark = SparkSessions.create("fruits reduce", master);
-    try {
-      ReduceSummary summary = new ReduceJob(spark, options).run();
-      System.out.println("fruits: " + summary.describe());
-      return 0;
-    } finally {
-      spark.stop();
-    }
+    return SparkCommands.run("fruits reduce", master, spark -> new ReduceJob(spark, options).run().describe());
   }
 }

@@ -1,12 +1,9 @@
 package com.fruits.cli;
 
-import com.fruits.spark.SparkSessions;
 import com.fruits.spark.ml.TrainJob;
 import com.fruits.spark.ml.TrainOptions;
-import com.fruits.spark.ml.TrainSummary;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,13 +46,6 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TrainOptions options = new TrainOptions(reduced, out, components, reg, folds, perClass, seed, maxIter, overwrite);
-    SparkSession spark = SparkSessions.create("fruits train", master);
-    try {
-      TrainSummary summary = new TrainJob(spark, options).run();
-      System.out.println("fruits: " + summary.describe());
-      return 0;
-    } finally {
-      spark.stop();
-    }
+    return SparkCommands.run("fruits train", master, spark -> new TrainJob(spark, options).run().describe());
   }
 }

@@ -131,46 +131,39 @@ public final class ReportBuilder {
   }
 
   private void classBalance() {
-    CsvTable balance = csv(run.reduced().resolve("class-balance.csv"));
-    if (balance == null) {
-      missing("Class balance", "reduce");
-      return;
-    }
-    Map<String, Map<String, Long>> bySplit = new TreeMap<>();
-    TreeSet<String> labels = new TreeSet<>();
-    for (Map<String, String> row : balance.rows()) {
-      String split = row.get("split") == null ? "(no split)" : row.get("split");
-      labels.add(row.get("label"));
-      bySplit.computeIfAbsent(split, s -> new TreeMap<>()).merge(row.get("label"), Long.parseLong(row.get("images")), Long::sum);
-    }
-    CategoryChart chart = Charts.bars("Images per class", "class", "images", 1050, 520);
-    chart.getStyler().setStacked(true);
-    List<String> x = new ArrayList<>(labels);
-    bySplit.forEach((split, counts) ->
-        chart.addSeries(split, x, x.stream().map(l -> (Number) counts.getOrDefault(l, 0L)).toList()));
-    figure(chart, "Class balance", "Photos per class and split. Classes with more photos weigh more in an unweighted "
-        + "loss; the classifier uses class weights N / (K × n_class) to counter it.");
+    stackedBars("split", "(no split)", "", "Images per class", "Class balance",
+        "Photos per class and split. Classes with more photos weigh more in an unweighted loss; the classifier uses "
+            + "class weights N / (K × n_class) to counter it.");
   }
 
   private void rotationBalance() {
+    stackedBars("rotation", "none", "rotation ", "Rotation axis per class", "Rotation-axis balance",
+        "Photos per class by the rotation prefix of their file name (r_, r0_/r1_/r2_; none when the name has no "
+            + "prefix).");
+  }
+
+  /** Images per class from class-balance.csv, stacked by {@code column}. */
+  private void stackedBars(String column, String absent, String seriesPrefix, String chartTitle, String title,
+      String caption) {
     CsvTable balance = csv(run.reduced().resolve("class-balance.csv"));
     if (balance == null) {
+      missing(title, "reduce");
       return;
     }
-    Map<String, Map<String, Long>> byRotation = new TreeMap<>();
+    Map<String, Map<String, Long>> bySeries = new TreeMap<>();
     TreeSet<String> labels = new TreeSet<>();
     for (Map<String, String> row : balance.rows()) {
-      String rotation = row.get("rotation") == null ? "none" : row.get("rotation");
+      String series = seriesPrefix + (row.get(column) == null ? absent : row.get(column));
       labels.add(row.get("label"));
-      byRotation.computeIfAbsent(rotation, r -> new TreeMap<>()).merge(row.get("label"), Long.parseLong(row.get("images")), Long::sum);
+      bySeries.computeIfAbsent(series, s -> new TreeMap<>())
+          .merge(row.get("label"), Long.parseLong(row.get("images")), Long::sum);
     }
-    CategoryChart chart = Charts.bars("Rotation axis per class", "class", "images", 1050, 520);
+    CategoryChart chart = Charts.bars(chartTitle, "class", "images", 1050, 520);
     chart.getStyler().setStacked(true);
     List<String> x = new ArrayList<>(labels);
-    byRotation.forEach((rotation, counts) ->
-        chart.addSeries("rotation " + rotation, x, x.stream().map(l -> (Number) counts.getOrDefault(l, 0L)).toList()));
-    figure(chart, "Rotation-axis balance", "Photos per class by the rotation prefix of their file name (r_, r0_/r1_/r2_; "
-        + "none when the name has no prefix).");
+    bySeries.forEach((series, counts) ->
+        chart.addSeries(series, x, x.stream().map(l -> (Number) counts.getOrDefault(l, 0L)).toList()));
+    figure(chart, title, caption);
   }
 
   private void explainedVariance(JsonNode reduce) {
@@ -291,7 +284,8 @@ public final class ReportBuilder {
         100 * train.path("macroRecall").asDouble()))).append("</p>\n");
   }
 
-  private void throughput(JsonNode features, JsonNode reduce, JsonNode train) {
+  private void throughput(JsonNode latestFeatures, JsonNode reduce, JsonNode train) {
+    JsonNode features = lastRunThatFeaturized(latestFeatures);
     Map<String, Double> seconds = new LinkedHashMap<>();
     add(seconds, "featurize", features);
     add(seconds, "reduce", reduce);
@@ -309,6 +303,27 @@ public final class ReportBuilder {
         features.path("sparkMaster").asText(), features.path("totalCores").asInt(),
         features.path("threadsPerTask").asInt(), features.path("batchSize").asInt());
     figure(chart, "Throughput per stage", caption);
+  }
+
+  /**
+   * The throughput of the featurize run that did the work: a later {@code --resume} run that found nothing new
+   * writes its own (empty) summary, while {@code features/runs/} keeps every run's.
+   */
+  private JsonNode lastRunThatFeaturized(JsonNode latest) {
+    if (latest == null || latest.path("imagesProcessed").asLong() > 0) {
+      return latest;
+    }
+    Path runs = run.features().resolve("runs");
+    if (!Files.isDirectory(runs)) {
+      return latest;
+    }
+    try (var files = Files.list(runs)) {
+      return files.filter(f -> f.toString().endsWith(".json")).sorted(java.util.Comparator.reverseOrder())
+          .map(ReportBuilder::json).filter(s -> s != null && s.path("imagesProcessed").asLong() > 0)
+          .findFirst().orElse(latest);
+    } catch (IOException e) {
+      return latest;
+    }
   }
 
   private static void add(Map<String, Double> seconds, String command, JsonNode summary) {

@@ -136,14 +136,7 @@ public final class FeaturizeJob {
   /** Checks the output before any job runs; returns whether this run appends to an existing table. */
   private boolean prepareOutput(Configuration conf, String table) {
     String out = options.out();
-    boolean present = HadoopFiles.existsWithContent(out, conf);
-    if (present && !options.overwrite() && !options.resume()) {
-      throw new FruitsException("output " + out + " already exists; pass --overwrite to replace it or --resume to add only new images");
-    }
-    if (present && options.overwrite()) {
-      HadoopFiles.delete(out, conf);
-    }
-    HadoopFiles.checkWritable(out, conf);
+    HadoopFiles.prepareOutput(out, options.overwrite(), options.resume(), "--resume to add only new images", conf);
     if (!options.resume() || !HadoopFiles.exists(table, conf)) {
       return false;
     }

@@ -58,6 +58,24 @@ public final class HadoopFiles {
     }
   }
 
+  /**
+   * Gets an output folder ready before any work: an existing one is refused unless {@code replace} or
+   * {@code keep} is set ({@code replace} deletes it; {@code keep} leaves it for appending), then the folder is
+   * created and proven writable.
+   */
+  public static void prepareOutput(String out, boolean replace, boolean keep, String keepFlag, Configuration conf) {
+    if (existsWithContent(out, conf)) {
+      if (!replace && !keep) {
+        throw new FruitsException("output " + out + " already exists; pass --overwrite to replace it"
+            + (keepFlag == null ? "" : " or " + keepFlag));
+      }
+      if (replace) {
+        delete(out, conf);
+      }
+    }
+    checkWritable(out, conf);
+  }
+
   /** Creates {@code dir} and writes then removes a probe file, so an unwritable output fails before any work. */
   public static void checkWritable(String dir, Configuration conf) {
     Path probe = new Path(dir, "_fruits_write_probe");

@@ -44,6 +44,13 @@ public final class FeatureVectors {
     return hashes.get(0);
   }
 
+  /** The rows of {@code rows} whose path is the first field of one of {@code keep} (a small, sampled list). */
+  public static Dataset<Row> restrictTo(Dataset<Row> rows, List<Row> keep) {
+    List<String> paths = keep.stream().map(r -> r.getString(0)).distinct().toList();
+    Dataset<Row> chosen = rows.sparkSession().createDataset(paths, Encoders.STRING()).toDF(FeatureTable.PATH);
+    return rows.join(org.apache.spark.sql.functions.broadcast(chosen), FeatureTable.PATH);
+  }
+
   /** Training rows when the table has a Training split, else every row. */
   public static Dataset<Row> trainingRows(Dataset<Row> vectors) {
     Dataset<Row> training = vectors.where(col(FeatureTable.SPLIT).equalTo(TRAINING));

@@ -10,12 +10,10 @@ import com.fruits.spark.HadoopFiles;
 import com.fruits.spark.Summaries;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
@@ -24,7 +22,6 @@ import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -66,13 +63,7 @@ public final class ReduceJob {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Map<String, Double> stages = new LinkedHashMap<>();
     String out = options.out();
-    if (HadoopFiles.existsWithContent(out, conf)) {
-      if (!options.overwrite()) {
-        throw new FruitsException("output " + out + " already exists; pass --overwrite to replace it");
-      }
-      HadoopFiles.delete(out, conf);
-    }
-    HadoopFiles.checkWritable(out, conf);
+    HadoopFiles.prepareOutput(out, options.overwrite(), false, null, conf);
 
     long t = System.nanoTime();
     Dataset<Row> table = FeatureVectors.table(spark, options.features());
@@ -152,11 +143,8 @@ public final class ReduceJob {
         if (!all) {
           List<Row> picked = StratifiedSample.total(keys, r -> r.getString(1), r -> r.getString(0),
               Integer.parseInt(size), seed);
-          Set<String> paths = new HashSet<>();
-          picked.forEach(r -> paths.add(r.getString(0)));
-          Dataset<Row> chosen = spark.createDataset(new ArrayList<>(paths), Encoders.STRING()).toDF(FeatureTable.PATH);
-          sample = fitRows.join(org.apache.spark.sql.functions.broadcast(chosen), FeatureTable.PATH);
-          images = paths.size();
+          sample = FeatureVectors.restrictTo(fitRows, picked);
+          images = picked.size();
         }
         VarianceCurve curve = VarianceCurve.fit(sample, dimension);
         points.add(new ReduceSummary.StudyPoint(size, seed, images, curve.componentsFor(0.80),

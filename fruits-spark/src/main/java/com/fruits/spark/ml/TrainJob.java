@@ -16,12 +16,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
@@ -42,7 +40,6 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -85,13 +82,7 @@ public final class TrainJob {
     if (!HadoopFiles.exists(reducedSummary, conf)) {
       throw new FruitsException("no reduce output at " + options.reduced() + " (run `fruits reduce` first)");
     }
-    if (HadoopFiles.existsWithContent(out, conf)) {
-      if (!options.overwrite()) {
-        throw new FruitsException("output " + out + " already exists; pass --overwrite to replace it");
-      }
-      HadoopFiles.delete(out, conf);
-    }
-    HadoopFiles.checkWritable(out, conf);
+    HadoopFiles.prepareOutput(out, options.overwrite(), false, null, conf);
 
     long t = System.nanoTime();
     ReduceSummary reduce = Summaries.read(reducedSummary, ReduceSummary.class, conf);
@@ -252,10 +243,7 @@ public final class TrainJob {
     List<Row> keys = training.select(FeatureTable.PATH, FeatureTable.LABEL).collectAsList();
     List<Row> picked = StratifiedSample.perClass(keys, r -> r.getString(1), r -> r.getString(0), options.perClass(),
         options.seed());
-    Set<String> paths = new HashSet<>();
-    picked.forEach(r -> paths.add(r.getString(0)));
-    Dataset<Row> chosen = spark.createDataset(new ArrayList<>(paths), Encoders.STRING()).toDF(FeatureTable.PATH);
-    return training.join(broadcast(chosen), FeatureTable.PATH);
+    return FeatureVectors.restrictTo(training, picked);
   }
 
   /** Blocked cross-validation folds ({@link BlockedFolds}): near-duplicate consecutive photos stay together. */
