@@ -84,7 +84,7 @@ final class PipelineCommand implements Callable<Integer> {
       FeaturizeSummary featurized = new FeaturizeJob(spark, featurizeOptions, resolved, !noProgress).run();
       System.err.println("fruits: " + featurized.describe());
       status.put("featurize", featurized.imagesProcessed() == 0 ? "up to date" : "featurized " + featurized.imagesProcessed());
-      seconds.put("featurize", elapsed(t));
+      seconds.put("featurize", FeaturizeJob.seconds(t));
 
       t = System.nanoTime();
       System.err.println("fruits: [2/4] reduce");
@@ -97,7 +97,7 @@ final class PipelineCommand implements Callable<Integer> {
         status.put("reduce", "ran");
       }
       System.err.println("fruits: " + reduce.describe());
-      seconds.put("reduce", elapsed(t));
+      seconds.put("reduce", FeaturizeJob.seconds(t));
 
       t = System.nanoTime();
       System.err.println("fruits: [3/4] train");
@@ -110,16 +110,16 @@ final class PipelineCommand implements Callable<Integer> {
         status.put("train", "ran");
       }
       System.err.println("fruits: " + train.describe());
-      seconds.put("train", elapsed(t));
+      seconds.put("train", FeaturizeJob.seconds(t));
 
       t = System.nanoTime();
       System.err.println("fruits: [4/4] report");
       Path report = Path.of(work, "report.html");
       ReportBuilder.write(ReportBuilder.RunLayout.of(Path.of(work)), report);
-      seconds.put("report", elapsed(t));
+      seconds.put("report", FeaturizeJob.seconds(t));
       status.put("report", report.toString());
 
-      PipelineSummary summary = new PipelineSummary(status, seconds, elapsed(started), featurized, reduce, train,
+      PipelineSummary summary = new PipelineSummary(status, seconds, FeaturizeJob.seconds(started), featurized, reduce, train,
           report.toString());
       Summaries.write(join(work, "pipeline-summary.json"), summary, conf);
       System.out.printf(Locale.ROOT, "fruits: pipeline done in %.1fs: %s; Test top-1 %.2f%%; report %s%n",
@@ -139,10 +139,6 @@ final class PipelineCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return null; // an unreadable old summary just means the stage runs again
     }
-  }
-
-  private static double elapsed(long since) {
-    return Math.round((System.nanoTime() - since) / 1e6) / 1e3;
   }
 
   private static String join(String dir, String child) {

@@ -51,7 +51,7 @@ public final class FeaturizeJob {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
     String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(startedAt)
-        + "-" + Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 6);
+        + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     Map<String, Double> stages = new LinkedHashMap<>();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String out = options.out();
@@ -188,7 +188,8 @@ public final class FeaturizeJob {
     return spark.sparkContext().isLocal() ? 1 : Math.max(1, infos - 1);
   }
 
-  private static double seconds(long sinceNanos) {
+  /** Seconds (rounded to the millisecond) since {@code sinceNanos}, for the summaries' stage timings. */
+  public static double seconds(long sinceNanos) {
     return Math.round((System.nanoTime() - sinceNanos) / 1e6) / 1e3;
   }
 }

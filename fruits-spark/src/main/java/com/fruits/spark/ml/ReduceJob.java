@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.StratifiedSample;
 import com.fruits.spark.FeatureTable;
+import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.HadoopFiles;
 import com.fruits.spark.Summaries;
 import java.time.Instant;
@@ -82,7 +83,7 @@ public final class ReduceJob {
           + " dimensions");
     }
     String fitOn = fitRows.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TRAINING)).isEmpty() ? "all" : "Training";
-    stages.put("load", seconds(t));
+    stages.put("load", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
     VarianceCurve curve = VarianceCurve.fit(fitRows, dimension);
@@ -90,7 +91,7 @@ public final class ReduceJob {
     StandardScalerModel scaler = curve.scaler();
     PCAModel pca = VarianceCurve.fitPca(scaler.transform(fitRows), k);
     PipelineModel model = new PipelineModel("fruits-reduce", new Transformer[] {scaler, pca});
-    stages.put("fit", seconds(t));
+    stages.put("fit", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
     Dataset<Row> reduced = model.transform(vectors)
@@ -105,24 +106,24 @@ public final class ReduceJob {
     } catch (java.io.IOException e) {
       throw new FruitsException("cannot save the fitted model to " + path(out, MODEL) + ": " + e.getMessage());
     }
-    stages.put("transform", seconds(t));
+    stages.put("transform", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
     List<ReduceSummary.StudyPoint> study = study(fitRows, dimension);
-    stages.put("study", seconds(t));
+    stages.put("study", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
     writeCurve(curve, conf);
     writeStudy(study, conf);
     writeClassBalance(table, conf);
     writeScatter(model.transform(vectors), conf);
-    stages.put("report-data", seconds(t));
+    stages.put("report-data", FeaturizeJob.seconds(t));
     vectors.unpersist();
 
     ReduceSummary summary = new ReduceSummary("reduce", startedAt.toString(), options.features(), out, fingerprint,
         specHash, dimension, rows, rows - vectors.count(), fitCount, fitOn, options.variance(), k, curve.cumulative(k),
         curve.componentsFor(0.80), curve.componentsFor(0.90), curve.componentsFor(0.95), curve.componentsFor(0.99),
-        study, stages, seconds(started));
+        study, stages, FeaturizeJob.seconds(started));
     Summaries.write(path(out, "summary.json"), summary, conf);
     return summary;
   }
@@ -196,9 +197,5 @@ public final class ReduceJob {
           .append(String.format(Locale.ROOT, "%.5g,%.5g", v.apply(0), v.size() > 1 ? v.apply(1) : 0.0)).append('\n');
     }
     HadoopFiles.writeString(path(options.out(), "scatter.csv"), csv.toString(), conf);
-  }
-
-  static double seconds(long sinceNanos) {
-    return Math.round((System.nanoTime() - sinceNanos) / 1e6) / 1e3;
   }
 }

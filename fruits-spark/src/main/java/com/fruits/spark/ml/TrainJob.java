@@ -10,6 +10,7 @@ import com.fruits.core.dataset.StratifiedSample;
 import com.fruits.core.serving.BundleContents;
 import com.fruits.core.serving.ServingBundle;
 import com.fruits.spark.FeatureTable;
+import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.HadoopFiles;
 import com.fruits.spark.Summaries;
 import java.io.IOException;
@@ -122,7 +123,7 @@ public final class TrainJob {
     training = indexer.transform(training).join(broadcast(weights), FeatureTable.LABEL)
         .join(broadcast(folds(training)), FeatureTable.PATH);
     test = indexer.transform(test);
-    stages.put("load", ReduceJob.seconds(t));
+    stages.put("load", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
     int dimension = reduce.featureDimension();
@@ -133,7 +134,7 @@ public final class TrainJob {
     Dataset<Row> trainingPca = pca.transform(training)
         .select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, WEIGHT, FOLD).cache();
     Dataset<Row> testPca = pca.transform(test).select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, FeatureTable.LABEL).cache();
-    stages.put("pca", ReduceJob.seconds(t));
+    stages.put("pca", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
     VectorSlicer slicer = new VectorSlicer().setInputCol(VarianceCurve.PCA_COLUMN).setOutputCol(SLICED);
@@ -163,7 +164,7 @@ public final class TrainJob {
       System.err.printf(Locale.ROOT, "fruits: cross-validation k=%d reg=%g: accuracy %.4f%n", k, reg, cv.avgMetrics()[i]);
     }
     PipelineModel model = (PipelineModel) cv.bestModel();
-    stages.put("cross-validate", ReduceJob.seconds(t));
+    stages.put("cross-validate", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
     Dataset<Row> predictions = model.transform(testPca);
@@ -190,7 +191,7 @@ public final class TrainJob {
       precision[c] = predicted == 0 ? Double.NaN : (double) confusion[c][c] / predicted;
       recall[c] = actual == 0 ? Double.NaN : (double) confusion[c][c] / actual;
     }
-    stages.put("evaluate", ReduceJob.seconds(t));
+    stages.put("evaluate", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
     int k = cvPoints.get(best).components();
@@ -213,13 +214,13 @@ public final class TrainJob {
     HadoopFiles.writeBytes(ReduceJob.path(out, "bundle/" + ServingBundle.ARRAYS_FILE), arrays, conf);
     HadoopFiles.writeString(ReduceJob.path(out, "bundle/" + ServingBundle.JSON_FILE), ServingBundle.json(contents, arrays), conf);
     writeCsvs(labels, cvPoints, confusion, precision, recall, conf);
-    stages.put("export", ReduceJob.seconds(t));
+    stages.put("export", FeaturizeJob.seconds(t));
     trainingPca.unpersist();
     testPca.unpersist();
 
     TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.reduced(), out, fingerprint,
         specHash, labels, trainingCount, testCount, unknownCount, unknownLabels, cvPoints, k, reg, testAccuracy,
-        mean(precision), mean(recall), stages, ReduceJob.seconds(started));
+        mean(precision), mean(recall), stages, FeaturizeJob.seconds(started));
     Summaries.write(ReduceJob.path(out, "summary.json"), summary, conf);
     return summary;
   }
