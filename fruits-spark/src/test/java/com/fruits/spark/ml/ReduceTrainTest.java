@@ -8,6 +8,8 @@ import static org.apache.spark.sql.functions.col;
 import com.fruits.core.FruitsException;
 import com.fruits.core.TestImages;
 import com.fruits.core.featurize.ResolvedModel;
+import com.fruits.core.model.ModelResolver;
+import com.fruits.core.serving.FruitRecognizer;
 import com.fruits.core.serving.ServingBundle;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
@@ -139,6 +141,28 @@ class ReduceTrainTest {
       for (int c = 0; c < expected.length; c++) {
         assertThat(actual[c]).isCloseTo(expected[c], within(1e-6));
       }
+    }
+  }
+
+  /** One preprocessing path: a photo gets the same features, and the same answer, in serving as in the batch. */
+  @Test
+  void recognizerReproducesTheBatchFeaturesAndPredictions() throws Exception {
+    String out = work.resolve("model-for-serving").toString();
+    new TrainJob(spark, new TrainOptions(reduce.output(), out, List.of(8), List.of(1e-3), 2, null, 42, 100, false)).run();
+    FruitRecognizer recognizer = FruitRecognizer.open(Path.of(out, "bundle"),
+        new ModelResolver(ModelResolver.defaultCacheDir()), 1);
+    List<Row> rows = spark.read().parquet(FeatureTable.table(features))
+        .where(col("split").equalTo("Test").and(col("label").isin(LABELS.toArray()))).collectAsList();
+    for (Row row : rows) {
+      byte[] photo = Files.readAllBytes(Path.of(java.net.URI.create(row.getAs("path"))));
+      float[] served = recognizer.features(photo);
+      List<Float> batch = row.getList(row.fieldIndex("features"));
+      for (int i = 0; i < served.length; i++) {
+        assertThat(served[i]).isCloseTo(batch.get(i), within(1e-4f));
+      }
+      FruitRecognizer.Recognition answer = recognizer.recognize(photo, 3);
+      assertThat(answer.top()).hasSize(3);
+      assertThat(answer.top().get(0).label()).isEqualTo(recognizer.bundle().top(served, 1).get(0).label());
     }
   }
 

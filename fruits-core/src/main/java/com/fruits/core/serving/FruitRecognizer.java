@@ -1,0 +1,78 @@
+package com.fruits.core.serving;
+
+import com.fruits.core.FruitsException;
+import com.fruits.core.featurize.OnnxFeaturizer;
+import com.fruits.core.featurize.SharedFeaturizers;
+import com.fruits.core.image.ImageDecodeException;
+import com.fruits.core.image.ImagePreprocessor;
+import com.fruits.core.model.ModelResolver;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Photo bytes → the fruit: the same {@link ImagePreprocessor} and ONNX featurizer as the batch pipeline, then the
+ * {@link ServingBundle}'s classifier. Spark-free and thread-safe: what a web server holds, one per process.
+ */
+public final class FruitRecognizer {
+  /** The answer for one photo, with where the time went. */
+  public record Recognition(List<Prediction> top, double preprocessMillis, double inferenceMillis,
+      double classifyMillis) {}
+
+  private final ServingBundle bundle;
+  private final ImagePreprocessor preprocessor;
+  private final OnnxFeaturizer featurizer;
+
+  private FruitRecognizer(ServingBundle bundle, ImagePreprocessor preprocessor, OnnxFeaturizer featurizer) {
+    this.bundle = bundle;
+    this.preprocessor = preprocessor;
+    this.featurizer = featurizer;
+  }
+
+  /**
+   * Loads the bundle in {@code bundleDir} and opens the featurizer its model spec names (the file, or its URL
+   * through {@code resolver}), refusing a model whose spec hash differs from the one the classifier was trained on.
+   */
+  public static FruitRecognizer open(Path bundleDir, ModelResolver resolver, int intraOpThreads) {
+    ServingBundle bundle = ServingBundle.load(bundleDir);
+    if (!bundle.modelSpec().hash().equals(bundle.specHash())) {
+      throw new FruitsException("bundle " + bundleDir + " was trained on features of spec " + bundle.specHash()
+          + " but carries spec " + bundle.modelSpec().hash());
+    }
+    Path modelFile = resolver.resolve(bundle.modelSpec().source());
+    OnnxFeaturizer featurizer = SharedFeaturizers.get(bundle.modelSpec(), modelFile, intraOpThreads);
+    if (featurizer.featureDimension() != bundle.featureDimension()) {
+      throw new FruitsException("model gives " + featurizer.featureDimension() + "-d features, the bundle expects "
+          + bundle.featureDimension());
+    }
+    return new FruitRecognizer(bundle, new ImagePreprocessor(bundle.modelSpec().input()), featurizer);
+  }
+
+  public ServingBundle bundle() {
+    return bundle;
+  }
+
+  /** The model's features of one photo, exactly as the batch featurizer computes them. */
+  public float[] features(byte[] image) throws ImageDecodeException {
+    return featurizer.run(tensor(image), 1)[0];
+  }
+
+  /** One photo's input tensor, padded to the graph's batch when it is fixed. */
+  private float[] tensor(byte[] image) throws ImageDecodeException {
+    int batch = featurizer.maxBatch() == Integer.MAX_VALUE ? 1 : featurizer.maxBatch();
+    float[] tensors = new float[batch * preprocessor.tensorSize()];
+    preprocessor.prepare(image, tensors, 0);
+    return tensors;
+  }
+
+  /** The {@code top} most probable fruits for one photo. */
+  public Recognition recognize(byte[] image, int top) throws ImageDecodeException {
+    long start = System.nanoTime();
+    float[] tensors = tensor(image);
+    long prepared = System.nanoTime();
+    float[] features = featurizer.run(tensors, 1)[0];
+    long inferred = System.nanoTime();
+    List<Prediction> best = bundle.top(features, top);
+    long classified = System.nanoTime();
+    return new Recognition(best, (prepared - start) / 1e6, (inferred - prepared) / 1e6, (classified - inferred) / 1e6);
+  }
+}
