@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "featurize", mixinStandardHelpOptions = true,
@@ -29,9 +30,7 @@ final class FeaturizeCommand implements Callable<Integer> {
       description = "Model spec JSON (default: models/mobilenetv2.json).")
   Path modelSpec;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master (default: what spark-submit set, else local[*]).")
-  String master;
+  @Mixin SparkMasterOption sparkMaster;
 
   @Option(names = "--sample", paramLabel = "N", description = "Featurize N images in total, stratified by label.")
   Integer sample;
@@ -73,7 +72,7 @@ final class FeaturizeCommand implements Callable<Integer> {
     ResolvedModel model = ResolvedModel.resolve(options.modelSpec());
     System.err.printf("fruits: model %s (%d-d features, spec %s) ok; starting Spark%n", model.spec().name(),
         model.featureDimension(), model.spec().hash().substring(0, 12));
-    SparkSession spark = SparkSessions.create("fruits featurize", master);
+    SparkSession spark = SparkSessions.create("fruits featurize", sparkMaster.master);
     try {
       FeaturizeSummary summary = new FeaturizeJob(spark, options, model, !noProgress).run();
       System.out.println("fruits: " + summary.describe());

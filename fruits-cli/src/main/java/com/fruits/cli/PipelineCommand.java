@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
@@ -55,8 +56,7 @@ final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--reg", split = ",", defaultValue = "0.00001,0.0001,0.001", description = "Classifier L2 candidates (default: ${DEFAULT-VALUE}).")
   List<Double> reg;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*] or spark-submit's).")
-  String master;
+  @Mixin SparkMasterOption sparkMaster;
 
   @Option(names = "--no-progress", negatable = false, description = "Do not draw progress bars.")
   boolean noProgress;
@@ -74,7 +74,7 @@ final class PipelineCommand implements Callable<Integer> {
     ResolvedModel resolved = ResolvedModel.resolve(spec);
     Map<String, String> status = new LinkedHashMap<>();
     Map<String, Double> seconds = new LinkedHashMap<>();
-    SparkSession spark = SparkSessions.create("fruits pipeline", master);
+    SparkSession spark = SparkSessions.create("fruits pipeline", sparkMaster.master);
     try {
       Configuration conf = spark.sparkContext().hadoopConfiguration();
       long t = System.nanoTime();

@@ -5,6 +5,7 @@ import com.fruits.spark.ml.ReduceOptions;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "reduce", mixinStandardHelpOptions = true,
@@ -30,8 +31,7 @@ final class ReduceCommand implements Callable<Integer> {
   @Option(names = "--study-seeds", defaultValue = "3", description = "Samples (seeds) per study size (default: ${DEFAULT-VALUE}).")
   int studySeeds;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*] or spark-submit's).")
-  String master;
+  @Mixin SparkMasterOption sparkMaster;
 
   @Option(names = "--overwrite", description = "Replace an existing output.")
   boolean overwrite;
@@ -39,6 +39,6 @@ final class ReduceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ReduceOptions options = new ReduceOptions(features, out, variance, k, study, studySeeds, overwrite);
-    return SparkCommands.run("fruits reduce", master, spark -> new ReduceJob(spark, options).run().describe());
+    return SparkCommands.run("fruits reduce", sparkMaster.master, spark -> new ReduceJob(spark, options).run().describe());
   }
 }

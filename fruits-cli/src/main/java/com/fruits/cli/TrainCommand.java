@@ -5,6 +5,7 @@ import com.fruits.spark.ml.TrainOptions;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -37,8 +38,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of folds and sampling (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*] or spark-submit's).")
-  String master;
+  @Mixin SparkMasterOption sparkMaster;
 
   @Option(names = "--overwrite", description = "Replace an existing output.")
   boolean overwrite;
@@ -46,6 +46,6 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TrainOptions options = new TrainOptions(reduced, out, components, reg, folds, perClass, seed, maxIter, overwrite);
-    return SparkCommands.run("fruits train", master, spark -> new TrainJob(spark, options).run().describe());
+    return SparkCommands.run("fruits train", sparkMaster.master, spark -> new TrainJob(spark, options).run().describe());
   }
 }

@@ -1,0 +1,10 @@
+package com.fruits.cli;
+
+import picocli.CommandLine.Option;
+
+/** The {@code --master} option of every command that runs Spark (a picocli mixin). */
+final class SparkMasterOption {
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master (default: what spark-submit set, else local[*]).")
+  String master;
+}
