@@ -2,6 +2,7 @@ package com.fruits.spark.ml;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
 import com.fruits.core.FruitsException;
@@ -64,6 +65,7 @@ public final class TrainJob {
   public static final String WEIGHT = "weight";
   public static final String FOLD = "fold";
   private static final String SLICED = "x";
+  private static final String RUN_TAG = "_run";
 
   private final SparkSession spark;
   private final TrainOptions options;
@@ -131,9 +133,13 @@ public final class TrainJob {
     List<Integer> candidates = candidates(reduce, dimension, trainingCount);
     int kMax = candidates.get(candidates.size() - 1);
     PCAModel pca = VarianceCurve.fitPca(training, kMax);
+    // Seen here: when two trainings ran in one SparkSession, the second one's cached PCA-projected rows were
+    // matched to the first one's and its Test accuracy fell to chance. The Test rows (read twice) are not cached;
+    // the training rows (read by every cross-validation iteration) carry a tag unique to this run.
     Dataset<Row> trainingPca = pca.transform(training)
-        .select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, WEIGHT, FOLD).cache();
-    Dataset<Row> testPca = pca.transform(test).select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, FeatureTable.LABEL).cache();
+        .select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, WEIGHT, FOLD)
+        .withColumn(RUN_TAG, lit(java.util.UUID.randomUUID().toString())).cache();
+    Dataset<Row> testPca = pca.transform(test).select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, FeatureTable.LABEL);
     stages.put("pca", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
@@ -215,8 +221,7 @@ public final class TrainJob {
     HadoopFiles.writeString(ReduceJob.path(out, "bundle/" + ServingBundle.JSON_FILE), ServingBundle.json(contents, arrays), conf);
     writeCsvs(labels, cvPoints, confusion, precision, recall, conf);
     stages.put("export", FeaturizeJob.seconds(t));
-    trainingPca.unpersist();
-    testPca.unpersist();
+    trainingPca.unpersist(true);
 
     TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.reduced(), out, fingerprint,
         specHash, labels, trainingCount, testCount, unknownCount, unknownLabels, cvPoints, k, reg, testAccuracy,
