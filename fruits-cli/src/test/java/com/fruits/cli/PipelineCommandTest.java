@@ -27,7 +27,7 @@ class PipelineCommandTest {
     }
     Path work = dir.resolve("work");
     String[] args = {"pipeline", "--images", images.toString(), "--work", work.toString(), "--no-progress",
-        "--model-spec", TestImages.modelSpec("mobilenetv2").toString(), "--components", "4,8", "--reg", "0.001",
+        "--model-spec", TestImages.modelSpec("mobilenetv2").toString(), "--components", "4", "--reg", "0.01,0.1",
         "--study", "12,all"};
     assertThat(FruitsCommand.commandLine().execute(args)).isZero();
     JsonNode first = new ObjectMapper().readTree(work.resolve("pipeline-summary.json").toFile());

@@ -2,7 +2,6 @@ package com.fruits.spark.ml;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
 import com.fruits.core.FruitsException;
@@ -65,7 +64,6 @@ public final class TrainJob {
   public static final String WEIGHT = "weight";
   public static final String FOLD = "fold";
   private static final String SLICED = "x";
-  private static final String RUN_TAG = "_run";
 
   private final SparkSession spark;
   private final TrainOptions options;
@@ -133,13 +131,9 @@ public final class TrainJob {
     List<Integer> candidates = candidates(reduce, dimension, trainingCount);
     int kMax = candidates.get(candidates.size() - 1);
     PCAModel pca = VarianceCurve.fitPca(training, kMax);
-    // Seen here: when two trainings ran in one SparkSession, the second one's cached PCA-projected rows were
-    // matched to the first one's and its Test accuracy fell to chance. The Test rows (read twice) are not cached;
-    // the training rows (read by every cross-validation iteration) carry a tag unique to this run.
     Dataset<Row> trainingPca = pca.transform(training)
-        .select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, WEIGHT, FOLD)
-        .withColumn(RUN_TAG, lit(java.util.UUID.randomUUID().toString())).cache();
-    Dataset<Row> testPca = pca.transform(test).select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, FeatureTable.LABEL);
+        .select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, WEIGHT, FOLD).cache();
+    Dataset<Row> testPca = pca.transform(test).select(VarianceCurve.PCA_COLUMN, LABEL_INDEX, FeatureTable.LABEL).cache();
     stages.put("pca", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
@@ -221,7 +215,8 @@ public final class TrainJob {
     HadoopFiles.writeString(ReduceJob.path(out, "bundle/" + ServingBundle.JSON_FILE), ServingBundle.json(contents, arrays), conf);
     writeCsvs(labels, cvPoints, confusion, precision, recall, conf);
     stages.put("export", FeaturizeJob.seconds(t));
-    trainingPca.unpersist(true);
+    trainingPca.unpersist();
+    testPca.unpersist();
 
     TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.reduced(), out, fingerprint,
         specHash, labels, trainingCount, testCount, unknownCount, unknownLabels, cvPoints, k, reg, testAccuracy,

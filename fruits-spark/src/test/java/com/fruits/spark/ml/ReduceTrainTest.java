@@ -109,7 +109,9 @@ class ReduceTrainTest {
   @Test
   void trainScoresTestAndTheBundleAgreesWithSpark() {
     String out = work.resolve("model").toString();
-    TrainSummary summary = new TrainJob(spark, new TrainOptions(reduce.output(), out, List.of(8, 16), List.of(1e-3),
+    // 64 training photos: beyond a handful of components the classifier fits session-specific detail, and its
+    // Test accuracy then depends on the optimizer's path (k = 8 scored 0.25 to 1.0 across runs); k = 4 is stable
+    TrainSummary summary = new TrainJob(spark, new TrainOptions(reduce.output(), out, List.of(4), List.of(0.01, 0.1),
         2, null, 42, 100, false)).run();
     assertThat(summary.labels()).containsExactly("Kiwi", "Lemon", "Plum", "Strawberry");
     assertThat(summary.testRowsWithUnknownLabels()).isEqualTo(2);
@@ -148,7 +150,7 @@ class ReduceTrainTest {
   @Test
   void recognizerReproducesTheBatchFeaturesAndPredictions() throws Exception {
     String out = work.resolve("model-for-serving").toString();
-    new TrainJob(spark, new TrainOptions(reduce.output(), out, List.of(8), List.of(1e-3), 2, null, 42, 100, false)).run();
+    new TrainJob(spark, new TrainOptions(reduce.output(), out, List.of(4), List.of(0.1), 2, null, 42, 100, false)).run();
     FruitRecognizer recognizer = FruitRecognizer.open(Path.of(out, "bundle"),
         new ModelResolver(ModelResolver.defaultCacheDir()), 1);
     List<Row> rows = spark.read().parquet(FeatureTable.table(features))
