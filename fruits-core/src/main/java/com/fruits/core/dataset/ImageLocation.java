@@ -29,11 +29,6 @@ public record ImageLocation(String label, String file, String split, String rota
     return IMAGE_FILE.matcher(name).matches();
   }
 
-  /** A Hadoop glob matching the same names as {@link #isImageFile}, for listing. */
-  public static String imageGlob() {
-    return "*.{[jJ][pP][gG],[jJ][pP][eE][gG],[pP][nN][gG]}";
-  }
-
   private static String splitName(String folder) {
     return switch (folder.toLowerCase(Locale.ROOT)) {
       case "training", "train" -> "Training";

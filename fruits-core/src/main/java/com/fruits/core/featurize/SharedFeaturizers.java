@@ -28,11 +28,6 @@ public final class SharedFeaturizers {
     return OPEN.computeIfAbsent(key, k -> OnnxFeaturizer.open(spec, file, k.intraOpThreads()));
   }
 
-  /** How many sessions this JVM holds (tests use it to prove sessions are shared). */
-  public static int openSessions() {
-    return OPEN.size();
-  }
-
   public static void closeAll() {
     OPEN.values().forEach(OnnxFeaturizer::close);
     OPEN.clear();

@@ -50,10 +50,4 @@ public final class FeatureVectors {
     Dataset<Row> chosen = rows.sparkSession().createDataset(paths, Encoders.STRING()).toDF(FeatureTable.PATH);
     return rows.join(org.apache.spark.sql.functions.broadcast(chosen), FeatureTable.PATH);
   }
-
-  /** Training rows when the table has a Training split, else every row. */
-  public static Dataset<Row> trainingRows(Dataset<Row> vectors) {
-    Dataset<Row> training = vectors.where(col(FeatureTable.SPLIT).equalTo(TRAINING));
-    return training.isEmpty() ? vectors : training;
-  }
 }

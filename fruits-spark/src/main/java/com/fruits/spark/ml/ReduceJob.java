@@ -71,7 +71,11 @@ public final class ReduceJob {
     String fingerprint = HadoopFiles.fingerprint(FeatureTable.table(options.features()), conf);
     String specHash = FeatureVectors.specHash(table);
     Dataset<Row> vectors = FeatureVectors.vectors(table).cache();
-    Dataset<Row> fitRows = FeatureVectors.trainingRows(vectors);
+    // fit on the Training split when the table has one, else on every row
+    Dataset<Row> training = vectors.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TRAINING));
+    boolean hasTraining = !training.isEmpty();
+    Dataset<Row> fitRows = hasTraining ? training : vectors;
+    String fitOn = hasTraining ? FeatureVectors.TRAINING : "all";
     long rows = table.count();
     long fitCount = fitRows.count();
     if (fitCount < 2) {
@@ -82,7 +86,6 @@ public final class ReduceJob {
       throw new FruitsException("asked for " + options.k() + " components but the features have only " + dimension
           + " dimensions");
     }
-    String fitOn = fitRows.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TRAINING)).isEmpty() ? "all" : "Training";
     stages.put("load", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
@@ -116,7 +119,7 @@ public final class ReduceJob {
     writeCurve(curve, conf);
     writeStudy(study, conf);
     writeClassBalance(table, conf);
-    writeScatter(model.transform(vectors), conf);
+    writeScatter(conf);
     stages.put("report-data", FeaturizeJob.seconds(t));
     vectors.unpersist();
 
@@ -186,7 +189,10 @@ public final class ReduceJob {
     HadoopFiles.writeString(path(options.out(), "class-balance.csv"), csv.toString(), conf);
   }
 
-  private void writeScatter(Dataset<Row> transformed, Configuration conf) {
+  /** A sample of the reduced table just written (not a second PCA pass over the features). */
+  private void writeScatter(Configuration conf) {
+    Dataset<Row> transformed = spark.read().parquet(path(options.out(), "table"))
+        .where(col(VarianceCurve.PCA_COLUMN).isNotNull());
     long total = transformed.count();
     double fraction = Math.min(1.0, 1.2 * SCATTER_POINTS / Math.max(1, total));
     StringBuilder csv = new StringBuilder("label,split,pc1,pc2\n");
