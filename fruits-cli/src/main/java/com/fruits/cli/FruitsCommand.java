@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fruits", mixinStandardHelpOptions = true, version = "fruits 0.1.0",
     description = "Fruit recognition at scale: featurize photos with a pretrained CNN on Spark, reduce, train, report.",
     subcommands = {FeaturizeCommand.class, ReduceCommand.class, TrainCommand.class, ReportCommand.class,
-      PipelineCommand.class, BenchCommand.class,
+      PipelineCommand.class, BenchCommand.class, CalibrateCommand.class, ServeCommand.class, ServeBenchCommand.class,
       CommandLine.HelpCommand.class})
 public final class FruitsCommand implements Runnable {
   /** Exit code of a run that failed for a reason the user can fix (missing input, existing output, ...). */

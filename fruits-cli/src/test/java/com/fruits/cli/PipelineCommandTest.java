@@ -1,16 +1,14 @@
 package com.fruits.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fruits.core.BrowserScripts;
 import com.fruits.core.TestImages;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,21 +49,9 @@ class PipelineCommandTest {
 
   /** Renders the report with tools/browser/check-page.mjs: no console error, every chart decoded, a screenshot. */
   private static void openInChromium(Path report) throws Exception {
-    Path tools = TestImages.repoDir().resolve("tools/browser");
-    boolean available = Files.isDirectory(tools.resolve("node_modules/playwright-core"))
-        && Files.isExecutable(Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium")));
-    if (!available && "required".equals(System.getenv("FRUITS_BROWSER_TESTS"))) {
-      throw new AssertionError("browser tests are required but Chromium or playwright-core is missing "
-          + "(apt-get install chromium; npm ci --prefix tools/browser)");
-    }
-    assumeTrue(available, "Chromium and playwright-core are not installed");
     Path screenshot = TestImages.repoDir().resolve("fruits-cli/target/report-screenshot.png");
     Files.createDirectories(screenshot.getParent());
-    Process process = new ProcessBuilder("node", tools.resolve("check-page.mjs").toString(), report.toUri().toString(),
-        screenshot.toString()).redirectErrorStream(true).start();
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as(output).isZero();
+    String output = BrowserScripts.run("check-page.mjs", report.toUri().toString(), screenshot.toString());
     assertThat(output).contains("\"errors\":[]", "\"brokenImages\":0");
     assertThat(screenshot).exists();
     assertThat(Files.size(screenshot)).isGreaterThan(50_000);

@@ -4,6 +4,7 @@ import com.fruits.core.FruitsException;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.ImageDecodeException;
+import com.fruits.core.image.ImageDecoder;
 import com.fruits.core.image.ImagePreprocessor;
 import com.fruits.core.model.ModelResolver;
 import java.nio.file.Path;
@@ -33,6 +34,11 @@ public final class FruitRecognizer {
    * through {@code resolver}), refusing a model whose spec hash differs from the one the classifier was trained on.
    */
   public static FruitRecognizer open(Path bundleDir, ModelResolver resolver, int intraOpThreads) {
+    return open(bundleDir, resolver, intraOpThreads, ImageDecoder.DEFAULT_MAX_PIXELS);
+  }
+
+  /** As {@link #open(Path, ModelResolver, int)}, refusing photos whose header claims more than {@code maxPixels}. */
+  public static FruitRecognizer open(Path bundleDir, ModelResolver resolver, int intraOpThreads, long maxPixels) {
     ServingBundle bundle = ServingBundle.load(bundleDir);
     if (!bundle.modelSpec().hash().equals(bundle.specHash())) {
       throw new FruitsException("bundle " + bundleDir + " was trained on features of spec " + bundle.specHash()
@@ -44,7 +50,8 @@ public final class FruitRecognizer {
       throw new FruitsException("model gives " + featurizer.featureDimension() + "-d features, the bundle expects "
           + bundle.featureDimension());
     }
-    return new FruitRecognizer(bundle, new ImagePreprocessor(bundle.modelSpec().input()), featurizer);
+    return new FruitRecognizer(bundle,
+        new ImagePreprocessor(bundle.modelSpec().input(), new ImageDecoder(maxPixels)), featurizer);
   }
 
   public ServingBundle bundle() {

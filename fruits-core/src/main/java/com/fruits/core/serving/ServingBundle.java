@@ -50,8 +50,11 @@ public final class ServingBundle {
   private final double[] weights; // d x K, row-major
   private final double[] bias; // K
   private final JsonNode metadata;
+  private final String version;
 
-  private ServingBundle(List<String> labels, ModelSpec spec, String specHash, BundleContents contents, JsonNode metadata) {
+  private ServingBundle(List<String> labels, ModelSpec spec, String specHash, BundleContents contents, JsonNode metadata,
+      String version) {
+    this.version = version;
     this.labels = List.copyOf(labels);
     this.spec = spec;
     this.specHash = specHash;
@@ -195,7 +198,8 @@ public final class ServingBundle {
     ModelSpec spec = ModelSpecs.parse(specJson, dir.toAbsolutePath(), dir.resolve(JSON_FILE).toString());
     BundleContents contents = new BundleContents(labels, specJson, root.path("specHash").asText(), mean, std, pca,
         coefficients, intercepts, Map.of());
-    return new ServingBundle(labels, spec, root.path("specHash").asText(), contents, root.path("metadata"));
+    return new ServingBundle(labels, spec, root.path("specHash").asText(), contents, root.path("metadata"),
+        actual.substring(0, 12));
   }
 
   private static double[] read(ByteBuffer buffer, int n) {
@@ -203,6 +207,11 @@ public final class ServingBundle {
     buffer.asDoubleBuffer().get(values);
     buffer.position(buffer.position() + 8 * n);
     return values;
+  }
+
+  /** The bundle's version: the first 12 hex digits of its arrays' SHA-256, which change with every training. */
+  public String version() {
+    return version;
   }
 
   public List<String> labels() {

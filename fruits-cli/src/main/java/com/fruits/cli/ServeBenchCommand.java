@@ -1,0 +1,79 @@
+package com.fruits.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fruits.core.featurize.InferenceCeiling;
+import com.fruits.core.model.ModelResolver;
+import com.fruits.server.FruitsServer;
+import com.fruits.server.LoadBenchmark;
+import com.fruits.server.ServerConfig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench-serve", mixinStandardHelpOptions = true,
+    description = "Load benchmark of the web API: starts `serve` in this process (or targets --url), posts photos "
+        + "from concurrent clients and compares photos/s with the raw model's throughput.")
+final class ServeBenchCommand implements Callable<Integer> {
+  @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "The serving bundle.")
+  Path bundle;
+
+  @Option(names = "--images", paramLabel = "DIR", description = "Photos to send (default: ../shared/data/fruits-360/Test).")
+  Path images;
+
+  @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--url", description = "A running server's base URL instead of an in-process one.")
+  URI url;
+
+  @Option(names = "--out", defaultValue = "work/bench-serve.json", description = "Summary file (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    Path folder = images != null ? images : Defaults.home().resolve("../shared/data/fruits-360/Test").normalize();
+    List<byte[]> photos = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(folder)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        photos.add(Files.readAllBytes(file));
+      }
+    }
+    ModelResolver resolver = new ModelResolver(ModelResolver.defaultCacheDir());
+    int cores = Runtime.getRuntime().availableProcessors();
+    System.out.printf(Locale.ROOT, "fruits: raw model, batch 1, %d single-threaded streams, %.0fs...%n", cores, seconds / 2);
+    InferenceCeiling.Measurement raw = LoadBenchmark.rawModel(bundle, resolver, photos, cores, seconds / 2);
+    FruitsServer server = url == null
+        ? FruitsServer.start(ServerConfig.defaults(bundle).withPort("127.0.0.1", 0), resolver) : null;
+    URI base = url != null ? url : URI.create(server.url());
+    LoadBenchmark.Result result;
+    try {
+      System.out.printf(Locale.ROOT, "fruits: %d clients posting %d photos to %s for %.0fs...%n", clients, photos.size(),
+          base, seconds);
+      result = LoadBenchmark.run(base.resolve("/api/v1/predictions"), photos, clients,
+          Duration.ofMillis((long) (1000 * Math.min(5, seconds / 4))), Duration.ofMillis((long) (1000 * seconds)), raw);
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+    System.out.printf(Locale.ROOT, "fruits: %d clients: %.1f photos/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, "
+            + "max %.1f ms, %d errors; raw model %.1f photos/s; ratio %.2f -> %s%n", clients, result.photosPerSecond(),
+        result.p50Ms(), result.p90Ms(), result.p99Ms(), result.maxMs(), result.errors(), raw.imagesPerSecond(),
+        result.ratioToRawModel(), out);
+    return 0;
+  }
+}
