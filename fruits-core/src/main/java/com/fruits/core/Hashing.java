@@ -15,10 +15,19 @@ public final class Hashing {
   private Hashing() {}
 
   public static MessageDigest sha256() {
+    return digest("SHA-256");
+  }
+
+  /** MD5: only to compare files with S3 ETags, never for security. */
+  public static MessageDigest md5() {
+    return digest("MD5");
+  }
+
+  private static MessageDigest digest(String algorithm) {
     try {
-      return MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+      throw new IllegalStateException(algorithm + " is not available in this JVM", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package com.fruits.spark;
 
+import com.fruits.spark.storage.StorageSettings;
 import org.apache.spark.sql.SparkSession;
 
 /** How the command line gets its SparkSession: local[*] unless a master is given or spark-submit set one. */
@@ -10,7 +11,13 @@ public final class SparkSessions {
    * @param master a Spark master URL, or null to use the one spark-submit configured, else {@code local[*]}
    */
   public static SparkSession create(String appName, String master) {
+    return create(appName, master, null);
+  }
+
+  /** As {@link #create(String, String)}, for an S3-compatible store at {@code s3Endpoint} (null: AWS S3). */
+  public static SparkSession create(String appName, String master, String s3Endpoint) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    StorageSettings.forEndpoint(s3Endpoint).forEach((key, value) -> builder.config("spark.hadoop." + key, value));
     if (master != null) {
       builder.master(master);
     } else if (System.getProperty("spark.master") == null) {

@@ -12,15 +12,15 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /** Builds image folders for the Spark tests: real shared photos plus generated unusual and hostile files. */
-final class ImageFolders {
-  static final List<String> REAL_LABELS = List.of("Lemon", "Kiwi", "Strawberry");
+public final class ImageFolders {
+  public static final List<String> REAL_LABELS = List.of("Lemon", "Kiwi", "Strawberry");
   static final int TRAINING_PER_LABEL = 5;
   static final int TEST_PER_LABEL = 2;
 
   private ImageFolders() {}
 
   /** {@code <root>/Training|Test/<label>/...} with real photos of {@link #REAL_LABELS}. */
-  static void copyRealPhotos(Path root) throws IOException {
+  public static void copyRealPhotos(Path root) throws IOException {
     for (String label : REAL_LABELS) {
       copyFirst(TestImages.fruitsDir().resolve("Training").resolve(label), root.resolve("Training").resolve(label),
           TRAINING_PER_LABEL);

@@ -1,0 +1,50 @@
+package com.fruits.spark.storage;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Where storage settings come from. Credentials are never set here: s3a finds them in the standard places (its
+ * default chain: {@code fs.s3a.access.key}/{@code secret.key} in the Hadoop configuration, the AWS environment
+ * variables, {@code AWS_PROFILE}/{@code ~/.aws}, container and instance roles). The one thing the command line adds
+ * is {@code --s3-endpoint} for S3-compatible stores: endpoint, path-style access, and plain HTTP when asked for.
+ */
+public final class StorageSettings {
+  private StorageSettings() {}
+
+  /** The Hadoop settings {@code --s3-endpoint} stands for (empty when it is null). */
+  public static Map<String, String> forEndpoint(String endpoint) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (endpoint == null || endpoint.isBlank()) {
+      return settings;
+    }
+    URI uri = URI.create(endpoint.contains("://") ? endpoint : "https://" + endpoint);
+    settings.put("fs.s3a.endpoint", uri.toString());
+    settings.put("fs.s3a.path.style.access", "true");
+    settings.put("fs.s3a.connection.ssl.enabled",
+        String.valueOf(!"http".equals(uri.getScheme().toLowerCase(Locale.ROOT))));
+    if (System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null) {
+      settings.putIfAbsent("fs.s3a.endpoint.region", "us-east-1");
+    }
+    return settings;
+  }
+
+  /**
+   * A Hadoop configuration for work outside Spark (upload, download): the {@code *-site.xml} files on the classpath,
+   * then {@code spark.hadoop.*} system properties (as Spark would pass them), then the endpoint settings.
+   */
+  public static Configuration hadoopConfiguration(String endpoint) {
+    Configuration conf = new Configuration();
+    System.getProperties().forEach((key, value) -> {
+      String name = key.toString();
+      if (name.startsWith("spark.hadoop.")) {
+        conf.set(name.substring("spark.hadoop.".length()), value.toString());
+      }
+    });
+    forEndpoint(endpoint).forEach(conf::set);
+    return conf;
+  }
+}
