@@ -1,6 +1,8 @@
 package com.fruits.cli;
 
 import com.fruits.core.FruitsException;
+import com.fruits.spark.storage.Redaction;
+import com.fruits.spark.storage.StorageErrors;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,6 +12,7 @@ import picocli.CommandLine.Command;
     description = "Fruit recognition at scale: featurize photos with a pretrained CNN on Spark, reduce, train, report.",
     subcommands = {FeaturizeCommand.class, ReduceCommand.class, TrainCommand.class, ReportCommand.class,
       PipelineCommand.class, BenchCommand.class, CalibrateCommand.class, ServeCommand.class, ServeBenchCommand.class,
+      TransferCommand.Upload.class, TransferCommand.Download.class,
       CommandLine.HelpCommand.class})
 public final class FruitsCommand implements Runnable {
   /** Exit code of a run that failed for a reason the user can fix (missing input, existing output, ...). */
@@ -21,7 +24,7 @@ public final class FruitsCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (featurize, reduce, train, report, pipeline, bench)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (featurize, reduce, train, report, pipeline, calibrate, serve, upload, download, bench, bench-serve)");
   }
 
   public static void main(String[] args) {
@@ -48,7 +51,11 @@ public final class FruitsCommand implements Runnable {
         err.println("fruits: error: " + e.getMessage());
         return EXIT_FAILURE;
       }
-      err.println("fruits: unexpected error: " + e);
+      if (isStorageError(e)) {
+        err.println("fruits: error: " + StorageErrors.explain("the storage", e).getMessage());
+        return EXIT_FAILURE;
+      }
+      err.println("fruits: unexpected error: " + Redaction.text(String.valueOf(e)));
       if (System.getenv("FRUITS_DEBUG") != null) {
         e.printStackTrace(err);
       } else {
@@ -57,5 +64,16 @@ public final class FruitsCommand implements Runnable {
       return EXIT_FAILURE;
     });
     return cli;
+  }
+
+  /** Whether a failure came from s3a or another Hadoop file system (denied, missing bucket, unreachable). */
+  private static boolean isStorageError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.file.AccessDeniedException || t.getClass().getName().startsWith("org.apache.hadoop.fs.s3a")
+          || t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -39,6 +39,6 @@ final class ReduceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ReduceOptions options = new ReduceOptions(features, out, variance, k, study, studySeeds, overwrite);
-    return SparkCommands.run("fruits reduce", sparkMaster.master, spark -> new ReduceJob(spark, options).run().describe());
+    return SparkCommands.run("fruits reduce", sparkMaster, spark -> new ReduceJob(spark, options).run().describe());
   }
 }

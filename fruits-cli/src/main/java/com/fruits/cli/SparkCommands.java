@@ -8,8 +8,8 @@ import org.apache.spark.sql.SparkSession;
 final class SparkCommands {
   private SparkCommands() {}
 
-  static int run(String appName, String master, Function<SparkSession, String> job) {
-    SparkSession spark = SparkSessions.create(appName, master);
+  static int run(String appName, SparkMasterOption options, Function<SparkSession, String> job) {
+    SparkSession spark = SparkSessions.create(appName, options.master, options.s3Endpoint);
     try {
       System.out.println("fruits: " + job.apply(spark));
       return 0;

@@ -46,6 +46,6 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TrainOptions options = new TrainOptions(reduced, out, components, reg, folds, perClass, seed, maxIter, overwrite);
-    return SparkCommands.run("fruits train", sparkMaster.master, spark -> new TrainJob(spark, options).run().describe());
+    return SparkCommands.run("fruits train", sparkMaster, spark -> new TrainJob(spark, options).run().describe());
   }
 }

@@ -14,15 +14,15 @@ import org.jclouds.blobstore.BlobStoreContext;
  * A real S3 server (s3proxy over an in-memory blob store) on 127.0.0.1 with AWS signature authentication on. It can
  * be stopped and started again on the same port with its objects kept, to cut a transfer off half-way.
  */
-final class LoopbackS3 implements AutoCloseable {
-  static final String ACCESS_KEY = "fruits-test-access";
-  static final String SECRET_KEY = "fruits-test-secret-7Hq2x9Lw";
+public final class LoopbackS3 implements AutoCloseable {
+  public static final String ACCESS_KEY = "fruits-test-access";
+  public static final String SECRET_KEY = "fruits-test-secret-7Hq2x9Lw";
 
   private final BlobStoreContext context;
   private S3Proxy proxy;
   private int port;
 
-  LoopbackS3() throws Exception {
+  public LoopbackS3() throws Exception {
     context = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
         .build(BlobStoreContext.class);
     start(0);
@@ -40,7 +40,7 @@ final class LoopbackS3 implements AutoCloseable {
     port = proxy.getPort();
   }
 
-  void stop() throws Exception {
+  public void stop() throws Exception {
     proxy.stop();
   }
 
@@ -52,16 +52,16 @@ final class LoopbackS3 implements AutoCloseable {
     return context.getBlobStore();
   }
 
-  void createBucket(String name) {
+  public void createBucket(String name) {
     blobStore().createContainerInLocation(null, name);
   }
 
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + port;
   }
 
   /** The Hadoop settings of a client of this server: the endpoint (as --s3-endpoint) and the credentials. */
-  Map<String, String> settings(String accessKey, String secretKey) {
+  public Map<String, String> settings(String accessKey, String secretKey) {
     Map<String, String> settings = new HashMap<>(StorageSettings.forEndpoint(endpoint()));
     settings.put("fs.s3a.access.key", accessKey);
     settings.put("fs.s3a.secret.key", secretKey);
