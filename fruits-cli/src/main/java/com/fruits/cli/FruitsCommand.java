@@ -9,9 +9,10 @@ import picocli.CommandLine.Command;
 
 /** The {@code fruits} command: a thin entry point over the job classes. */
 @Command(name = "fruits", mixinStandardHelpOptions = true, version = "fruits 0.1.0",
-    description = "Fruit recognition at scale: featurize photos with a pretrained CNN on Spark, reduce, train, report.",
+    description = {"Fruit recognition at scale: featurize photos with a pretrained CNN on Spark, reduce, train, report.",
+        "The app (serve, calibrate, bench-serve) runs without Spark: see com.fruits.server.cli.ServeMain."},
     subcommands = {FeaturizeCommand.class, ReduceCommand.class, TrainCommand.class, ReportCommand.class,
-      PipelineCommand.class, BenchCommand.class, CalibrateCommand.class, ServeCommand.class, ServeBenchCommand.class,
+      PipelineCommand.class, BenchCommand.class,
       TransferCommand.Upload.class, TransferCommand.Download.class,
       CommandLine.HelpCommand.class})
 public final class FruitsCommand implements Runnable {
@@ -24,7 +25,7 @@ public final class FruitsCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (featurize, reduce, train, report, pipeline, calibrate, serve, upload, download, bench, bench-serve)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (featurize, reduce, train, report, pipeline, upload, download, bench)");
   }
 
   public static void main(String[] args) {

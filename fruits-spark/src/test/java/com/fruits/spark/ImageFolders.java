@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 /** Builds image folders for the Spark tests: real shared photos plus generated unusual and hostile files. */
 public final class ImageFolders {
   public static final List<String> REAL_LABELS = List.of("Lemon", "Kiwi", "Strawberry");
-  static final int TRAINING_PER_LABEL = 5;
+  public static final int TRAINING_PER_LABEL = 5;
   static final int TEST_PER_LABEL = 2;
 
   private ImageFolders() {}

@@ -1,4 +1,4 @@
-package com.fruits.cli;
+package com.fruits.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -43,7 +43,7 @@ final class ServeBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path folder = images != null ? images : Defaults.home().resolve("../shared/data/fruits-360/Test").normalize();
+    Path folder = images != null ? images : ServeMain.home().resolve("../shared/data/fruits-360/Test").normalize();
     List<byte[]> photos = new ArrayList<>();
     try (Stream<Path> files = Files.walk(folder)) {
       for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {

@@ -1,4 +1,4 @@
-package com.fruits.cli;
+package com.fruits.server.cli;
 
 import com.fruits.core.model.ModelResolver;
 import com.fruits.server.FruitsServer;
