@@ -1,0 +1,8 @@
+# The Spark job image for Kubernetes (spark-submit --master k8s://...): Apache Spark's official image plus the job
+# jar and the model specs. Build after `mvn -B -DskipTests package`. Not built in CI (no Docker engine there).
+FROM apache/spark:4.1.0-scala2.13-java17-ubuntu
+USER root
+RUN mkdir -p /opt/fruits/models
+COPY fruits-cli/target/fruits-cli-0.1.0-SNAPSHOT-job.jar /opt/fruits/fruits-cli-job.jar
+COPY models/ /opt/fruits/models/
+USER spark
