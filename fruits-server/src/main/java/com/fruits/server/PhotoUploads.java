@@ -24,7 +24,7 @@ final class PhotoUploads {
     long declared = ctx.req().getContentLengthLong();
     if (type.startsWith("multipart/form-data")) {
       if (declared > maxBytes + MULTIPART_OVERHEAD) {
-        throw tooLarge(maxBytes);
+        throw drainThenRefuse(ctx, maxBytes);
       }
       return readPart(ctx, maxBytes);
     }
@@ -33,10 +33,14 @@ final class PhotoUploads {
           + "` or as the raw body with an image/* content type");
     }
     if (declared > maxBytes) {
-      throw tooLarge(maxBytes);
+      throw drainThenRefuse(ctx, maxBytes);
     }
     try (InputStream body = ctx.req().getInputStream()) {
-      return limited(body, maxBytes);
+      byte[] photo = limited(body, maxBytes);
+      if (photo == null) {
+        throw drainThenRefuse(ctx, maxBytes);
+      }
+      return photo;
     } catch (IOException e) {
       throw new ApiException(400, "upload_failed", "the upload was interrupted");
     }
@@ -59,7 +63,11 @@ final class PhotoUploads {
       throw tooLarge(maxBytes);
     }
     try (InputStream content = file.content()) {
-      return limited(content, maxBytes);
+      byte[] photo = limited(content, maxBytes);
+      if (photo == null) {
+        throw tooLarge(maxBytes);
+      }
+      return photo;
     } catch (IOException e) {
       throw new ApiException(400, "upload_failed", "the upload was interrupted");
     }
@@ -75,10 +83,29 @@ final class PhotoUploads {
     return false;
   }
 
+  /**
+   * Reads what is left of an oversized body (up to twice the limit more) before refusing it, so that the client,
+   * still sending, gets to read the 413 instead of a reset connection. Beyond that the connection is just closed.
+   */
+  private static ApiException drainThenRefuse(Context ctx, long maxBytes) {
+    try {
+      InputStream body = ctx.req().getInputStream();
+      byte[] sink = new byte[64 * 1024];
+      long left = 2 * maxBytes;
+      for (int n; left > 0 && (n = body.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) {
+        left -= n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // the client went away: nothing to drain
+    }
+    return tooLarge(maxBytes);
+  }
+
+  /** The body when it is at most {@code maxBytes}; null when it is larger. */
   private static byte[] limited(InputStream in, long maxBytes) throws IOException {
     byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
     if (bytes.length > maxBytes) {
-      throw tooLarge(maxBytes);
+      return null;
     }
     if (bytes.length == 0) {
       throw new ApiException(400, "empty_upload", "the upload is empty");
