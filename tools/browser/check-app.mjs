@@ -2,18 +2,14 @@
 // Opens the Fruits! app in headless Chromium at a phone's viewport, uploads the photo through the page's file input,
 // waits for the answer and checks that the expected fruit and its card (with handling advice) appear, with no console
 // error. Saves a screenshot and prints {"answer": ..., "card": ..., "guesses": n, "errors": [...]}; exits 1 on failure.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [url, photo, expected, screenshot] = process.argv.slice(2);
 if (!url || !photo || !expected || !screenshot) {
   console.error('usage: node check-app.mjs <url> <photo> <expected common name> <screenshot.png>');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,

@@ -2,18 +2,14 @@
 // Opens the page in headless Chromium (CHROMIUM or /usr/bin/chromium), waits for it to load, saves a full-page
 // screenshot and prints {"errors": [...], "images": n, "brokenImages": n, "title": "..."}. Exits 1 when the page
 // logged a console error, threw, or has an image that did not decode.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [url, screenshot, width = '1280', height = '900'] = process.argv.slice(2);
 if (!url || !screenshot) {
   console.error('usage: node check-page.mjs <url> <screenshot.png> [width] [height]');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: Number(width), height: Number(height) } });
   const errors = [];

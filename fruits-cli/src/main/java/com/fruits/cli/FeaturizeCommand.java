@@ -72,7 +72,7 @@ final class FeaturizeCommand implements Callable<Integer> {
     ResolvedModel model = ResolvedModel.resolve(options.modelSpec());
     System.err.printf("fruits: model %s (%d-d features, spec %s) ok; starting Spark%n", model.spec().name(),
         model.featureDimension(), model.spec().hash().substring(0, 12));
-    SparkSession spark = SparkSessions.create("fruits featurize", sparkMaster.master, sparkMaster.s3Endpoint);
+    SparkSession spark = SparkSessions.create("fruits featurize", sparkMaster.master, sparkMaster.s3.endpoint);
     try {
       FeaturizeSummary summary = new FeaturizeJob(spark, options, model, !noProgress).run();
       System.out.println("fruits: " + summary.describe());

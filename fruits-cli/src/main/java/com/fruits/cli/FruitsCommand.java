@@ -52,8 +52,9 @@ public final class FruitsCommand implements Runnable {
         err.println("fruits: error: " + e.getMessage());
         return EXIT_FAILURE;
       }
-      if (isStorageError(e)) {
-        err.println("fruits: error: " + StorageErrors.explain("the storage", e).getMessage());
+      var storage = StorageErrors.recognize("the storage", e);
+      if (storage.isPresent()) {
+        err.println("fruits: error: " + storage.get().getMessage());
         return EXIT_FAILURE;
       }
       err.println("fruits: unexpected error: " + Redaction.text(String.valueOf(e)));
@@ -65,16 +66,5 @@ public final class FruitsCommand implements Runnable {
       return EXIT_FAILURE;
     });
     return cli;
-  }
-
-  /** Whether a failure came from s3a or another Hadoop file system (denied, missing bucket, unreachable). */
-  private static boolean isStorageError(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.nio.file.AccessDeniedException || t.getClass().getName().startsWith("org.apache.hadoop.fs.s3a")
-          || t instanceof java.net.ConnectException) {
-        return true;
-      }
-    }
-    return false;
   }
 }

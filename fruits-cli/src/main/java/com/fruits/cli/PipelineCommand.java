@@ -74,7 +74,7 @@ final class PipelineCommand implements Callable<Integer> {
     ResolvedModel resolved = ResolvedModel.resolve(spec);
     Map<String, String> status = new LinkedHashMap<>();
     Map<String, Double> seconds = new LinkedHashMap<>();
-    SparkSession spark = SparkSessions.create("fruits pipeline", sparkMaster.master, sparkMaster.s3Endpoint);
+    SparkSession spark = SparkSessions.create("fruits pipeline", sparkMaster.master, sparkMaster.s3.endpoint);
     try {
       Configuration conf = spark.sparkContext().hadoopConfiguration();
       long t = System.nanoTime();

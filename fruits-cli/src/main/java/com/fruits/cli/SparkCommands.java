@@ -9,7 +9,7 @@ final class SparkCommands {
   private SparkCommands() {}
 
   static int run(String appName, SparkMasterOption options, Function<SparkSession, String> job) {
-    SparkSession spark = SparkSessions.create(appName, options.master, options.s3Endpoint);
+    SparkSession spark = SparkSessions.create(appName, options.master, options.s3.endpoint);
     try {
       System.out.println("fruits: " + job.apply(spark));
       return 0;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,16 +24,14 @@ abstract class TransferCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "16", description = "Objects in flight at once (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--s3-endpoint", paramLabel = "URL",
-      description = "An S3-compatible store's endpoint, e.g. http://127.0.0.1:9000 (path-style access).")
-  String s3Endpoint;
+  @Mixin S3EndpointOption s3;
 
   @Option(names = "--summary", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
   Path summaryFile;
 
   @Override
   public Integer call() throws Exception {
-    ObjectTransfer.Summary s = ObjectTransfer.copy(from, to, StorageSettings.hadoopConfiguration(s3Endpoint), threads);
+    ObjectTransfer.Summary s = ObjectTransfer.copy(from, to, StorageSettings.hadoopConfiguration(s3.endpoint), threads);
     if (summaryFile != null) {
       Files.writeString(summaryFile, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
     }

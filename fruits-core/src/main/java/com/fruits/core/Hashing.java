@@ -36,14 +36,18 @@ public final class Hashing {
   }
 
   public static String sha256Hex(Path file) {
-    MessageDigest digest = sha256();
-    byte[] buffer = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
+      return hex(sha256(), in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The hex digest of everything {@code in} holds (read to its end, not closed). */
+  public static String hex(MessageDigest digest, InputStream in) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    for (int n; (n = in.read(buffer)) > 0; ) {
+      digest.update(buffer, 0, n);
     }
     return HexFormat.of().formatHex(digest.digest());
   }

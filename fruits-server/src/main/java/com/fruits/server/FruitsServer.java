@@ -115,7 +115,8 @@ public final class FruitsServer implements AutoCloseable {
     javalin.routes.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
     javalin.routes.post("/api/v1/predictions", ctx -> predict(ctx, config, service));
     javalin.routes.get("/api/v1/fruits", ctx -> ctx.json(fruits(service)));
-    javalin.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
+    byte[] openApi = openApi();
+    javalin.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
     javalin.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "model", service.model())));
     javalin.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
     javalin.routes.exception(Exception.class, (e, ctx) -> {
@@ -144,10 +145,16 @@ public final class FruitsServer implements AutoCloseable {
     return body;
   }
 
-  private static byte[] openApi() throws IOException {
+  /** The OpenAPI document, read once when the server is configured. */
+  private static byte[] openApi() {
     try (InputStream in = FruitsServer.class.getResourceAsStream("openapi.json")) {
-      return in.readAllBytes();
+      if (in != null) {
+        return in.readAllBytes();
+      }
+    } catch (IOException e) {
+      // reported below
     }
+    throw new FruitsException("the server jar has no readable openapi.json (build problem)");
   }
 
   private static String rootMessage(Throwable e) {

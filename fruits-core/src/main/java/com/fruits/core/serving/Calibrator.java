@@ -89,7 +89,8 @@ public final class Calibrator {
     return name == null ? "photos" : name.toString();
   }
 
-  private static List<Path> photos(Path folder) {
+  /** The JPEG and PNG files under {@code folder}, in path order. */
+  public static List<Path> photos(Path folder) {
     if (!Files.isDirectory(folder)) {
       throw new FruitsException("no such folder: " + folder);
     }

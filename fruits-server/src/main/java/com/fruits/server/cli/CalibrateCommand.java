@@ -34,7 +34,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path folder = images != null ? images : ServeMain.home().resolve("../shared/data/fruits-360/Test").normalize();
+    Path folder = images != null ? images : ServeMain.testPhotos();
     FruitRecognizer recognizer = FruitRecognizer.open(bundle, new ModelResolver(ModelResolver.defaultCacheDir()), 1);
     int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Calibrator.Result result = Calibrator.calibrate(recognizer, folder, precision, floor, workers);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fruits.core.featurize.InferenceCeiling;
 import com.fruits.core.model.ModelResolver;
+import com.fruits.core.serving.Calibrator;
 import com.fruits.server.FruitsServer;
 import com.fruits.server.LoadBenchmark;
 import com.fruits.server.ServerConfig;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,12 +43,10 @@ final class ServeBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path folder = images != null ? images : ServeMain.home().resolve("../shared/data/fruits-360/Test").normalize();
+    Path folder = images != null ? images : ServeMain.testPhotos();
     List<byte[]> photos = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(folder)) {
-      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-        photos.add(Files.readAllBytes(file));
-      }
+    for (Path file : Calibrator.photos(folder)) {
+      photos.add(Files.readAllBytes(file));
     }
     ModelResolver resolver = new ModelResolver(ModelResolver.defaultCacheDir());
     int cores = Runtime.getRuntime().availableProcessors();

@@ -49,6 +49,11 @@ public final class ServeMain implements Runnable {
     return cli;
   }
 
+  /** The shared Test photos beside the repository: the default for calibrating and load-testing. */
+  static Path testPhotos() {
+    return home().resolve("../shared/data/fruits-360/Test").normalize();
+  }
+
   /** The repository (or installation) folder: {@code -Dfruits.home}, else the working directory. */
   static Path home() {
     return Path.of(System.getProperty("fruits.home", ".")).toAbsolutePath().normalize();

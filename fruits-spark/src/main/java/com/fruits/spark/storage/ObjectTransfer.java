@@ -6,9 +6,7 @@ import com.fruits.core.progress.ProgressBar;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -139,13 +137,13 @@ public final class ObjectTransfer {
     if (existing.getLen() != file.getLen()) {
       return false;
     }
-    String etag = plainMd5Etag(existing) != null ? plainMd5Etag(existing) : plainMd5Etag(file);
+    String targetEtag = plainMd5Etag(existing);
+    String etag = targetEtag != null ? targetEtag : plainMd5Etag(file);
     if (etag == null) {
       return true; // size is all either side can tell
     }
-    FileSystem local = plainMd5Etag(existing) != null ? source : target;
-    Path localPath = plainMd5Etag(existing) != null ? file.getPath() : destination;
-    return etag.equals(md5(local, localPath));
+    // hash the side that has no ETag of its own (the local file)
+    return targetEtag != null ? etag.equals(md5(source, file.getPath())) : etag.equals(md5(target, destination));
   }
 
   /** The ETag when it is the object's MD5 (single-part uploads): 32 hex digits, without quotes. */
@@ -158,14 +156,9 @@ public final class ObjectTransfer {
   }
 
   private static String md5(FileSystem fs, Path path) throws IOException {
-    MessageDigest digest = Hashing.md5();
     try (InputStream in = fs.open(path)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
+      return Hashing.hex(Hashing.md5(), in);
     }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static void copyOne(FileSystem source, Path from, FileSystem target, Path to) throws IOException {

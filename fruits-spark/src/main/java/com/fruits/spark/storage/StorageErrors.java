@@ -6,10 +6,25 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.nio.file.AccessDeniedException;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Turns what Hadoop's file systems (s3a above all) throw into one line a user can act on. */
 public final class StorageErrors {
   private StorageErrors() {}
+
+  /**
+   * The one-line explanation when {@code e} came from storage — access denied, anything s3a threw, or a refused
+   * connection — and empty otherwise, so that an unrelated bug stays an unexpected error.
+   */
+  public static Optional<FruitsException> recognize(String uri, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof AccessDeniedException || t instanceof ConnectException
+          || t.getClass().getName().startsWith("org.apache.hadoop.fs.s3a")) {
+        return Optional.of(explain(uri, e));
+      }
+    }
+    return Optional.empty();
+  }
 
   public static FruitsException explain(String uri, Throwable e) {
     String where = Redaction.uri(uri);
