@@ -8,7 +8,6 @@ import com.fruits.core.dataset.StratifiedSample;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.model.ModelSpecs;
 import com.fruits.core.progress.ProgressBar;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -154,14 +153,9 @@ public final class FeaturizeJob {
 
   private void featurize(Dataset<Row> todo, long count, int partitions, int threads, int batch, String runId,
       Configuration conf, String table, boolean appending, FeaturizePartition.TaskTimers timers) {
-    Path modelFile = model.modelFile();
-    String shippedName = "/" + modelFile.getFileName();
-    boolean shipped = spark.sparkContext().listFiles().exists(f -> f.endsWith(shippedName));
-    if (!shipped) {
-      spark.sparkContext().addFile(modelFile.toString());
-    }
-    FeaturizePartition function = new FeaturizePartition(model.spec(), modelFile.getFileName().toString(), batch,
-        threads, options.maxFileBytes(), runId, new HadoopFiles.SerializableConfiguration(conf), timers);
+    ShippedModel shipped = ShippedModel.ship(spark, model.modelFile());
+    FeaturizePartition function = new FeaturizePartition(model.spec(), shipped, batch, threads,
+        options.maxFileBytes(), runId, new HadoopFiles.SerializableConfiguration(conf), timers);
     Dataset<Row> features = todo.repartition(partitions).mapPartitions(function, Encoders.row(FeatureTable.SCHEMA));
     ProgressBar bar = showProgress ? ProgressBar.onConsole("featurize", "images", count) : null;
     TaskProgress listener = bar == null ? null : new TaskProgress(bar);
@@ -180,6 +174,7 @@ public final class FeaturizeJob {
         bar.close();
       }
       spark.sparkContext().setJobDescription(null);
+      shipped.release();
     }
   }
 

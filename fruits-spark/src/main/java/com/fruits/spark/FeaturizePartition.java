@@ -19,7 +19,6 @@ import java.util.NoSuchElementException;
 import java.nio.file.Files;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -36,7 +35,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   private static final long serialVersionUID = 1L;
 
   private final String specJson;
-  private final String modelFileName;
+  private final ShippedModel model;
   private final int batchSize;
   private final int intraOpThreads;
   private final long maxFileBytes;
@@ -60,10 +59,10 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     }
   }
 
-  FeaturizePartition(ModelSpec spec, String modelFileName, int batchSize, int intraOpThreads, long maxFileBytes,
+  FeaturizePartition(ModelSpec spec, ShippedModel model, int batchSize, int intraOpThreads, long maxFileBytes,
       String runId, HadoopFiles.SerializableConfiguration hadoopConf, TaskTimers timers) {
     this.specJson = ModelSpecs.toJson(spec);
-    this.modelFileName = modelFileName;
+    this.model = model;
     this.batchSize = batchSize;
     this.intraOpThreads = intraOpThreads;
     this.maxFileBytes = maxFileBytes;
@@ -75,7 +74,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   @Override
   public Iterator<Row> call(Iterator<Row> images) {
     ModelSpec spec = ModelSpecs.parse(specJson, Path.of("."), "driver");
-    OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, Path.of(SparkFiles.get(modelFileName)), intraOpThreads);
+    OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, model.localFile(), intraOpThreads);
     int batch = Math.min(batchSize, featurizer.maxBatch());
     return new BatchIterator(images, featurizer, new ImagePreprocessor(spec.input()), batch);
   }
