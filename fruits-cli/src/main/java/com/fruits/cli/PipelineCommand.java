@@ -53,7 +53,7 @@ final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--components", split = ",", paramLabel = "K", description = "Classifier k candidates (default: k@80,90,95%).")
   List<Integer> components = List.of();
 
-  @Option(names = "--reg", split = ",", defaultValue = "0.00001,0.0001,0.001", description = "Classifier L2 candidates (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--reg", split = ",", defaultValue = TrainOptions.DEFAULT_REG_PARAMS, description = "Classifier L2 candidates (default: ${DEFAULT-VALUE}).")
   List<Double> reg;
 
   @Mixin SparkMasterOption sparkMaster;

@@ -22,7 +22,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "Candidate numbers of PCA components (default: k at 80, 90, 95 % variance).")
   List<Integer> components = List.of();
 
-  @Option(names = "--reg", split = ",", paramLabel = "R", defaultValue = "0.00001,0.0001,0.001",
+  @Option(names = "--reg", split = ",", paramLabel = "R", defaultValue = TrainOptions.DEFAULT_REG_PARAMS,
       description = "Candidate L2 regularization strengths (default: ${DEFAULT-VALUE}).")
   List<Double> reg;
 

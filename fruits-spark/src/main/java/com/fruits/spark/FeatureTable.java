@@ -1,5 +1,13 @@
 package com.fruits.spark;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -7,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
  * The layout of a featurize output folder and the schema of its table.
  *
  * <pre>
- * &lt;out&gt;/table/            Parquet: one row per image (features or error)
+ * &lt;out&gt;/table/            Parquet: one row per image and run (features or error); see {@link #current}
  * &lt;out&gt;/model-spec.json    the spec the features were computed with
  * &lt;out&gt;/summary.json       the last run's summary; &lt;out&gt;/runs/&lt;run id&gt;.json keeps every run's
  * </pre>
@@ -45,6 +53,21 @@ public final class FeatureTable {
       .add(RUN_ID, DataTypes.StringType, false);
 
   private FeatureTable() {}
+
+  /**
+   * One row per image path: the one the latest run wrote. A resumed run featurizes an image again when its size or
+   * modification time changed, and appends the new row; the older row stays in the Parquet files and is left out
+   * here. Every reader of a feature table goes through this.
+   */
+  public static Dataset<Row> current(Dataset<Row> table) {
+    Row counts = table.agg(count(lit(1)), countDistinct(col(PATH))).first();
+    if (counts.getLong(0) == counts.getLong(1)) {
+      return table;
+    }
+    Dataset<Row> latest = table.groupBy(PATH).agg(max(RUN_ID).as("latest_run"));
+    return table.join(latest, table.col(PATH).equalTo(latest.col(PATH))
+        .and(table.col(RUN_ID).equalTo(latest.col("latest_run"))), "left_semi");
+  }
 
   public static String table(String out) {
     return join(out, "table");

@@ -49,7 +49,7 @@ public final class FeaturizeJob {
   public FeaturizeSummary run() {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
-    String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(startedAt)
+    String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC).format(startedAt)
         + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     Map<String, Double> stages = new LinkedHashMap<>();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -108,7 +108,7 @@ public final class FeaturizeJob {
     long failed = 0;
     long tableRows = 0;
     if (HadoopFiles.exists(table, conf)) {
-      Dataset<Row> written = spark.read().parquet(table);
+      Dataset<Row> written = FeatureTable.current(spark.read().parquet(table));
       tableRows = written.count();
       for (Row r : written.where(col(FeatureTable.RUN_ID).equalTo(runId))
           .groupBy(substring_index(col(FeatureTable.ERROR), ":", 1).as("reason")).count().collectAsList()) {

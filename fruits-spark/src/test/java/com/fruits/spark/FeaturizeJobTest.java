@@ -10,9 +10,13 @@ import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -145,6 +149,21 @@ class FeaturizeJobTest {
     assertThat(grown.imagesFeaturized()).isEqualTo(2);
     assertThat(grown.tableRows()).isEqualTo(8);
     assertThat(spark.read().parquet(FeatureTable.table(out)).select("path").distinct().count()).isEqualTo(8);
+
+    // a photo replaced in place (new modification time): featurized again, and its new row supersedes the old one
+    Path replaced;
+    try (var photos = Files.list(folder.resolve("Training/Plum"))) {
+      replaced = photos.sorted().findFirst().orElseThrow();
+    }
+    Files.setLastModifiedTime(replaced, FileTime.from(Instant.now().plusSeconds(60)));
+    FeaturizeSummary touched = run(first.withExisting(false, true));
+    assertThat(OnnxFeaturizer.imagesInferred()).isEqualTo(inferredBefore + 3);
+    assertThat(touched.imagesFeaturized()).isEqualTo(1);
+    assertThat(touched.tableRows()).isEqualTo(8);
+    Dataset<Row> current = FeatureTable.current(spark.read().parquet(FeatureTable.table(out)));
+    assertThat(current.count()).isEqualTo(8);
+    assertThat(current.where(col("path").endsWith("/" + replaced.getFileName())).select("run_id").as(Encoders.STRING())
+        .collectAsList()).containsExactly(touched.runId());
   }
 
   @Test

@@ -20,13 +20,13 @@ public final class FeatureVectors {
 
   private FeatureVectors() {}
 
-  /** The whole feature table (failed images included). */
+  /** The feature table, one row per image as of its latest run (failed images included). */
   public static Dataset<Row> table(SparkSession spark, String features) {
     String table = FeatureTable.table(features);
     if (!HadoopFiles.exists(table, spark.sparkContext().hadoopConfiguration())) {
       throw new FruitsException("no feature table at " + table + " (run `fruits featurize` first)");
     }
-    return spark.read().parquet(table);
+    return FeatureTable.current(spark.read().parquet(table));
   }
 
   /** Rows with features, with a {@value #VECTOR} column (ML dense vector). */

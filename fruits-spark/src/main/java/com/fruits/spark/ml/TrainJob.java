@@ -48,7 +48,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A fruit classifier: the reduce step's scaler, its own PCA and a class-weighted multinomial logistic regression,
+ * A fruit classifier: the reduce step's scaler, its own PCA and a class-weighted multinomial logistic regression
+ * (L2 on the components as they are, without Spark's per-feature standardization),
  * with the number of components and the regularization chosen by blocked k-fold cross-validation on the Training
  * split only ({@link BlockedFolds}: random folds score near-duplicate frames at 100 %), then evaluated once on the
  * Test split. The PCA is fitted once on all Training rows (unsupervised, no labels) before the folds. Exports a Spark ML model and a Spark-free {@link ServingBundle}.
@@ -139,7 +140,10 @@ public final class TrainJob {
     t = System.nanoTime();
     VectorSlicer slicer = new VectorSlicer().setInputCol(VarianceCurve.PCA_COLUMN).setOutputCol(SLICED);
     LogisticRegression lr = new LogisticRegression().setFeaturesCol(SLICED).setLabelCol(LABEL_INDEX)
-        .setWeightCol(WEIGHT).setFamily("multinomial").setMaxIter(options.maxIter()).setElasticNetParam(0.0);
+        .setWeightCol(WEIGHT).setFamily("multinomial").setMaxIter(options.maxIter()).setElasticNetParam(0.0)
+        // The components are already on the scale of the standardized features: rescaling each to unit variance
+        // would penalize the weak, noisy ones no more than the strong ones. Blocked CV: 93.4 % -> 95.5 %.
+        .setStandardization(false);
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {slicer, lr});
     List<ParamMap> grid = new ArrayList<>();
     for (int k : candidates) {

@@ -12,6 +12,8 @@ import java.util.List;
  */
 public record TrainOptions(String reduced, String out, List<Integer> components, List<Double> regParams, int folds,
     Integer perClass, long seed, int maxIter, boolean overwrite) {
+  /** The default L2 candidates, as the command line writes them. */
+  public static final String DEFAULT_REG_PARAMS = "0.000001,0.00001,0.0001";
 
   public TrainOptions {
     components = List.copyOf(components);
@@ -31,6 +33,6 @@ public record TrainOptions(String reduced, String out, List<Integer> components,
   }
 
   public static TrainOptions of(String reduced, String out) {
-    return new TrainOptions(reduced, out, List.of(), List.of(1e-5, 1e-4, 1e-3), 3, null, 42, 200, false);
+    return new TrainOptions(reduced, out, List.of(), List.of(1e-6, 1e-5, 1e-4), 3, null, 42, 200, false);
   }
 }
