@@ -1,5 +1,6 @@
 package com.fruits.spark;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -60,13 +61,17 @@ public final class FeatureTable {
    * here. Every reader of a feature table goes through this.
    */
   public static Dataset<Row> current(Dataset<Row> table) {
-    Row counts = table.agg(count(lit(1)), countDistinct(col(PATH))).first();
+    Dataset<Row> keys = table.select(PATH, RUN_ID);
+    Row counts = keys.agg(count(lit(1)), countDistinct(col(PATH))).first();
     if (counts.getLong(0) == counts.getLong(1)) {
       return table;
     }
-    Dataset<Row> latest = table.groupBy(PATH).agg(max(RUN_ID).as("latest_run"));
-    return table.join(latest, table.col(PATH).equalTo(latest.col(PATH))
-        .and(table.col(RUN_ID).equalTo(latest.col("latest_run"))), "left_semi");
+    // only the two key columns are read and shuffled; the features never move
+    Dataset<Row> superseded = keys.join(keys.groupBy(PATH).agg(max(RUN_ID).as("latest_run")), PATH)
+        .where(col(RUN_ID).notEqual(col("latest_run")))
+        .select(col(PATH).as("superseded_path"), col(RUN_ID).as("superseded_run"));
+    return table.join(broadcast(superseded), table.col(PATH).equalTo(col("superseded_path"))
+        .and(table.col(RUN_ID).equalTo(col("superseded_run"))), "left_anti");
   }
 
   public static String table(String out) {
