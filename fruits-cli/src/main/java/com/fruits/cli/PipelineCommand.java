@@ -67,9 +67,9 @@ final class PipelineCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long started = System.nanoTime();
-    String features = join(work, "features");
-    String reduced = join(work, "reduced");
-    String model = join(work, "model");
+    String features = HadoopFiles.child(work, "features");
+    String reduced = HadoopFiles.child(work, "reduced");
+    String model = HadoopFiles.child(work, "model");
     Path spec = modelSpec != null ? modelSpec : Defaults.modelSpec();
     ResolvedModel resolved = ResolvedModel.resolve(spec);
     Map<String, String> status = new LinkedHashMap<>();
@@ -89,7 +89,7 @@ final class PipelineCommand implements Callable<Integer> {
       t = System.nanoTime();
       System.err.println("fruits: [2/4] reduce");
       String featuresPrint = HadoopFiles.fingerprint(FeatureTable.table(features), conf);
-      ReduceSummary reduce = previous(join(reduced, "summary.json"), ReduceSummary.class, conf);
+      ReduceSummary reduce = previous(HadoopFiles.child(reduced, "summary.json"), ReduceSummary.class, conf);
       if (reduce != null && featuresPrint.equals(reduce.inputFingerprint()) && reduce.variance() == variance) {
         status.put("reduce", "reused (features unchanged)");
       } else {
@@ -102,7 +102,7 @@ final class PipelineCommand implements Callable<Integer> {
       t = System.nanoTime();
       System.err.println("fruits: [3/4] train");
       String reducedPrint = HadoopFiles.fingerprint(reduced, conf);
-      TrainSummary train = previous(join(model, "summary.json"), TrainSummary.class, conf);
+      TrainSummary train = previous(HadoopFiles.child(model, "summary.json"), TrainSummary.class, conf);
       if (train != null && reducedPrint.equals(train.inputFingerprint())) {
         status.put("train", "reused (reduced table unchanged)");
       } else {
@@ -121,7 +121,7 @@ final class PipelineCommand implements Callable<Integer> {
 
       PipelineSummary summary = new PipelineSummary(status, seconds, FeaturizeJob.seconds(started), featurized, reduce, train,
           report.toString());
-      Summaries.write(join(work, "pipeline-summary.json"), summary, conf);
+      Summaries.write(HadoopFiles.child(work, "pipeline-summary.json"), summary, conf);
       System.out.printf(Locale.ROOT, "fruits: pipeline done in %.1fs: %s; Test top-1 %.2f%%; report %s%n",
           summary.wallSeconds(), status, 100 * train.testAccuracy(), report);
       return 0;
@@ -139,9 +139,5 @@ final class PipelineCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return null; // an unreadable old summary just means the stage runs again
     }
-  }
-
-  private static String join(String dir, String child) {
-    return dir.endsWith("/") ? dir + child : dir + "/" + child;
   }
 }

@@ -234,16 +234,8 @@ class StandaloneClusterIT {
   private int writeImages() throws IOException {
     int count = 0;
     for (String label : LABELS) {
-      Path from = TestImages.fruitsDir().resolve("Training").resolve(label);
-      Path to = Files.createDirectories(images.resolve("Training").resolve(label));
-      List<Path> photos;
-      try (Stream<Path> files = Files.list(from)) {
-        photos = files.sorted().limit(PHOTOS_PER_LABEL).toList();
-      }
-      for (Path photo : photos) {
-        Files.copy(photo, to.resolve(photo.getFileName()));
-        count++;
-      }
+      count += TestImages.copyFirst(TestImages.fruitsDir().resolve("Training").resolve(label),
+          images.resolve("Training").resolve(label), PHOTOS_PER_LABEL);
     }
     Path lemons = images.resolve("Training").resolve("Lemon");
     byte[] photo = TestImages.read(TestImages.photo("Training", "Lemon", "0_100.jpg"));

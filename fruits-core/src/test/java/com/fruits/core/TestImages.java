@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
@@ -31,6 +32,18 @@ public final class TestImages {
 
   public static Path photo(String split, String label, String file) {
     return fruitsDir().resolve(split).resolve(label).resolve(file);
+  }
+
+  /** Copies the first {@code count} files of {@code from} (by name) into {@code to}; returns how many it copied. */
+  public static int copyFirst(Path from, Path to, int count) throws IOException {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      List<Path> first = files.sorted().limit(count).toList();
+      for (Path file : first) {
+        Files.copy(file, to.resolve(file.getFileName()));
+      }
+      return first.size();
+    }
   }
 
   public static byte[] read(Path file) {

@@ -75,22 +75,18 @@ public final class FeatureTable {
   }
 
   public static String table(String out) {
-    return join(out, "table");
+    return HadoopFiles.child(out, "table");
   }
 
   public static String summary(String out) {
-    return join(out, "summary.json");
+    return HadoopFiles.child(out, "summary.json");
   }
 
   public static String modelSpec(String out) {
-    return join(out, "model-spec.json");
+    return HadoopFiles.child(out, "model-spec.json");
   }
 
   public static String runSummary(String out, String runId) {
-    return join(out, "runs/" + runId + ".json");
-  }
-
-  private static String join(String dir, String child) {
-    return dir.endsWith("/") ? dir + child : dir + "/" + child;
+    return HadoopFiles.child(out, "runs/" + runId + ".json");
   }
 }

@@ -19,6 +19,11 @@ import org.apache.hadoop.fs.Path;
 public final class HadoopFiles {
   private HadoopFiles() {}
 
+  /** {@code child} inside the folder URI {@code dir} (which may or may not end with a slash). */
+  public static String child(String dir, String child) {
+    return dir.endsWith("/") ? dir + child : dir + "/" + child;
+  }
+
   public static FileSystem fileSystem(String uri, Configuration conf) {
     try {
       return new Path(uri).getFileSystem(conf);

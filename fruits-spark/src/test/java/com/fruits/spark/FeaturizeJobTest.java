@@ -131,7 +131,7 @@ class FeaturizeJobTest {
   @Test
   void resumeDoesNoInferenceWhenNothingIsNewAndOnlyTheNewImagesOtherwise() throws Exception {
     Path folder = work.resolve("growing");
-    ImageFolders.copyFirst(TestImages.fruitsDir().resolve("Training/Plum"), folder.resolve("Training/Plum"), 6);
+    TestImages.copyFirst(TestImages.fruitsDir().resolve("Training/Plum"), folder.resolve("Training/Plum"), 6);
     String out = work.resolve("resumed").toString();
     FeaturizeOptions first = FeaturizeOptions.of(folder.toString(), out, TestImages.modelSpec("mobilenetv2"));
     assertThat(run(first).imagesFeaturized()).isEqualTo(6);
@@ -143,7 +143,7 @@ class FeaturizeJobTest {
     assertThat(again.imagesAlreadyInOutput()).isEqualTo(6);
     assertThat(again.tableRows()).isEqualTo(6);
 
-    ImageFolders.copyFirst(TestImages.fruitsDir().resolve("Test/Plum"), folder.resolve("Test/Plum"), 2);
+    TestImages.copyFirst(TestImages.fruitsDir().resolve("Test/Plum"), folder.resolve("Test/Plum"), 2);
     FeaturizeSummary grown = run(first.withExisting(false, true));
     assertThat(OnnxFeaturizer.imagesInferred()).isEqualTo(inferredBefore + 2);
     assertThat(grown.imagesFeaturized()).isEqualTo(2);
@@ -169,7 +169,7 @@ class FeaturizeJobTest {
   @Test
   void squeezenetSpecYieldsThousandDimensionalFeatures() throws Exception {
     Path folder = work.resolve("small");
-    ImageFolders.copyFirst(TestImages.fruitsDir().resolve("Test/Strawberry"), folder.resolve("Test/Strawberry"), 3);
+    TestImages.copyFirst(TestImages.fruitsDir().resolve("Test/Strawberry"), folder.resolve("Test/Strawberry"), 3);
     ResolvedModel squeezenet = ResolvedModel.resolve(TestImages.modelSpec("squeezenet"));
     String out = work.resolve("squeeze").toString();
     FeaturizeSummary summary = new FeaturizeJob(spark,

@@ -22,19 +22,10 @@ public final class ImageFolders {
   /** {@code <root>/Training|Test/<label>/...} with real photos of {@link #REAL_LABELS}. */
   public static void copyRealPhotos(Path root) throws IOException {
     for (String label : REAL_LABELS) {
-      copyFirst(TestImages.fruitsDir().resolve("Training").resolve(label), root.resolve("Training").resolve(label),
-          TRAINING_PER_LABEL);
-      copyFirst(TestImages.fruitsDir().resolve("Test").resolve(label), root.resolve("Test").resolve(label),
+      TestImages.copyFirst(TestImages.fruitsDir().resolve("Training").resolve(label),
+          root.resolve("Training").resolve(label), TRAINING_PER_LABEL);
+      TestImages.copyFirst(TestImages.fruitsDir().resolve("Test").resolve(label), root.resolve("Test").resolve(label),
           TEST_PER_LABEL);
-    }
-  }
-
-  static void copyFirst(Path from, Path to, int count) throws IOException {
-    Files.createDirectories(to);
-    try (var files = Files.list(from)) {
-      for (Path file : files.sorted().limit(count).toList()) {
-        Files.copy(file, to.resolve(file.getFileName()));
-      }
     }
   }
 

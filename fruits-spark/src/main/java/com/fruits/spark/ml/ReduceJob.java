@@ -54,10 +54,6 @@ public final class ReduceJob {
     this.options = options;
   }
 
-  public static String path(String out, String child) {
-    return out.endsWith("/") ? out + child : out + "/" + child;
-  }
-
   public ReduceSummary run() {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
@@ -103,11 +99,12 @@ public final class ReduceJob {
     Dataset<Row> failed = table.where(col(FeatureTable.FEATURES).isNull())
         .select(col(FeatureTable.PATH), col(FeatureTable.LABEL), col(FeatureTable.SPLIT), col(FeatureTable.ROTATION),
             lit(null).cast(SQLDataTypes.VectorType()).as(VarianceCurve.PCA_COLUMN), col(FeatureTable.ERROR));
-    reduced.unionByName(failed).write().mode(SaveMode.ErrorIfExists).parquet(path(out, "table"));
+    reduced.unionByName(failed).write().mode(SaveMode.ErrorIfExists).parquet(HadoopFiles.child(out, "table"));
     try {
-      model.write().overwrite().save(path(out, MODEL));
+      model.write().overwrite().save(HadoopFiles.child(out, MODEL));
     } catch (java.io.IOException e) {
-      throw new FruitsException("cannot save the fitted model to " + path(out, MODEL) + ": " + e.getMessage());
+      throw new FruitsException("cannot save the fitted model to " + HadoopFiles.child(out, MODEL) + ": "
+          + e.getMessage());
     }
     stages.put("transform", FeaturizeJob.seconds(t));
 
@@ -127,7 +124,7 @@ public final class ReduceJob {
         specHash, dimension, rows, rows - vectors.count(), fitCount, fitOn, options.variance(), k, curve.cumulative(k),
         curve.componentsFor(0.80), curve.componentsFor(0.90), curve.componentsFor(0.95), curve.componentsFor(0.99),
         study, stages, FeaturizeJob.seconds(started));
-    Summaries.write(path(out, "summary.json"), summary, conf);
+    Summaries.write(HadoopFiles.child(out, "summary.json"), summary, conf);
     return summary;
   }
 
@@ -167,7 +164,7 @@ public final class ReduceJob {
       cumulative += curve.ratios()[i];
       csv.append(String.format(Locale.ROOT, "%d,%.8g,%.8g%n", i + 1, curve.ratios()[i], cumulative));
     }
-    HadoopFiles.writeString(path(options.out(), "explained-variance.csv"), csv.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), "explained-variance.csv"), csv.toString(), conf);
   }
 
   private void writeStudy(List<ReduceSummary.StudyPoint> study, Configuration conf) {
@@ -176,7 +173,7 @@ public final class ReduceJob {
       csv.append(p.size()).append(',').append(p.seed()).append(',').append(p.images()).append(',').append(p.k80())
           .append(',').append(p.k90()).append(',').append(p.k95()).append('\n');
     }
-    HadoopFiles.writeString(path(options.out(), "k-study.csv"), csv.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), "k-study.csv"), csv.toString(), conf);
   }
 
   private void writeClassBalance(Dataset<Row> table, Configuration conf) {
@@ -186,12 +183,12 @@ public final class ReduceJob {
       csv.append(Csv.field(r.getString(0))).append(',').append(Csv.field(r.getString(1))).append(',')
           .append(Csv.field(r.getString(2))).append(',').append(r.getLong(3)).append('\n');
     }
-    HadoopFiles.writeString(path(options.out(), "class-balance.csv"), csv.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), "class-balance.csv"), csv.toString(), conf);
   }
 
   /** A sample of the reduced table just written (not a second PCA pass over the features). */
   private void writeScatter(Configuration conf) {
-    Dataset<Row> transformed = spark.read().parquet(path(options.out(), "table"))
+    Dataset<Row> transformed = spark.read().parquet(HadoopFiles.child(options.out(), "table"))
         .where(col(VarianceCurve.PCA_COLUMN).isNotNull());
     long total = transformed.count();
     double fraction = Math.min(1.0, 1.2 * SCATTER_POINTS / Math.max(1, total));
@@ -202,6 +199,6 @@ public final class ReduceJob {
       csv.append(Csv.field(r.getString(0))).append(',').append(Csv.field(r.getString(1))).append(',')
           .append(String.format(Locale.ROOT, "%.5g,%.5g", v.apply(0), v.size() > 1 ? v.apply(1) : 0.0)).append('\n');
     }
-    HadoopFiles.writeString(path(options.out(), "scatter.csv"), csv.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), "scatter.csv"), csv.toString(), conf);
   }
 }

@@ -80,7 +80,7 @@ public final class TrainJob {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Map<String, Double> stages = new LinkedHashMap<>();
     String out = options.out();
-    String reducedSummary = ReduceJob.path(options.reduced(), "summary.json");
+    String reducedSummary = HadoopFiles.child(options.reduced(), "summary.json");
     if (!HadoopFiles.exists(reducedSummary, conf)) {
       throw new FruitsException("no reduce output at " + options.reduced() + " (run `fruits reduce` first)");
     }
@@ -96,8 +96,8 @@ public final class TrainJob {
           + specHash.substring(0, 12) + " but the reduce step was fitted on " + reduce.specHash().substring(0, 12)
           + "; run reduce again");
     }
-    StandardScalerModel scaler = (StandardScalerModel) PipelineModel.load(ReduceJob.path(options.reduced(), ReduceJob.MODEL))
-        .stages()[0];
+    StandardScalerModel scaler =
+        (StandardScalerModel) PipelineModel.load(HadoopFiles.child(options.reduced(), ReduceJob.MODEL)).stages()[0];
     Dataset<Row> vectors = scaler.transform(FeatureVectors.vectors(table));
     Dataset<Row> training = vectors.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TRAINING));
     Dataset<Row> test = vectors.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TEST));
@@ -201,8 +201,8 @@ public final class TrainJob {
     int k = cvPoints.get(best).components();
     double reg = cvPoints.get(best).regParam();
     try {
-      model.write().overwrite().save(ReduceJob.path(out, "spark-model"));
-      pca.write().overwrite().save(ReduceJob.path(out, "spark-pca"));
+      model.write().overwrite().save(HadoopFiles.child(out, "spark-model"));
+      pca.write().overwrite().save(HadoopFiles.child(out, "spark-pca"));
     } catch (IOException e) {
       throw new FruitsException("cannot save the model to " + out + ": " + e.getMessage());
     }
@@ -215,8 +215,9 @@ public final class TrainJob {
     metadata.put("trainingRows", trainingCount);
     BundleContents contents = bundle(labels, reduce, scaler, pca, lrModel, k, metadata, conf);
     byte[] arrays = ServingBundle.arrays(contents);
-    HadoopFiles.writeBytes(ReduceJob.path(out, "bundle/" + ServingBundle.ARRAYS_FILE), arrays, conf);
-    HadoopFiles.writeString(ReduceJob.path(out, "bundle/" + ServingBundle.JSON_FILE), ServingBundle.json(contents, arrays), conf);
+    HadoopFiles.writeBytes(HadoopFiles.child(out, "bundle/" + ServingBundle.ARRAYS_FILE), arrays, conf);
+    HadoopFiles.writeString(HadoopFiles.child(out, "bundle/" + ServingBundle.JSON_FILE),
+        ServingBundle.json(contents, arrays), conf);
     writeCsvs(labels, cvPoints, confusion, precision, recall, conf);
     stages.put("export", FeaturizeJob.seconds(t));
     trainingPca.unpersist();
@@ -225,7 +226,7 @@ public final class TrainJob {
     TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.reduced(), out, fingerprint,
         specHash, labels, trainingCount, testCount, unknownCount, unknownLabels, cvPoints, k, reg, testAccuracy,
         mean(precision), mean(recall), stages, FeaturizeJob.seconds(started));
-    Summaries.write(ReduceJob.path(out, "summary.json"), summary, conf);
+    Summaries.write(HadoopFiles.child(out, "summary.json"), summary, conf);
     return summary;
   }
 
@@ -299,7 +300,7 @@ public final class TrainJob {
       double[] recall, Configuration conf) {
     StringBuilder cvCsv = new StringBuilder("components,regParam,accuracy\n");
     cv.forEach(p -> cvCsv.append(String.format(Locale.ROOT, "%d,%g,%.6f%n", p.components(), p.regParam(), p.accuracy())));
-    HadoopFiles.writeString(ReduceJob.path(options.out(), "cv.csv"), cvCsv.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), "cv.csv"), cvCsv.toString(), conf);
     StringBuilder matrix = new StringBuilder("actual,predicted,images\n");
     StringBuilder perClass = new StringBuilder("label,images,precision,recall\n");
     for (int a = 0; a < labels.size(); a++) {
@@ -314,8 +315,8 @@ public final class TrainJob {
       perClass.append(Csv.field(labels.get(a))).append(',').append(support).append(',')
           .append(String.format(Locale.ROOT, "%.6f,%.6f%n", precision[a], recall[a]));
     }
-    HadoopFiles.writeString(ReduceJob.path(options.out(), "confusion.csv"), matrix.toString(), conf);
-    HadoopFiles.writeString(ReduceJob.path(options.out(), "per-class.csv"), perClass.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), "confusion.csv"), matrix.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), "per-class.csv"), perClass.toString(), conf);
   }
 
   private static double mean(double[] values) {

@@ -14,6 +14,7 @@ import com.fruits.core.serving.ServingBundle;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
+import com.fruits.spark.HadoopFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,7 +86,7 @@ class ReduceTrainTest {
     assertThat(reduce.study().get(0).images()).isEqualTo(20);
     assertThat(reduce.study().get(0).k80()).isLessThan(20);
 
-    Dataset<Row> table = spark.read().parquet(ReduceJob.path(reduce.output(), "table"));
+    Dataset<Row> table = spark.read().parquet(HadoopFiles.child(reduce.output(), "table"));
     assertThat(table.count()).isEqualTo(reduce.rows());
     Row broken = table.where(col("path").endsWith("/broken.jpg")).first();
     assertThat(broken.isNullAt(broken.fieldIndex("pca"))).isTrue();
@@ -124,9 +125,9 @@ class ReduceTrainTest {
     ServingBundle bundle = ServingBundle.load(Path.of(out, "bundle"));
     assertThat(bundle.components()).isEqualTo(summary.components());
     StandardScalerModel scaler =
-        (StandardScalerModel) PipelineModel.load(ReduceJob.path(reduce.output(), "model")).stages()[0];
-    PCAModel pca = PCAModel.load(ReduceJob.path(out, "spark-pca"));
-    PipelineModel classifier = PipelineModel.load(ReduceJob.path(out, "spark-model"));
+        (StandardScalerModel) PipelineModel.load(HadoopFiles.child(reduce.output(), "model")).stages()[0];
+    PCAModel pca = PCAModel.load(HadoopFiles.child(out, "spark-pca"));
+    PipelineModel classifier = PipelineModel.load(HadoopFiles.child(out, "spark-model"));
     Dataset<Row> test = FeatureVectors.vectors(spark.read().parquet(FeatureTable.table(features)))
         .where(col("split").equalTo("Test").and(col("label").isin(LABELS.toArray())));
     List<Row> scored = classifier.transform(pca.transform(scaler.transform(test)))
