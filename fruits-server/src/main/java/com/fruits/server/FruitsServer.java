@@ -186,5 +186,6 @@ public final class FruitsServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    service.close();
   }
 }

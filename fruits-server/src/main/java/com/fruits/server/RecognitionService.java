@@ -9,15 +9,23 @@ import com.fruits.core.serving.ServingBundle;
 import com.fruits.server.FruitCatalog.FruitCard;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Photo bytes → the app's answer: the recognizer's top-3, the confidence rule, the fruit's card. At most
- * {@code slots} photos are recognised at once (one core each); a request that waits longer than the queue timeout
- * for a slot is refused with 503 rather than piling up.
+ * Photo bytes → the app's answer: the recognizer's top-3, the confidence rule, the fruit's card. Photos are
+ * recognised (decoded, featurized, classified) on {@code slots} dedicated inference threads, one per core, never on
+ * the HTTP threads: however many requests are in flight, the cores run exactly as many inferences as there are
+ * cores, on the same threads and their warm buffers. A request whose photo has not started within the queue timeout
+ * is refused with 503 rather than piling up.
  */
-public final class RecognitionService {
+public final class RecognitionService implements AutoCloseable {
   static final int TOP = 3;
 
   /** One candidate species. */
@@ -40,7 +48,8 @@ public final class RecognitionService {
   private final FruitRecognizer recognizer;
   private final FruitCatalog catalog;
   private final ModelInfo model;
-  private final Semaphore slots;
+  private final ExecutorService workers;
+  private final int slots;
   private final Duration queueTimeout;
 
   RecognitionService(FruitRecognizer recognizer, FruitCatalog catalog, ConfidenceCalibration calibration,
@@ -60,7 +69,13 @@ public final class RecognitionService {
                 100 * calibration.targetPrecision())
             : "default (bundle not calibrated)",
         catalog.version());
-    this.slots = new Semaphore(slots, true);
+    this.slots = slots;
+    AtomicInteger threads = new AtomicInteger();
+    this.workers = Executors.newFixedThreadPool(slots, task -> {
+      Thread thread = new Thread(task, "fruits-inference-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
     this.queueTimeout = queueTimeout;
   }
 
@@ -76,23 +91,42 @@ public final class RecognitionService {
     return recognizer.bundle().labels();
   }
 
-  /** For tests: the semaphore that bounds concurrent recognitions. */
-  Semaphore slots() {
-    return slots;
+  /**
+   * For tests: keeps every inference thread busy until the returned handle is closed, as a burst of slow photos
+   * would.
+   */
+  AutoCloseable occupyAllSlots() throws InterruptedException {
+    CountDownLatch busy = new CountDownLatch(slots);
+    CountDownLatch release = new CountDownLatch(1);
+    for (int i = 0; i < slots; i++) {
+      workers.execute(() -> {
+        busy.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    busy.await();
+    return release::countDown;
   }
 
   Answer recognize(byte[] photo) throws ImageDecodeException, InterruptedException {
     long start = System.nanoTime();
-    if (!slots.tryAcquire(queueTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+    long[] started = new long[1];
+    CountDownLatch running = new CountDownLatch(1);
+    FutureTask<FruitRecognizer.Recognition> task = new FutureTask<>(() -> {
+      started[0] = System.nanoTime();
+      running.countDown();
+      return recognizer.recognize(photo, TOP);
+    });
+    workers.execute(task);
+    if (!running.await(queueTimeout.toMillis(), TimeUnit.MILLISECONDS) && task.cancel(false)) {
       throw new ApiException(503, "busy", "the server is busy; try again in a moment");
     }
-    long acquired = System.nanoTime();
-    FruitRecognizer.Recognition recognition;
-    try {
-      recognition = recognizer.recognize(photo, TOP);
-    } finally {
-      slots.release();
-    }
+    FruitRecognizer.Recognition recognition = outcome(task);
+    long acquired = started[0];
     List<Guess> top = recognition.top().stream().map(this::guess).toList();
     Prediction best = recognition.top().get(0);
     boolean confident = best.probability() >= model.threshold();
@@ -103,6 +137,33 @@ public final class RecognitionService {
     }
     FruitCard card = catalog.card(best.label()).orElseThrow();
     return new Answer(true, best.label(), card.commonName() + " — " + card.variety(), top, card, model, latency);
+  }
+
+  /** The recognition's result, or the exception it threw, as the request thread's own. */
+  private static FruitRecognizer.Recognition outcome(FutureTask<FruitRecognizer.Recognition> task)
+      throws ImageDecodeException, InterruptedException {
+    try {
+      return task.get();
+    } catch (CancellationException e) {
+      throw new ApiException(503, "busy", "the server is busy; try again in a moment");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ImageDecodeException decode) {
+        throw decode;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
   }
 
   private Guess guess(Prediction prediction) {

@@ -10,6 +10,8 @@ import com.fruits.core.FruitsException;
 import com.fruits.core.model.InputSpec;
 import com.fruits.core.model.ModelSpec;
 import com.fruits.core.model.Pooling;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * vector per image. {@link #open} checks the graph against the spec (input name, shape, output name, batch) and
  * runs one dry inference, so a mismatch fails with one readable line before any real work starts.
  *
- * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls.
+ * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls. Each calling thread keeps one native
+ * (direct) input buffer that ONNX Runtime reads in place, so an inference allocates and zeroes no tensor memory.
  */
 public final class OnnxFeaturizer implements AutoCloseable {
   private static final AtomicLong IMAGES_INFERRED = new AtomicLong();
@@ -32,6 +35,8 @@ public final class OnnxFeaturizer implements AutoCloseable {
   private final OrtSession session;
   private final int featureDimension;
   private final int intraOpThreads;
+  /** Per calling thread: the direct buffer the input tensor views, grown to the largest batch seen. */
+  private final ThreadLocal<FloatBuffer> inputBuffer = ThreadLocal.withInitial(() -> FloatBuffer.allocate(0));
 
   private OnnxFeaturizer(ModelSpec spec, OrtEnvironment env, OrtSession session, int intraOpThreads) {
     this.spec = spec;
@@ -153,7 +158,7 @@ public final class OnnxFeaturizer implements AutoCloseable {
       throw new IllegalArgumentException("need " + batch * size + " floats, got " + tensors.length);
     }
     long[] shape = {batch, 3, spec.input().height(), spec.input().width()};
-    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(tensors, 0, batch * size), shape);
+    try (OnnxTensor input = OnnxTensor.createTensor(env, directCopy(tensors, batch * size), shape);
          OrtSession.Result result = session.run(Map.of(spec.input().name(), input), Set.of(spec.output().name()))) {
       OnnxTensor output = (OnnxTensor) result.get(0);
       long[] outShape = ((TensorInfo) output.getInfo()).getShape();
@@ -161,6 +166,22 @@ public final class OnnxFeaturizer implements AutoCloseable {
     } catch (OrtException e) {
       throw new FruitsException("inference failed for model '" + spec.name() + "': " + oneLine(e.getMessage()), e);
     }
+  }
+
+  /**
+   * The first {@code length} floats of {@code tensors} in this thread's direct buffer. A heap buffer would make
+   * ONNX Runtime allocate, zero and fill a fresh native copy on every call.
+   */
+  private FloatBuffer directCopy(float[] tensors, int length) {
+    FloatBuffer buffer = inputBuffer.get();
+    if (buffer.capacity() < length) {
+      buffer = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      inputBuffer.set(buffer);
+    }
+    buffer.clear();
+    buffer.put(tensors, 0, length);
+    buffer.flip();
+    return buffer;
   }
 
   private float[][] toFeatures(FloatBuffer values, long[] shape, int count) {

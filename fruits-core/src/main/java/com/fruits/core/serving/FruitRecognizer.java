@@ -22,11 +22,15 @@ public final class FruitRecognizer {
   private final ServingBundle bundle;
   private final ImagePreprocessor preprocessor;
   private final OnnxFeaturizer featurizer;
+  /** Per calling thread: one photo's input tensor (padded to a fixed batch), reused from photo to photo. */
+  private final ThreadLocal<float[]> tensorBuffer;
 
   private FruitRecognizer(ServingBundle bundle, ImagePreprocessor preprocessor, OnnxFeaturizer featurizer) {
     this.bundle = bundle;
     this.preprocessor = preprocessor;
     this.featurizer = featurizer;
+    int batch = featurizer.maxBatch() == Integer.MAX_VALUE ? 1 : featurizer.maxBatch();
+    this.tensorBuffer = ThreadLocal.withInitial(() -> new float[batch * preprocessor.tensorSize()]);
   }
 
   /**
@@ -63,10 +67,12 @@ public final class FruitRecognizer {
     return featurizer.run(tensor(image), 1)[0];
   }
 
-  /** One photo's input tensor, padded to the graph's batch when it is fixed. */
+  /**
+   * One photo's input tensor in this thread's buffer, padded to the graph's batch when it is fixed (the padding
+   * rows hold whatever the thread's previous photo left: each image's features depend only on its own row).
+   */
   private float[] tensor(byte[] image) throws ImageDecodeException {
-    int batch = featurizer.maxBatch() == Integer.MAX_VALUE ? 1 : featurizer.maxBatch();
-    float[] tensors = new float[batch * preprocessor.tensorSize()];
+    float[] tensors = tensorBuffer.get();
     preprocessor.prepare(image, tensors, 0);
     return tensors;
   }

@@ -33,7 +33,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest pixel count a photo may claim, in megapixels (default: ${DEFAULT-VALUE}).")
   double maxMegapixels;
 
-  @Option(names = "--slots", description = "Photos recognised at once (default: one per core).")
+  @Option(names = "--slots", description = "Inference threads: photos recognised at once (default: one per core).")
   Integer slots;
 
   @Override
