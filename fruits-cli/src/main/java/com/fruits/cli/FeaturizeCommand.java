@@ -57,6 +57,10 @@ final class FeaturizeCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Only featurize images not in the output yet (path, size, mtime), and append.")
   boolean resume;
 
+  @Option(names = "--compact", description = "With --resume: afterwards rewrite the table without the old rows of "
+      + "photos featurized again because they changed in place (readers skip them anyway; this reclaims the space).")
+  boolean compact;
+
   @Option(names = "--no-progress", negatable = false, description = "Do not draw a progress bar.")
   boolean noProgress;
 
@@ -65,6 +69,7 @@ final class FeaturizeCommand implements Callable<Integer> {
     FeaturizeOptions options = FeaturizeOptions.of(images, out, modelSpec != null ? modelSpec : Defaults.modelSpec())
         .withSampling(sample, perClass, seed)
         .withExisting(overwrite, resume)
+        .withCompaction(compact)
         .withExecution(batchSize, threadsPerTask, partitions);
     if (!images.contains(":") && !Files.exists(Path.of(images))) {
       throw new FruitsException("input path does not exist: " + images);

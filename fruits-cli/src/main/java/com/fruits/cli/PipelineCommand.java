@@ -80,7 +80,7 @@ final class PipelineCommand implements Callable<Integer> {
       long t = System.nanoTime();
       System.err.println("fruits: [1/4] featurize");
       FeaturizeOptions featurizeOptions = FeaturizeOptions.of(images, features, spec).withSampling(null, perClass, 42)
-          .withExisting(false, true);
+          .withExisting(false, true).withCompaction(true);
       FeaturizeSummary featurized = new FeaturizeJob(spark, featurizeOptions, resolved, !noProgress).run();
       System.err.println("fruits: " + featurized.describe());
       status.put("featurize", featurized.imagesProcessed() == 0 ? "up to date" : "featurized " + featurized.imagesProcessed());

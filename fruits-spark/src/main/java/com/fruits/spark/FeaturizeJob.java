@@ -25,7 +25,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * images → listing (+ labels) → optional stratified sample → (resume: minus what the output already has) →
- * balanced partitions → {@link FeaturizePartition} on the executors → Parquet, then a summary.
+ * balanced partitions → {@link FeaturizePartition} on the executors → Parquet → (compact: drop superseded rows),
+ * then a summary.
  *
  * <p>The driver holds the listing (paths and sizes, as Spark's own file index would), distinct spec hashes and
  * the summary; image bytes and features stay on the executors and go straight to storage.
@@ -78,7 +79,7 @@ public final class FeaturizeJob {
     Dataset<Row> selected = ImageListing.toDataset(spark, sample);
     Dataset<Row> todo = selected;
     if (appending) {
-      Dataset<Row> existing = spark.read().parquet(table)
+      Dataset<Row> existing = FeatureTable.current(spark.read().parquet(table))
           .select(FeatureTable.PATH, FeatureTable.BYTES, FeatureTable.MODIFIED);
       todo = selected.join(existing, selected.col(FeatureTable.PATH).equalTo(existing.col(FeatureTable.PATH))
           .and(selected.col(FeatureTable.BYTES).equalTo(existing.col(FeatureTable.BYTES)))
@@ -101,6 +102,13 @@ public final class FeaturizeJob {
     }
     double featurizeSeconds = seconds(t);
     stages.put("featurize", featurizeSeconds);
+
+    long dropped = 0;
+    if (options.compact() && HadoopFiles.exists(table, conf)) {
+      t = System.nanoTime();
+      dropped = compact(conf, table, runId);
+      stages.put("compact", seconds(t));
+    }
 
     t = System.nanoTime();
     Map<String, Long> failures = new TreeMap<>();
@@ -125,7 +133,7 @@ public final class FeaturizeJob {
     FeaturizeSummary summary = new FeaturizeSummary("featurize", runId, startedAt.toString(), options.images(), out,
         model.spec().name(), model.spec().hash(), model.featureDimension(), spark.sparkContext().master(),
         spark.version(), executors(), cores, threads, batch, todoCount > 0 ? partitions : 0, listed, selectedCount,
-        selectedCount - todoCount, processed, processed - failed, failed, failures, tableRows, stages, timers.seconds(),
+        selectedCount - todoCount, processed, processed - failed, failed, failures, tableRows, dropped, stages, timers.seconds(),
         seconds(started), featurizeSeconds > 0 && processed > 0 ? processed / featurizeSeconds : 0);
     Summaries.write(FeatureTable.summary(out), summary, conf);
     Summaries.write(FeatureTable.runSummary(out, runId), summary, conf);
@@ -164,10 +172,7 @@ public final class FeaturizeJob {
     }
     try {
       spark.sparkContext().setJobDescription("fruits featurize " + count + " images with " + model.spec().name());
-      features.write().mode(appending ? SaveMode.Append : SaveMode.ErrorIfExists)
-          // feature floats never repeat: dictionary encoding them only costs time before Parquet falls back
-          .option("parquet.enable.dictionary#" + FeatureTable.FEATURES + ".list.element", "false")
-          .parquet(table);
+      write(features, appending ? SaveMode.Append : SaveMode.ErrorIfExists, table);
     } finally {
       if (listener != null) {
         spark.sparkContext().removeSparkListener(listener);
@@ -176,6 +181,41 @@ public final class FeaturizeJob {
       spark.sparkContext().setJobDescription(null);
       shipped.release();
     }
+  }
+
+  private static void write(Dataset<Row> rows, SaveMode mode, String table) {
+    rows.write().mode(mode)
+        // feature floats never repeat: dictionary encoding them only costs time before Parquet falls back
+        .option("parquet.enable.dictionary#" + FeatureTable.FEATURES + ".list.element", "false")
+        .parquet(table);
+  }
+
+  /**
+   * Rewrites the table with only each photo's current row ({@link FeatureTable#current}) and returns how many
+   * superseded rows were dropped; does nothing when there are none. The new table is written beside the old one
+   * first, then swapped in by two renames; should the process die between them, {@code table.superseded-<run>}
+   * holds the complete old table and can be renamed back to {@code table}.
+   */
+  private long compact(Configuration conf, String table, String runId) {
+    Dataset<Row> all = spark.read().parquet(table);
+    long rows = all.count();
+    Dataset<Row> current = FeatureTable.current(all);
+    long kept = current.count();
+    if (kept == rows) {
+      return 0;
+    }
+    spark.sparkContext().setJobDescription("fruits featurize: compact the table to " + kept + " rows");
+    String staging = table + ".compacting-" + runId;
+    String superseded = table + ".superseded-" + runId;
+    try {
+      write(current, SaveMode.ErrorIfExists, staging);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
+    HadoopFiles.rename(table, superseded, conf);
+    HadoopFiles.rename(staging, table, conf);
+    HadoopFiles.delete(superseded, conf);
+    return rows - kept;
   }
 
   private int executors() {

@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * @param overwrite replace an existing output
  * @param resume featurize only images not already in the output and append them
  * @param maxFileBytes files larger than this are reported as too large without being read
+ * @param compact with {@code resume}: afterwards rewrite the table without the rows of photos featurized again
+ *     (changed in place), which readers already skip
  */
 public record FeaturizeOptions(
     String images,
@@ -30,7 +32,8 @@ public record FeaturizeOptions(
     Integer partitions,
     boolean overwrite,
     boolean resume,
-    long maxFileBytes) {
+    long maxFileBytes,
+    boolean compact) {
 
   public static final int DEFAULT_BATCH_SIZE = 32;
   public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
@@ -38,6 +41,9 @@ public record FeaturizeOptions(
   public FeaturizeOptions {
     if (overwrite && resume) {
       throw new IllegalArgumentException("--overwrite and --resume cannot be used together");
+    }
+    if (compact && !resume) {
+      throw new IllegalArgumentException("--compact works on an existing output: use it with --resume");
     }
     if (sampleTotal != null && perClass != null) {
       throw new IllegalArgumentException("--sample and --per-class cannot be used together");
@@ -56,21 +62,27 @@ public record FeaturizeOptions(
   /** Defaults for everything but the three required locations. */
   public static FeaturizeOptions of(String images, String out, Path modelSpec) {
     return new FeaturizeOptions(images, out, modelSpec, null, null, 42L, DEFAULT_BATCH_SIZE, null, null, false, false,
-        DEFAULT_MAX_FILE_BYTES);
+        DEFAULT_MAX_FILE_BYTES, false);
   }
 
   public FeaturizeOptions withSampling(Integer total, Integer perClassLimit, long sampleSeed) {
     return new FeaturizeOptions(images, out, modelSpec, total, perClassLimit, sampleSeed, batchSize, threadsPerTask,
-        partitions, overwrite, resume, maxFileBytes);
+        partitions, overwrite, resume, maxFileBytes, compact);
   }
 
   public FeaturizeOptions withExisting(boolean replace, boolean append) {
     return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, threadsPerTask,
-        partitions, replace, append, maxFileBytes);
+        partitions, replace, append, maxFileBytes, compact && append);
   }
 
   public FeaturizeOptions withExecution(int batch, Integer threads, Integer inputPartitions) {
     return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batch, threads, inputPartitions,
-        overwrite, resume, maxFileBytes);
+        overwrite, resume, maxFileBytes, compact);
+  }
+
+  /** With {@code resume}: rewrite the table without superseded rows once the new photos are in. */
+  public FeaturizeOptions withCompaction(boolean compactTable) {
+    return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, threadsPerTask,
+        partitions, overwrite, resume, maxFileBytes, compactTable);
   }
 }

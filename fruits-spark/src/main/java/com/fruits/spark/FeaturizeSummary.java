@@ -27,6 +27,7 @@ public record FeaturizeSummary(
     long imagesFailed,
     Map<String, Long> failuresByReason,
     long tableRows,
+    long supersededRowsDropped,
     Map<String, Double> stageSeconds,
     Map<String, Double> taskSeconds,
     double wallSeconds,

@@ -63,6 +63,17 @@ public final class HadoopFiles {
     }
   }
 
+  /** Renames (moves) {@code from} to {@code to}, which must not exist yet. */
+  public static void rename(String from, String to, Configuration conf) {
+    try {
+      if (!fileSystem(from, conf).rename(new Path(from), new Path(to))) {
+        throw new FruitsException("cannot rename " + from + " to " + to);
+      }
+    } catch (IOException e) {
+      throw new FruitsException("cannot rename " + from + " to " + to + ": " + oneLine(e));
+    }
+  }
+
   /**
    * Gets an output folder ready before any work: an existing one is refused unless {@code replace} or
    * {@code keep} is set ({@code replace} deletes it; {@code keep} leaves it for appending), then the folder is

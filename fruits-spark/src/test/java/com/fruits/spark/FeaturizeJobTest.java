@@ -164,6 +164,23 @@ class FeaturizeJobTest {
     assertThat(current.count()).isEqualTo(8);
     assertThat(current.where(col("path").endsWith("/" + replaced.getFileName())).select("run_id").as(Encoders.STRING())
         .collectAsList()).containsExactly(touched.runId());
+    assertThat(spark.read().parquet(FeatureTable.table(out)).count()).as("superseded row still stored").isEqualTo(9);
+    assertThat(touched.supersededRowsDropped()).isZero();
+
+    // --compact: the stored table loses the superseded row and nothing else; a second compaction has nothing to do
+    List<Row> before = current.orderBy("path").collectAsList();
+    FeaturizeSummary compacted = run(first.withExisting(false, true).withCompaction(true));
+    assertThat(OnnxFeaturizer.imagesInferred()).isEqualTo(inferredBefore + 3);
+    assertThat(compacted.supersededRowsDropped()).isEqualTo(1);
+    assertThat(compacted.tableRows()).isEqualTo(8);
+    Dataset<Row> stored = spark.read().parquet(FeatureTable.table(out));
+    assertThat(stored.orderBy("path").collectAsList()).isEqualTo(before);
+    try (var siblings = Files.list(Path.of(out))) {
+      assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("table."));
+    }
+    assertThat(run(first.withExisting(false, true).withCompaction(true)).supersededRowsDropped()).isZero();
+    assertThatThrownBy(() -> first.withCompaction(true)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--resume");
   }
 
   @Test
