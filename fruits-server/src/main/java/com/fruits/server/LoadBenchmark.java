@@ -41,6 +41,10 @@ public final class LoadBenchmark {
   /** Posts {@code photos} round-robin from {@code clients} threads: {@code warmup} unmeasured, then {@code measure}. */
   public static Result run(URI predictions, List<byte[]> photos, int clients, Duration warmup, Duration measure,
       InferenceCeiling.Measurement rawModel) {
+    if (!"http".equalsIgnoreCase(predictions.getScheme())) {
+      throw new FruitsException("the load benchmark speaks plain HTTP; give the server's own http:// address, not "
+          + predictions.getScheme() + "://");
+    }
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
     long end = measureFrom + measure.toNanos();

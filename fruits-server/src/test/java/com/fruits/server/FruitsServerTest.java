@@ -351,6 +351,8 @@ class FruitsServerTest {
     assertThat(result.errors()).isZero();
     assertThat(result.requests()).isPositive();
     assertThat(result.p50Ms()).isPositive().isLessThanOrEqualTo(result.p99Ms());
+    assertThatThrownBy(() -> LoadBenchmark.run(URI.create("https://127.0.0.1:1/api/v1/predictions"), List.of(photo), 1,
+        Duration.ZERO, Duration.ofMillis(1), raw)).hasMessageContaining("plain HTTP");
   }
 
   @Test
