@@ -32,9 +32,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread, with no hand-offs between threads (JFR: the four client threads used under 1 % of the process's CPU).
  */
 public final class LoadBenchmark {
-  /** What one run measured. Latencies are client-side, in milliseconds, over the measured period only. */
+  /**
+   * What one run measured. Latencies are client-side, in milliseconds, over the measured period only. The raw
+   * model is measured before the load and, when {@code rawModelAfter} is set, again after it: this machine's speed
+   * drifts, so the ratio is taken against the mean of the two.
+   */
   public record Result(int clients, double seconds, long requests, long errors, double photosPerSecond, double p50Ms,
-      double p90Ms, double p99Ms, double maxMs, InferenceCeiling.Measurement rawModel, double ratioToRawModel) {}
+      double p90Ms, double p99Ms, double maxMs, InferenceCeiling.Measurement rawModel,
+      InferenceCeiling.Measurement rawModelAfter, double ratioToRawModel) {
+
+    /** This result with the raw model measured again after the load, the ratio taken against the mean. */
+    public Result withRawModelAfter(InferenceCeiling.Measurement after) {
+      double raw = (rawModel.imagesPerSecond() + after.imagesPerSecond()) / 2;
+      return new Result(clients, seconds, requests, errors, photosPerSecond, p50Ms, p90Ms, p99Ms, maxMs, rawModel,
+          after, photosPerSecond / raw);
+    }
+  }
 
   private LoadBenchmark() {}
 
@@ -94,7 +107,7 @@ public final class LoadBenchmark {
     double seconds = measure.toNanos() / 1e9;
     double photosPerSecond = all.length / seconds;
     return new Result(clients, seconds, all.length, errors.get(), photosPerSecond, percentile(all, 0.50),
-        percentile(all, 0.90), percentile(all, 0.99), all[all.length - 1] / 1e6, rawModel,
+        percentile(all, 0.90), percentile(all, 0.99), all[all.length - 1] / 1e6, rawModel, null,
         photosPerSecond / rawModel.imagesPerSecond());
   }
 
