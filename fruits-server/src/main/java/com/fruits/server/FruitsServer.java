@@ -118,7 +118,14 @@ public final class FruitsServer implements AutoCloseable {
     byte[] openApi = openApi();
     javalin.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
     javalin.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "model", service.model())));
-    javalin.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+    javalin.routes.exception(ApiException.class, (e, ctx) -> {
+      if (e.status() == 413) {
+        // the rest of an oversized body may still be on its way: this connection cannot carry another request, and
+        // saying so keeps clients from reusing it (a reused one fails with no response at all)
+        ctx.header("Connection", "close");
+      }
+      ctx.status(e.status()).json(e.body());
+    });
     javalin.routes.exception(Exception.class, (e, ctx) -> {
       String incident = UUID.randomUUID().toString();
       LOG.error("incident {} on {} {}", incident, ctx.method(), ctx.path(), e);

@@ -244,6 +244,7 @@ class FruitsServerTest {
     new Random(1).nextBytes(big);
     for (HttpResponse<String> response : List.of(postRaw(big, "image/jpeg"), postMultipart("image", "big.jpg", big))) {
       assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+      assertThat(response.headers().firstValue("Connection")).hasValue("close");
       assertThat(json(response).path("error").asText()).isEqualTo("upload_too_large");
       assertNothingLeaks(response);
     }

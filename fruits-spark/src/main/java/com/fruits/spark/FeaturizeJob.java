@@ -133,8 +133,8 @@ public final class FeaturizeJob {
     FeaturizeSummary summary = new FeaturizeSummary("featurize", runId, startedAt.toString(), options.images(), out,
         model.spec().name(), model.spec().hash(), model.featureDimension(), spark.sparkContext().master(),
         spark.version(), executors(), cores, threads, batch, todoCount > 0 ? partitions : 0, listed, selectedCount,
-        selectedCount - todoCount, processed, processed - failed, failed, failures, tableRows, dropped, stages, timers.seconds(),
-        seconds(started), featurizeSeconds > 0 && processed > 0 ? processed / featurizeSeconds : 0);
+        selectedCount - todoCount, processed, processed - failed, failed, failures, tableRows, dropped, stages,
+        timers.seconds(), seconds(started), featurizeSeconds > 0 && processed > 0 ? processed / featurizeSeconds : 0);
     Summaries.write(FeatureTable.summary(out), summary, conf);
     Summaries.write(FeatureTable.runSummary(out, runId), summary, conf);
     return summary;
