@@ -1,6 +1,7 @@
 package com.fruits.cli;
 
 import com.fruits.core.featurize.InferenceCeiling;
+import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.ImagePreprocessor;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -62,10 +64,10 @@ final class BenchCommand implements Callable<Integer> {
         tensors.add(pre.prepare(Files.readAllBytes(file)));
       }
     }
+    IntFunction<OnnxFeaturizer> featurizers = threads -> SharedFeaturizers.get(model.spec(), model.modelFile(), threads);
     List<InferenceCeiling.Measurement> measurements = new ArrayList<>();
     for (InferenceCeiling.Setting setting : InferenceCeiling.candidates(cores)) {
-      InferenceCeiling.Measurement m = InferenceCeiling.measure(
-          threads -> SharedFeaturizers.get(model.spec(), model.modelFile(), threads), tensors, setting, seconds);
+      InferenceCeiling.Measurement m = InferenceCeiling.measure(featurizers, tensors, setting, seconds);
       measurements.add(m);
       System.out.printf(Locale.ROOT, "ceiling  %-40s %8.1f images/s%n", setting, m.imagesPerSecond());
     }
@@ -85,8 +87,7 @@ final class BenchCommand implements Callable<Integer> {
       FeaturizeSummary summary = new FeaturizeJob(spark, measured, model, true).run();
       double featurizeStage = summary.imagesPerSecond();
       double jobRate = summary.imagesProcessed() / summary.wallSeconds();
-      InferenceCeiling.Measurement after = InferenceCeiling.measure(
-          threads -> SharedFeaturizers.get(model.spec(), model.modelFile(), threads), tensors, best.setting(), seconds);
+      InferenceCeiling.Measurement after = InferenceCeiling.measure(featurizers, tensors, best.setting(), seconds);
       double ceiling = (best.imagesPerSecond() + after.imagesPerSecond()) / 2;
       double ratio = featurizeStage / ceiling;
       System.out.printf(Locale.ROOT, "ceiling    %8.1f images/s  (%s; %.1f before, %.1f after the end-to-end run)%n",

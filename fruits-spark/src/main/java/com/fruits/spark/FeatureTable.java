@@ -61,12 +61,19 @@ public final class FeatureTable {
    * here. Every reader of a feature table goes through this.
    */
   public static Dataset<Row> current(Dataset<Row> table) {
-    Dataset<Row> keys = table.select(PATH, RUN_ID);
-    Row counts = keys.agg(count(lit(1)), countDistinct(col(PATH))).first();
-    if (counts.getLong(0) == counts.getLong(1)) {
-      return table;
-    }
+    return supersededRows(table) == 0 ? table : withoutSuperseded(table);
+  }
+
+  /** How many rows of {@code table} a later run of the same image superseded (one pass over the path column). */
+  static long supersededRows(Dataset<Row> table) {
+    Row counts = table.select(PATH).agg(count(lit(1)), countDistinct(col(PATH))).first();
+    return counts.getLong(0) - counts.getLong(1);
+  }
+
+  /** {@code table} without its superseded rows; {@link #current} skips this join when there are none. */
+  static Dataset<Row> withoutSuperseded(Dataset<Row> table) {
     // only the two key columns are read and shuffled; the features never move
+    Dataset<Row> keys = table.select(PATH, RUN_ID);
     Dataset<Row> superseded = keys.join(keys.groupBy(PATH).agg(max(RUN_ID).as("latest_run")), PATH)
         .where(col(RUN_ID).notEqual(col("latest_run")))
         .select(col(PATH).as("superseded_path"), col(RUN_ID).as("superseded_run"));

@@ -198,24 +198,22 @@ public final class FeaturizeJob {
    */
   private long compact(Configuration conf, String table, String runId) {
     Dataset<Row> all = spark.read().parquet(table);
-    long rows = all.count();
-    Dataset<Row> current = FeatureTable.current(all);
-    long kept = current.count();
-    if (kept == rows) {
+    long dropped = FeatureTable.supersededRows(all);
+    if (dropped == 0) {
       return 0;
     }
-    spark.sparkContext().setJobDescription("fruits featurize: compact the table to " + kept + " rows");
+    spark.sparkContext().setJobDescription("fruits featurize: compact the table, dropping " + dropped + " rows");
     String staging = table + ".compacting-" + runId;
     String superseded = table + ".superseded-" + runId;
     try {
-      write(current, SaveMode.ErrorIfExists, staging);
+      write(FeatureTable.withoutSuperseded(all), SaveMode.ErrorIfExists, staging);
     } finally {
       spark.sparkContext().setJobDescription(null);
     }
     HadoopFiles.rename(table, superseded, conf);
     HadoopFiles.rename(staging, table, conf);
     HadoopFiles.delete(superseded, conf);
-    return rows - kept;
+    return dropped;
   }
 
   private int executors() {
