@@ -108,7 +108,7 @@ public final class FruitsServer implements AutoCloseable {
     });
     javalin.requestLogger.http((ctx, millis) -> {
       if (ctx.path().startsWith("/api/")) {
-        LOG.info("{} {} {} {} ms", ctx.method(), ctx.path(), ctx.statusCode(), String.format("%.1f", millis));
+        LOG.info("{} {} {} {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis * 10) / 10.0);
       }
     });
 

@@ -1,6 +1,7 @@
 package com.fruits.server;
 
 import com.fruits.core.FruitsException;
+import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.serving.ConfidenceCalibration;
 import com.fruits.core.serving.FruitRecognizer;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -121,7 +123,11 @@ public final class RecognitionService implements AutoCloseable {
       running.countDown();
       return recognizer.recognize(photo, TOP);
     });
-    workers.execute(task);
+    try {
+      workers.execute(task);
+    } catch (RejectedExecutionException e) {
+      throw stopping();
+    }
     if (!running.await(queueTimeout.toMillis(), TimeUnit.MILLISECONDS) && task.cancel(false)) {
       throw new ApiException(503, "busy", "the server is busy; try again in a moment");
     }
@@ -151,6 +157,9 @@ public final class RecognitionService implements AutoCloseable {
       if (cause instanceof ImageDecodeException decode) {
         throw decode;
       }
+      if (cause instanceof OnnxFeaturizer.ClosedException) {
+        throw stopping();
+      }
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
       }
@@ -159,6 +168,10 @@ public final class RecognitionService implements AutoCloseable {
       }
       throw new IllegalStateException(cause);
     }
+  }
+
+  private static ApiException stopping() {
+    return new ApiException(503, "stopping", "the server is shutting down; try again in a moment");
   }
 
   @Override

@@ -338,6 +338,21 @@ class FruitsServerTest {
   }
 
   @Test
+  void aServiceThatIsShuttingDownAnswers503() throws Exception {
+    ServerConfig config = ServerConfig.defaults(bundleDir).withPort("127.0.0.1", 0);
+    RecognitionService service;
+    try (FruitsServer stopping = FruitsServer.start(config, new ModelResolver(temp.resolve("cache")))) {
+      service = stopping.service();
+    }
+    byte[] photo = Files.readAllBytes(firstTestPhoto("Kiwi"));
+    assertThatThrownBy(() -> service.recognize(photo))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.status()).isEqualTo(503);
+          assertThat(e.code()).isEqualTo("stopping");
+        });
+  }
+
+  @Test
   void loadBenchmarkClientsReuseOneConnectionAndCountOnlyAnswers() throws Exception {
     byte[] photo = Files.readAllBytes(firstTestPhoto("Lemon"));
     URI predictions = base.resolve("/api/v1/predictions");

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Runs an ONNX image model described by a {@link ModelSpec} on preprocessed NCHW tensors and returns one feature
@@ -26,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls. Each calling thread keeps one native
  * (direct) input buffer that ONNX Runtime reads in place, so an inference allocates and zeroes no tensor memory.
+ * {@link #close} waits for the inferences in flight: closing the native session under a running one would crash the
+ * JVM (a server stopped by SIGTERM while answering, an executor shutting down mid-task); later calls are refused.
  */
 public final class OnnxFeaturizer implements AutoCloseable {
   private static final AtomicLong IMAGES_INFERRED = new AtomicLong();
@@ -37,6 +40,19 @@ public final class OnnxFeaturizer implements AutoCloseable {
   private final int intraOpThreads;
   /** Per calling thread: the direct buffer the input tensor views, grown to the largest batch seen. */
   private final ThreadLocal<FloatBuffer> inputBuffer = ThreadLocal.withInitial(() -> FloatBuffer.allocate(0));
+  /** Inferences hold the read lock, {@link #close} the write lock. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  /** Guarded by {@link #lifecycle}. */
+  private boolean closed;
+
+  /** An inference asked of a featurizer that has been closed (the process is shutting down). */
+  public static final class ClosedException extends FruitsException {
+    private static final long serialVersionUID = 1L;
+
+    ClosedException(String model) {
+      super("the ONNX session of model '" + model + "' is closed");
+    }
+  }
 
   private OnnxFeaturizer(ModelSpec spec, OrtEnvironment env, OrtSession session, int intraOpThreads) {
     this.spec = spec;
@@ -158,7 +174,19 @@ public final class OnnxFeaturizer implements AutoCloseable {
       throw new IllegalArgumentException("need " + batch * size + " floats, got " + tensors.length);
     }
     long[] shape = {batch, 3, spec.input().height(), spec.input().width()};
-    try (OnnxTensor input = OnnxTensor.createTensor(env, directCopy(tensors, batch * size), shape);
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new ClosedException(spec.name());
+      }
+      return inferOpen(tensors, batch * size, shape, count);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private float[][] inferOpen(float[] tensors, int length, long[] shape, int count) {
+    try (OnnxTensor input = OnnxTensor.createTensor(env, directCopy(tensors, length), shape);
          OrtSession.Result result = session.run(Map.of(spec.input().name(), input), Set.of(spec.output().name()))) {
       OnnxTensor output = (OnnxTensor) result.get(0);
       long[] outShape = ((TensorInfo) output.getInfo()).getShape();
@@ -220,9 +248,18 @@ public final class OnnxFeaturizer implements AutoCloseable {
     return features;
   }
 
+  /** Waits for the inferences in flight, then releases the native session; idempotent. */
   @Override
   public void close() {
-    closeQuietly(session);
+    lifecycle.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        closeQuietly(session);
+      }
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
   }
 
   private static void closeQuietly(OrtSession session) {

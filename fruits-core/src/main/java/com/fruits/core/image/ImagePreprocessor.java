@@ -89,7 +89,8 @@ public final class ImagePreprocessor {
         taps.clear();
       }
       axes = new Resampler.Taps[] {
-        Resampler.taps(image.width(), srcX, spanX, outW), Resampler.taps(image.height(), srcY, spanY, outH)};
+        Resampler.uniform(Resampler.taps(image.width(), srcX, spanX, outW), image.width()),
+        Resampler.taps(image.height(), srcY, spanY, outH)};
       taps.put(sizeKey(image), axes);
     }
     Resampler.resample(image, axes[0], axes[1], outW, outH, scratch.get(), sourceChannel, gain, bias, dest, offset);

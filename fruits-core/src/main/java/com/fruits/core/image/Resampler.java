@@ -49,16 +49,43 @@ final class Resampler {
     return new Taps(start, count, weights, maxTaps);
   }
 
+  /**
+   * These taps with every output reading the same number of source samples (zero weights fill the gaps, starts
+   * move inwards at the edges): a fixed trip count the JIT compiler unrolls, for the horizontal pass, where each
+   * output gathers its own samples.
+   */
+  static Taps uniform(Taps taps, int sourceSize) {
+    int width = Math.min(taps.maxTaps(), sourceSize);
+    int outputs = taps.start().length;
+    int[] start = new int[outputs];
+    int[] count = new int[outputs];
+    float[] weights = new float[outputs * width];
+    for (int i = 0; i < outputs; i++) {
+      start[i] = Math.max(0, Math.min(taps.start()[i], sourceSize - width));
+      count[i] = width;
+      int shift = taps.start()[i] - start[i];
+      for (int k = 0; k < taps.count()[i]; k++) {
+        weights[i * width + shift + k] = taps.weights()[i * taps.maxTaps() + k];
+      }
+    }
+    return new Taps(start, count, weights, width);
+  }
+
   /** Per-thread working memory, grown as needed and reused across images. */
   static final class Scratch {
+    float[] source = new float[0];
     float[] rows = new float[0];
-    float[] line = new float[0];
   }
 
   /**
    * Resamples {@code image} with the given taps to {@code outW × outH} and writes it as planar (CHW) floats into
    * {@code dest} from {@code offset}: tensor channel {@code c} takes RGB channel {@code sourceChannel[c]}, mapped
-   * to {@code value * gain[c] + bias[c]}.
+   * to {@code value * gain[c] + bias[c]}. {@code horizontal} must be {@link #uniform}.
+   *
+   * <p>The source rows the output needs are first split into normalized planes (each axis's weights sum to 1, so
+   * normalizing before resampling equals normalizing after, and costs one multiply-add per source pixel instead of
+   * per output pixel); both passes then work on one plane at a time, and the vertical one reads and writes
+   * contiguous floats, which the JIT compiler vectorizes.
    */
   static void resample(RgbImage image, Taps horizontal, Taps vertical, int outW, int outH, Scratch scratch,
       int[] sourceChannel, float[] gain, float[] bias, float[] dest, int offset) {
@@ -70,39 +97,47 @@ final class Resampler {
       rowFirst = Math.min(rowFirst, vertical.start()[i]);
       rowLast = Math.max(rowLast, vertical.start()[i] + vertical.count()[i]);
     }
-    int rowLength = outW * 3;
     int rows = rowLast - rowFirst;
-    if (scratch.rows.length < rows * rowLength) {
-      scratch.rows = new float[rows * rowLength];
+    int sourcePlane = rows * srcW;
+    int channelRows = rows * outW;
+    if (scratch.source.length < 3 * sourcePlane) {
+      scratch.source = new float[3 * sourcePlane];
     }
-    if (scratch.line.length < rowLength) {
-      scratch.line = new float[rowLength];
+    if (scratch.rows.length < 3 * channelRows) {
+      scratch.rows = new float[3 * channelRows];
     }
+    float[] planes = scratch.source;
     float[] tmp = scratch.rows;
-    float[] line = scratch.line;
+    for (int c = 0; c < 3; c++) {
+      int channel = sourceChannel[c];
+      float g = gain[c];
+      float b = bias[c];
+      int to = c * sourcePlane;
+      for (int i = rowFirst * srcW * 3 + channel, end = rowLast * srcW * 3; i < end; i += 3) {
+        planes[to++] = (src[i] & 0xFF) * g + b;
+      }
+    }
     int[] hStart = horizontal.start();
-    int[] hCount = horizontal.count();
     float[] hWeights = horizontal.weights();
     int hTaps = horizontal.maxTaps();
-    for (int r = 0; r < rows; r++) {
-      int srcRow = (rowFirst + r) * srcW * 3;
-      int dstRow = r * rowLength;
-      for (int x = 0; x < outW; x++) {
-        int s = srcRow + hStart[x] * 3;
-        int base = x * hTaps;
-        float red = 0;
-        float green = 0;
-        float blue = 0;
-        for (int k = 0, n = hCount[x]; k < n; k++, s += 3) {
-          float w = hWeights[base + k];
-          red += w * (src[s] & 0xFF);
-          green += w * (src[s + 1] & 0xFF);
-          blue += w * (src[s + 2] & 0xFF);
+    for (int row = 0; row < 3 * rows; row++) { // the rows of the three planes, one after the other
+      int srcRow = row * srcW;
+      int dstRow = row * outW;
+      if (hTaps == 3) { // enlarging, and shrinking by less than 2: written out, as the JIT would not unroll it
+        for (int x = 0, w = 0; x < outW; x++, w += 3) {
+          int s = srcRow + hStart[x];
+          tmp[dstRow + x] = hWeights[w] * planes[s] + hWeights[w + 1] * planes[s + 1] + hWeights[w + 2] * planes[s + 2];
         }
-        int d = dstRow + x * 3;
-        tmp[d] = red;
-        tmp[d + 1] = green;
-        tmp[d + 2] = blue;
+      } else {
+        for (int x = 0; x < outW; x++) {
+          int s = srcRow + hStart[x];
+          int base = x * hTaps;
+          float sum = 0;
+          for (int k = 0; k < hTaps; k++) {
+            sum += hWeights[base + k] * planes[s + k];
+          }
+          tmp[dstRow + x] = sum;
+        }
       }
     }
     int[] vStart = vertical.start();
@@ -110,44 +145,34 @@ final class Resampler {
     float[] vWeights = vertical.weights();
     int vTaps = vertical.maxTaps();
     int plane = outW * outH;
-    int c0 = sourceChannel[0];
-    int c1 = sourceChannel[1];
-    int c2 = sourceChannel[2];
-    float g0 = gain[0];
-    float g1 = gain[1];
-    float g2 = gain[2];
-    float b0 = bias[0];
-    float b1 = bias[1];
-    float b2 = bias[2];
-    for (int y = 0; y < outH; y++) {
-      int base = y * vTaps;
-      int n = vCount[y];
-      int t0 = (vStart[y] - rowFirst) * rowLength;
-      float w0 = vWeights[base];
-      if (n == 1) {
-        for (int i = 0; i < rowLength; i++) {
-          line[i] = w0 * tmp[t0 + i];
+    for (int c = 0; c < 3; c++) {
+      int planeRows = c * channelRows;
+      int planeOut = offset + c * plane;
+      for (int y = 0; y < outH; y++) {
+        int base = y * vTaps;
+        int n = vCount[y];
+        int t0 = planeRows + (vStart[y] - rowFirst) * outW;
+        int out = planeOut + y * outW;
+        float w0 = vWeights[base];
+        if (n == 1) {
+          for (int x = 0; x < outW; x++) {
+            dest[out + x] = w0 * tmp[t0 + x];
+          }
+          continue;
         }
-      } else {
         // the first two taps in one pass (the common case when enlarging), then any further taps
-        int t1 = t0 + rowLength;
+        int t1 = t0 + outW;
         float w1 = vWeights[base + 1];
-        for (int i = 0; i < rowLength; i++) {
-          line[i] = w0 * tmp[t0 + i] + w1 * tmp[t1 + i];
+        for (int x = 0; x < outW; x++) {
+          dest[out + x] = w0 * tmp[t0 + x] + w1 * tmp[t1 + x];
         }
         for (int k = 2; k < n; k++) {
           float w = vWeights[base + k];
-          int t = t0 + k * rowLength;
-          for (int i = 0; i < rowLength; i++) {
-            line[i] += w * tmp[t + i];
+          int t = t0 + k * outW;
+          for (int x = 0; x < outW; x++) {
+            dest[out + x] += w * tmp[t + x];
           }
         }
-      }
-      int out = offset + y * outW;
-      for (int x = 0, p = 0; x < outW; x++, p += 3) {
-        dest[out + x] = line[p + c0] * g0 + b0;
-        dest[out + plane + x] = line[p + c1] * g1 + b1;
-        dest[out + 2 * plane + x] = line[p + c2] * g2 + b2;
       }
     }
   }

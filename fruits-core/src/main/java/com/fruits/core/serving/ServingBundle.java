@@ -275,14 +275,19 @@ public final class ServingBundle {
   /** The {@code n} most probable labels, best first. */
   public List<Prediction> top(float[] features, int n) {
     double[] p = probabilities(features);
-    Integer[] order = new Integer[p.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+    // selection rather than a sort: n is tiny, and sorting boxed indices on every request kept the JIT compiler
+    // recompiling TimSort in the server; ties go to the lower index, as a stable sort would
+    boolean[] taken = new boolean[p.length];
     List<Prediction> best = new ArrayList<>();
-    for (int i = 0; i < Math.min(n, order.length); i++) {
-      best.add(new Prediction(labels.get(order[i]), p[order[i]]));
+    for (int rank = 0; rank < Math.min(n, p.length); rank++) {
+      int arg = -1;
+      for (int i = 0; i < p.length; i++) {
+        if (!taken[i] && (arg < 0 || p[i] > p[arg])) {
+          arg = i;
+        }
+      }
+      taken[arg] = true;
+      best.add(new Prediction(labels.get(arg), p[arg]));
     }
     return best;
   }

@@ -16,6 +16,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,6 +142,44 @@ class OnnxFeaturizerTest {
         assertThat(batched[1][d]).isCloseTo(single[0][d], within(1e-4f));
       }
     }
+  }
+
+  /**
+   * Closing the session under a running inference used to crash the JVM in native code (SIGSEGV when a server was
+   * stopped while answering): close must wait for the inferences in flight and refuse later ones.
+   */
+  @Test
+  void closingWhileOtherThreadsInferWaitsForThemAndRefusesLaterCalls() throws Exception {
+    ModelSpec spec = spec("mobilenetv2");
+    ImagePreprocessor pre = new ImagePreprocessor(spec.input());
+    float[] tensor = tensors(pre, firstPhotos("Test/Kiwi", 1));
+    OnnxFeaturizer model = OnnxFeaturizer.open(spec, spec.source().path(), 1);
+    CountDownLatch running = new CountDownLatch(2);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    List<CompletableFuture<Integer>> callers = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      callers.add(CompletableFuture.supplyAsync(() -> {
+        int runs = 0;
+        try {
+          while (true) {
+            assertThat(model.run(tensor, 1)[0]).hasSize(1280);
+            if (++runs == 3) {
+              running.countDown();
+            }
+          }
+        } catch (OnnxFeaturizer.ClosedException refused) {
+          assertThat(refused).hasMessage("the ONNX session of model 'mobilenetv2-imagenet' is closed");
+          return runs;
+        }
+      }, threads));
+    }
+    running.await();
+    model.close();
+    for (var caller : callers) {
+      assertThat(caller.get(60, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(3);
+    }
+    threads.shutdown();
+    model.close();
   }
 
   @Test

@@ -35,6 +35,10 @@ final class ServeBenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
   double seconds;
 
+  @Option(names = "--warmup", defaultValue = "30", description = "Unmeasured seconds of load first, until the JIT "
+      + "compiler has settled (default: ${DEFAULT-VALUE}).")
+  double warmup;
+
   @Option(names = "--url", description = "A running server's base URL instead of an in-process one.")
   URI url;
 
@@ -57,10 +61,10 @@ final class ServeBenchCommand implements Callable<Integer> {
     URI base = url != null ? url : URI.create(server.url());
     LoadBenchmark.Result result;
     try {
-      System.out.printf(Locale.ROOT, "fruits: %d clients posting %d photos to %s for %.0fs...%n", clients, photos.size(),
-          base, seconds);
+      System.out.printf(Locale.ROOT, "fruits: %d clients posting %d photos to %s for %.0fs + %.0fs unmeasured first...%n",
+          clients, photos.size(), base, seconds, warmup);
       result = LoadBenchmark.run(base.resolve("/api/v1/predictions"), photos, clients,
-          Duration.ofMillis((long) (1000 * Math.min(5, seconds / 4))), Duration.ofMillis((long) (1000 * seconds)), raw);
+          Duration.ofMillis((long) (1000 * warmup)), Duration.ofMillis((long) (1000 * seconds)), raw);
     } finally {
       if (server != null) {
         server.close();
