@@ -129,7 +129,7 @@ public final class RecognitionService implements AutoCloseable {
       throw stopping();
     }
     if (!running.await(queueTimeout.toMillis(), TimeUnit.MILLISECONDS) && task.cancel(false)) {
-      throw new ApiException(503, "busy", "the server is busy; try again in a moment");
+      throw busy();
     }
     FruitRecognizer.Recognition recognition = outcome(task);
     long acquired = started[0];
@@ -151,7 +151,7 @@ public final class RecognitionService implements AutoCloseable {
     try {
       return task.get();
     } catch (CancellationException e) {
-      throw new ApiException(503, "busy", "the server is busy; try again in a moment");
+      throw busy();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof ImageDecodeException decode) {
@@ -168,6 +168,10 @@ public final class RecognitionService implements AutoCloseable {
       }
       throw new IllegalStateException(cause);
     }
+  }
+
+  private static ApiException busy() {
+    return new ApiException(503, "busy", "the server is busy; try again in a moment");
   }
 
   private static ApiException stopping() {
