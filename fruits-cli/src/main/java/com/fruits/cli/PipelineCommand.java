@@ -53,6 +53,10 @@ final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--components", split = ",", paramLabel = "K", description = "Classifier k candidates (default: k@80,90,95%).")
   List<Integer> components = List.of();
 
+  @Option(names = "--color-weight", split = ",", paramLabel = "W", defaultValue = TrainOptions.DEFAULT_COLOR_WEIGHTS,
+      description = "Classifier colour-histogram weight candidates, 0 for none (default: ${DEFAULT-VALUE}).")
+  List<Double> colorWeights;
+
   @Option(names = "--reg", split = ",", defaultValue = TrainOptions.DEFAULT_REG_PARAMS, description = "Classifier L2 candidates (default: ${DEFAULT-VALUE}).")
   List<Double> reg;
 
@@ -103,10 +107,11 @@ final class PipelineCommand implements Callable<Integer> {
       System.err.println("fruits: [3/4] train");
       String reducedPrint = HadoopFiles.fingerprint(reduced, conf);
       TrainSummary train = previous(HadoopFiles.child(model, "summary.json"), TrainSummary.class, conf);
-      if (train != null && reducedPrint.equals(train.inputFingerprint())) {
-        status.put("train", "reused (reduced table unchanged)");
+      TrainOptions trainOptions = new TrainOptions(reduced, model, components, colorWeights, reg, 3, null, 42, 200, true);
+      if (train != null && reducedPrint.equals(train.inputFingerprint()) && train.searched(trainOptions)) {
+        status.put("train", "reused (reduced table and candidates unchanged)");
       } else {
-        train = new TrainJob(spark, new TrainOptions(reduced, model, components, reg, 3, null, 42, 200, true)).run();
+        train = new TrainJob(spark, trainOptions).run();
         status.put("train", "ran");
       }
       System.err.println("fruits: " + train.describe());

@@ -9,8 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Class-weighted logistic regression on PCA features; k and regularization by cross-validation on "
-        + "split=Training, scored on split=Test; exports a Spark model and a serving bundle.")
+    description = "Class-weighted logistic regression on PCA features and the colour histogram; k, colour weight and "
+        + "regularization by cross-validation on split=Training, scored on split=Test; exports a Spark model and a "
+        + "serving bundle.")
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--reduced", required = true, paramLabel = "URI", description = "A reduce output folder.")
   String reduced;
@@ -21,6 +22,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--components", split = ",", paramLabel = "K",
       description = "Candidate numbers of PCA components (default: k at 80, 90, 95 % variance).")
   List<Integer> components = List.of();
+
+  @Option(names = "--color-weight", split = ",", paramLabel = "W", defaultValue = TrainOptions.DEFAULT_COLOR_WEIGHTS,
+      description = "Candidate weights of the colour histogram beside the components, 0 for none "
+          + "(default: ${DEFAULT-VALUE}).")
+  List<Double> colorWeights;
 
   @Option(names = "--reg", split = ",", paramLabel = "R", defaultValue = TrainOptions.DEFAULT_REG_PARAMS,
       description = "Candidate L2 regularization strengths (default: ${DEFAULT-VALUE}).")
@@ -45,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TrainOptions options = new TrainOptions(reduced, out, components, reg, folds, perClass, seed, maxIter, overwrite);
+    TrainOptions options = new TrainOptions(reduced, out, components, colorWeights, reg, folds, perClass, seed, maxIter, overwrite);
     return SparkCommands.run("fruits train", sparkMaster, spark -> new TrainJob(spark, options).run().describe());
   }
 }

@@ -26,7 +26,7 @@ class PipelineCommandTest {
     Path work = dir.resolve("work");
     String[] args = {"pipeline", "--images", images.toString(), "--work", work.toString(), "--no-progress",
         "--model-spec", TestImages.modelSpec("mobilenetv2").toString(), "--components", "4", "--reg", "0.01,0.1",
-        "--study", "12,all"};
+        "--color-weight", "0,2", "--study", "12,all"};
     assertThat(FruitsCommand.commandLine().execute(args)).isZero();
     JsonNode first = new ObjectMapper().readTree(work.resolve("pipeline-summary.json").toFile());
     assertThat(first.path("stages").path("reduce").asText()).isEqualTo("ran");
@@ -35,7 +35,8 @@ class PipelineCommandTest {
     Path report = work.resolve("report.html");
     assertThat(report).exists();
     String html = Files.readString(report);
-    assertThat(html).contains("Explained variance", "Confusion matrix", "k versus sample size", "data:image/png;base64,")
+    assertThat(html).contains("Explained variance", "Cross-validation", "Confusion matrix", "k versus sample size",
+        "data:image/png;base64,")
         .doesNotContain("Not available");
 
     assertThat(FruitsCommand.commandLine().execute(args)).isZero();
@@ -43,6 +44,14 @@ class PipelineCommandTest {
     assertThat(second.path("stages").path("featurize").asText()).isEqualTo("up to date");
     assertThat(second.path("stages").path("reduce").asText()).startsWith("reused");
     assertThat(second.path("stages").path("train").asText()).startsWith("reused");
+
+    // other classifier candidates: only the training runs again
+    args[args.length - 3] = "2";
+    assertThat(FruitsCommand.commandLine().execute(args)).isZero();
+    JsonNode third = new ObjectMapper().readTree(work.resolve("pipeline-summary.json").toFile());
+    assertThat(third.path("stages").path("reduce").asText()).startsWith("reused");
+    assertThat(third.path("stages").path("train").asText()).isEqualTo("ran");
+    assertThat(third.path("train").path("colorWeight").asDouble()).isEqualTo(2.0);
 
     openInChromium(report);
   }

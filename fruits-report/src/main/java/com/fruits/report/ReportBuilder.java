@@ -86,6 +86,7 @@ public final class ReportBuilder {
     explainedVariance(reduce);
     kStudy();
     scatter();
+    crossValidation(train);
     confusion(train);
     throughput(features, reduce, train);
     html.append("</body></html>\n");
@@ -123,7 +124,8 @@ public final class ReportBuilder {
     }
     if (train != null) {
       cards.put("Test top-1 accuracy", String.format(Locale.ROOT, "%.2f %%", 100 * train.path("testAccuracy").asDouble()));
-      cards.put("classifier k, reg", train.path("components").asInt() + ", " + train.path("regParam").asDouble());
+      cards.put("classifier k, colour weight, reg", train.path("components").asInt() + ", "
+          + train.path("colorWeight").asDouble() + ", " + train.path("regParam").asDouble());
     }
     html.append("<div class=\"cards\">");
     cards.forEach((k, v) -> html.append("<div class=\"card\"><b>").append(escape(v)).append("</b>").append(escape(k)).append("</div>"));
@@ -243,6 +245,29 @@ public final class ReportBuilder {
         xy.stream().mapToDouble(p -> p[1]).toArray()));
     figure(chart, "2-D PCA scatter", "A sample of up to 3,000 images on the first two components, one colour (and "
         + "marker) per class.");
+  }
+
+  /** Blocked-CV accuracy against the colour weight, one line per (k, reg): what the colour histogram adds. */
+  private void crossValidation(JsonNode train) {
+    CsvTable cv = csv(run.model().resolve("cv.csv"));
+    if (cv == null || train == null || cv.rows().isEmpty() || !cv.rows().get(0).containsKey("colorWeight")) {
+      missing("Cross-validation", "train");
+      return;
+    }
+    Map<String, TreeMap<Double, Double>> lines = new TreeMap<>();
+    for (Map<String, String> row : cv.rows()) {
+      String name = String.format(Locale.ROOT, "k = %s, reg = %s", row.get("components"),
+          Double.valueOf(row.get("regParam")));
+      lines.computeIfAbsent(name, n -> new TreeMap<>())
+          .put(Double.parseDouble(row.get("colorWeight")), 100 * Double.parseDouble(row.get("accuracy")));
+    }
+    XYChart chart = Charts.lines("Cross-validated accuracy", "colour histogram weight (0: CNN features only)",
+        "accuracy (%)", 1000, 480);
+    lines.forEach((name, points) -> chart.addSeries(name, new ArrayList<>(points.keySet()),
+        new ArrayList<>(points.values())));
+    figure(chart, "Cross-validation", String.format(Locale.ROOT,
+        "Mean accuracy over the blocked folds of the Training split, per candidate. Chosen: k = %d, colour "
+            + "weight %s, reg = %s.", train.path("components").asInt(), train.path("colorWeight").asDouble(), train.path("regParam").asDouble()));
   }
 
   private void confusion(JsonNode train) {

@@ -72,7 +72,8 @@ final class CentroidBundle {
     double[] ones = new double[d];
     Arrays.fill(ones, 1);
     ServingBundle.write(dir, new BundleContents(LABELS, ModelSpecs.toJson(model.spec()), model.spec().hash(),
-        new double[d], ones, pca, coefficients, intercepts, Map.of("classifier", "nearest centroid (test)")));
+        new double[d], ones, pca, BundleContents.ColorTerm.NONE, coefficients, intercepts,
+        Map.of("classifier", "nearest centroid (test)")));
     return dir;
   }
 

@@ -30,6 +30,8 @@ public final class FeatureTable {
   public static final String BYTES = "bytes";
   public static final String MODIFIED = "modification_time";
   public static final String FEATURES = "features";
+  /** The photo's {@link com.fruits.core.image.ColorHistogram} (null on error). */
+  public static final String COLOR = "color";
   public static final String ERROR = "error";
   public static final String MODEL = "model";
   public static final String SPEC_HASH = "spec_hash";
@@ -45,9 +47,10 @@ public final class FeatureTable {
       .add(BYTES, DataTypes.LongType, false)
       .add(MODIFIED, DataTypes.TimestampType, false);
 
-  /** The feature table: the listing columns, then features (null on error), error, and provenance. */
+  /** The feature table: the listing columns, then features and colour (null on error), error, and provenance. */
   public static final StructType SCHEMA = LISTING_SCHEMA
       .add(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true)
+      .add(COLOR, DataTypes.createArrayType(DataTypes.FloatType, false), true)
       .add(ERROR, DataTypes.StringType, true)
       .add(MODEL, DataTypes.StringType, false)
       .add(SPEC_HASH, DataTypes.StringType, false)

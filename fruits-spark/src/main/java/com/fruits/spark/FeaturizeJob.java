@@ -11,6 +11,7 @@ import com.fruits.core.progress.ProgressBar;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +148,12 @@ public final class FeaturizeJob {
     if (!options.resume() || !HadoopFiles.exists(table, conf)) {
       return false;
     }
-    List<String> hashes = spark.read().parquet(table).select(FeatureTable.SPEC_HASH).distinct()
+    Dataset<Row> existing = spark.read().parquet(table);
+    if (!Arrays.asList(existing.columns()).contains(FeatureTable.COLOR)) {
+      throw new FruitsException("output " + out + " was written by an older version, without the " + FeatureTable.COLOR
+          + " column; featurize it again with --overwrite");
+    }
+    List<String> hashes = existing.select(FeatureTable.SPEC_HASH).distinct()
         .as(Encoders.STRING()).collectAsList();
     String current = model.spec().hash();
     for (String hash : hashes) {

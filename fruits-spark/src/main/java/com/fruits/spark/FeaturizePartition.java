@@ -2,6 +2,7 @@ package com.fruits.spark;
 
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.SharedFeaturizers;
+import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.image.FailureReason;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.image.ImagePreprocessor;
@@ -26,7 +27,8 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * The executor side of featurization: reads each listed image through Hadoop, decodes and preprocesses it into a
- * reused batch buffer, and runs the JVM's shared ONNX Runtime session once per batch. An image that cannot be read
+ * reused batch buffer, takes its {@link ColorHistogram} from there, and runs the JVM's shared ONNX Runtime session
+ * once per batch. An image that cannot be read
  * or decoded becomes a row with {@code features = null} and an {@code error}; it never fails the task.
  *
  * <p>Rows stream through: at most one batch of tensors is held per task.
@@ -85,6 +87,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     private final ImagePreprocessor preprocessor;
     private final int batch;
     private final float[] tensors;
+    private final float[][] colors;
     private final List<Row> ready = new ArrayList<>();
     private int next;
     private final String model;
@@ -99,6 +102,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       this.preprocessor = preprocessor;
       this.batch = batch;
       this.tensors = new float[batch * preprocessor.tensorSize()];
+      this.colors = new float[batch][];
       this.model = featurizer.spec().name();
       this.specHash = featurizer.spec().hash();
     }
@@ -135,9 +139,10 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
           timers.read().add(read - started);
           started = read;
           preprocessor.prepare(bytes, tensors, pending.size() * size);
+          colors[pending.size()] = ColorHistogram.of(preprocessor, tensors, pending.size() * size);
           pending.add(image);
         } catch (ImageDecodeException e) {
-          ready.add(output(image, null, e.describe()));
+          ready.add(output(image, null, null, e.describe()));
         } finally {
           timers.prepare().add(System.nanoTime() - started);
         }
@@ -147,7 +152,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
         float[][] features = featurizer.run(tensors, pending.size());
         timers.infer().add(System.nanoTime() - started);
         for (int i = 0; i < pending.size(); i++) {
-          ready.add(output(pending.get(i), features[i], null));
+          ready.add(output(pending.get(i), features[i], colors[i], null));
         }
       }
     }
@@ -181,17 +186,18 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
           && java.util.Objects.equals(uri.getAuthority(), fsUri.getAuthority());
     }
 
-    private Row output(Row image, float[] features, String error) {
+    private Row output(Row image, float[] features, float[] color, String error) {
       Object[] values = new Object[FeatureTable.SCHEMA.size()];
       for (int i = 0; i < image.size(); i++) {
         values[i] = image.get(i);
       }
       int at = image.size();
       values[at] = features;
-      values[at + 1] = error;
-      values[at + 2] = model;
-      values[at + 3] = specHash;
-      values[at + 4] = runId;
+      values[at + 1] = color;
+      values[at + 2] = error;
+      values[at + 3] = model;
+      values[at + 4] = specHash;
+      values[at + 5] = runId;
       return RowFactory.create(values);
     }
   }

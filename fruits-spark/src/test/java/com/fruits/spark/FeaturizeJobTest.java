@@ -2,12 +2,14 @@ package com.fruits.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.apache.spark.sql.functions.col;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.TestImages;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
+import com.fruits.core.image.ColorHistogram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -91,10 +93,16 @@ class FeaturizeJobTest {
       assertThat(row).as(file).isNotNull();
       assertThat(row.<String>getAs("error")).as(file).isNull();
       assertThat(row.getList(row.fieldIndex("features"))).as(file).hasSize(1280);
+      List<Float> color = row.getList(row.fieldIndex("color"));
+      assertThat(color).as(file).hasSize(ColorHistogram.BINS);
+      double total = color.stream().mapToDouble(Float::doubleValue).sum();
+      assertThat(total).as(file).satisfiesAnyOf(t -> assertThat(t).isCloseTo(1.0, within(1e-4)),
+          t -> assertThat(t).isZero()); // an all-white picture has no fruit colour
     }
     for (String[] bad : broken) {
       Row row = byFile.get("Broken/" + bad[0]);
       assertThat(row.isNullAt(row.fieldIndex("features"))).as(bad[0]).isTrue();
+      assertThat(row.isNullAt(row.fieldIndex("color"))).as(bad[0]).isTrue();
       assertThat(row.<String>getAs("error")).as(bad[0]).startsWith(bad[1] + ": ");
     }
     assertThat(byFile).doesNotContainKeys("Broken/readme.txt", "Broken/animation.gif");
@@ -181,6 +189,15 @@ class FeaturizeJobTest {
     assertThat(run(first.withExisting(false, true).withCompaction(true)).supersededRowsDropped()).isZero();
     assertThatThrownBy(() -> first.withCompaction(true)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--resume");
+
+    // a table written before the colour column existed: resuming it would mix two layouts
+    spark.read().parquet(FeatureTable.table(out)).drop(FeatureTable.COLOR).write().mode("overwrite")
+        .parquet(FeatureTable.table(out) + ".old");
+    HadoopFiles.delete(FeatureTable.table(out), spark.sparkContext().hadoopConfiguration());
+    HadoopFiles.rename(FeatureTable.table(out) + ".old", FeatureTable.table(out), spark.sparkContext().hadoopConfiguration());
+    assertThatThrownBy(() -> run(first.withExisting(false, true))).isInstanceOf(FruitsException.class)
+        .hasMessage("output " + out + " was written by an older version, without the color column; featurize it "
+            + "again with --overwrite");
   }
 
   @Test

@@ -19,6 +19,8 @@ public final class ImagePreprocessor {
   private final float[] gain = new float[3];
   private final float[] bias = new float[3];
   private final int[] sourceChannel = new int[3];
+  /** Undoes the normalization: {@code (value - bias) * unscale} is the source channel's value in [0, 1]. */
+  private final float[] unscale = new float[3];
   private final ThreadLocal<Resampler.Scratch> scratch = ThreadLocal.withInitial(Resampler.Scratch::new);
   /** Filter taps by source size: a data set's photos mostly share a few sizes. */
   private final Map<Long, Resampler.Taps[]> taps = new ConcurrentHashMap<>();
@@ -36,6 +38,7 @@ public final class ImagePreprocessor {
       gain[c] = (float) (spec.scale() / std);
       bias[c] = (float) (-spec.mean().get(c) / std);
       sourceChannel[c] = order.sourceChannel(c);
+      unscale[c] = 1f / (gain[c] * 255f);
     }
   }
 
@@ -94,5 +97,17 @@ public final class ImagePreprocessor {
       taps.put(sizeKey(image), axes);
     }
     Resampler.resample(image, axes[0], axes[1], outW, outH, scratch.get(), sourceChannel, gain, bias, dest, offset);
+  }
+
+  /**
+   * The sRGB colour (each component in [0, 1], clamped) of pixel {@code index} (row-major) of the tensor this
+   * preprocessor wrote from {@code offset}: the channel order and normalization undone.
+   */
+  public void rgbAt(float[] tensors, int offset, int index, float[] rgb) {
+    int plane = spec.width() * spec.height();
+    for (int c = 0; c < 3; c++) {
+      float value = (tensors[offset + c * plane + index] - bias[c]) * unscale[c];
+      rgb[sourceChannel[c]] = Math.min(1f, Math.max(0f, value));
+    }
   }
 }

@@ -3,6 +3,7 @@ package com.fruits.core.serving;
 import com.fruits.core.FruitsException;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.SharedFeaturizers;
+import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.image.ImageDecoder;
 import com.fruits.core.image.ImagePreprocessor;
@@ -18,6 +19,9 @@ public final class FruitRecognizer {
   /** The answer for one photo, with where the time went. */
   public record Recognition(List<Prediction> top, double preprocessMillis, double inferenceMillis,
       double classifyMillis) {}
+
+  /** What the classifier sees of one photo: the model's features and its {@link ColorHistogram}. */
+  public record Description(float[] features, float[] color) {}
 
   private final ServingBundle bundle;
   private final ImagePreprocessor preprocessor;
@@ -48,6 +52,10 @@ public final class FruitRecognizer {
       throw new FruitsException("bundle " + bundleDir + " was trained on features of spec " + bundle.specHash()
           + " but carries spec " + bundle.modelSpec().hash());
     }
+    if (bundle.usesColor() && !bundle.color().descriptor().equals(ColorHistogram.DESCRIPTOR)) {
+      throw new FruitsException("bundle " + bundleDir + " needs the colour descriptor " + bundle.color().descriptor()
+          + "; this build computes " + ColorHistogram.DESCRIPTOR);
+    }
     Path modelFile = resolver.resolve(bundle.modelSpec().source());
     OnnxFeaturizer featurizer = SharedFeaturizers.get(bundle.modelSpec(), modelFile, intraOpThreads);
     if (featurizer.featureDimension() != bundle.featureDimension()) {
@@ -62,9 +70,10 @@ public final class FruitRecognizer {
     return bundle;
   }
 
-  /** The model's features of one photo, exactly as the batch featurizer computes them. */
-  public float[] features(byte[] image) throws ImageDecodeException {
-    return featurizer.run(tensor(image), 1)[0];
+  /** The model's features and the colour histogram of one photo, exactly as the batch featurizer computes them. */
+  public Description describe(byte[] image) throws ImageDecodeException {
+    float[] tensors = tensor(image);
+    return new Description(featurizer.run(tensors, 1)[0], ColorHistogram.of(preprocessor, tensors, 0));
   }
 
   /**
@@ -81,10 +90,11 @@ public final class FruitRecognizer {
   public Recognition recognize(byte[] image, int top) throws ImageDecodeException {
     long start = System.nanoTime();
     float[] tensors = tensor(image);
+    float[] color = bundle.usesColor() ? ColorHistogram.of(preprocessor, tensors, 0) : null;
     long prepared = System.nanoTime();
     float[] features = featurizer.run(tensors, 1)[0];
     long inferred = System.nanoTime();
-    List<Prediction> best = bundle.top(features, top);
+    List<Prediction> best = bundle.top(features, color, top);
     long classified = System.nanoTime();
     return new Recognition(best, (prepared - start) / 1e6, (inferred - prepared) / 1e6, (classified - inferred) / 1e6);
   }

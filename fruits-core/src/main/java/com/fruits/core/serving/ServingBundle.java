@@ -26,18 +26,21 @@ import java.util.Map;
  * format that {@code fruits train} exports and the web server loads.
  *
  * <pre>
- * bundle/bundle.json   {"format": "fruits-bundle", "formatVersion": 1, "labels": [...], "featureDimension": d,
- *                       "components": k, "modelSpec": {...}, "specHash": "...", "arrays": {"file": "bundle.bin",
- *                       "sha256": "...", ...}, "metadata": {...}}
- * bundle/bundle.bin    little-endian float64: mean[d], std[d], pca[d][k] (row-major), coefficients[K][k], intercepts[K]
+ * bundle/bundle.json   {"format": "fruits-bundle", "formatVersion": 2, "labels": [...], "featureDimension": d,
+ *                       "components": k, "color": {"descriptor": "...", "bins": b, "weight": w},
+ *                       "modelSpec": {...}, "specHash": "...", "arrays": {"file": "bundle.bin", "sha256": "...", ...},
+ *                       "metadata": {...}}
+ * bundle/bundle.bin    little-endian float64: mean[d], std[d], pca[d][k] (row-major), colorMean[b], colorStd[b],
+ *                      coefficients[K][k + b] (row-major), intercepts[K]
  * </pre>
  *
- * Scaler → PCA → logistic regression is affine end to end, so loading folds it into one {@code d × K} matrix and a
- * bias: a prediction is one small matrix-vector product and a softmax (tens of microseconds).
+ * Version 1 bundles (no colour term, b = 0) load as they are. Scaler → PCA → logistic regression is affine end to
+ * end, and so is the colour term, so loading folds them into a {@code d × K} and a {@code b × K} matrix and a bias: a
+ * prediction is two small matrix-vector products and a softmax (tens of microseconds).
  */
 public final class ServingBundle {
   public static final String FORMAT = "fruits-bundle";
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   public static final String JSON_FILE = "bundle.json";
   public static final String ARRAYS_FILE = "bundle.bin";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -47,7 +50,9 @@ public final class ServingBundle {
   private final String specHash;
   private final int dimension;
   private final int components;
+  private final BundleContents.ColorTerm color;
   private final double[] weights; // d x K, row-major
+  private final double[] colorWeights; // b x K, row-major
   private final double[] bias; // K
   private final JsonNode metadata;
   private final String version;
@@ -60,6 +65,7 @@ public final class ServingBundle {
     this.specHash = specHash;
     this.dimension = contents.featureDimension();
     this.components = contents.components();
+    this.color = contents.color();
     this.metadata = metadata;
     int classes = labels.size();
     int k = components;
@@ -87,6 +93,18 @@ public final class ServingBundle {
         bias[c] -= contents.mean()[i] * a;
       }
     }
+    // colour inputs: weight * (h - colorMean) / colorStd  ==>  logits += h . B + c'
+    int bins = color.bins();
+    this.colorWeights = new double[bins * classes];
+    for (int j = 0; j < bins; j++) {
+      double std = color.std()[j];
+      double scale = std == 0 ? 0 : color.weight() / std;
+      for (int c = 0; c < classes; c++) {
+        double a = contents.coefficients()[c][k + j] * scale;
+        colorWeights[j * classes + c] = a;
+        bias[c] -= color.mean()[j] * a;
+      }
+    }
   }
 
   /** Writes {@code contents} as a bundle into {@code dir} (created if needed). */
@@ -106,12 +124,16 @@ public final class ServingBundle {
     int d = c.featureDimension();
     int k = c.components();
     int classes = c.labels().size();
-    ByteBuffer buffer = ByteBuffer.allocate(8 * (2 * d + d * k + classes * k + classes)).order(ByteOrder.LITTLE_ENDIAN);
+    int b = c.color().bins();
+    ByteBuffer buffer =
+        ByteBuffer.allocate(Math.toIntExact(8 * arrayCount(d, k, b, classes))).order(ByteOrder.LITTLE_ENDIAN);
     Arrays.stream(c.mean()).forEach(buffer::putDouble);
     Arrays.stream(c.std()).forEach(buffer::putDouble);
     for (double[] row : c.pca()) {
       Arrays.stream(row).forEach(buffer::putDouble);
     }
+    Arrays.stream(c.color().mean()).forEach(buffer::putDouble);
+    Arrays.stream(c.color().std()).forEach(buffer::putDouble);
     for (double[] row : c.coefficients()) {
       Arrays.stream(row).forEach(buffer::putDouble);
     }
@@ -128,6 +150,10 @@ public final class ServingBundle {
     c.labels().forEach(labels::add);
     root.put("featureDimension", c.featureDimension());
     root.put("components", c.components());
+    ObjectNode color = root.putObject("color");
+    color.put("descriptor", c.color().descriptor());
+    color.put("bins", c.color().bins());
+    color.put("weight", c.color().weight());
     try {
       root.set("modelSpec", JSON.readTree(c.modelSpecJson()));
     } catch (IOException e) {
@@ -138,7 +164,8 @@ public final class ServingBundle {
     arrayInfo.put("file", ARRAYS_FILE);
     arrayInfo.put("sha256", HexFormat.of().formatHex(Hashing.sha256().digest(arrays)));
     arrayInfo.put("encoding", "float64 little-endian");
-    arrayInfo.put("layout", "mean[d], std[d], pca[d][k] row-major, coefficients[K][k] row-major, intercepts[K]");
+    arrayInfo.put("layout", "mean[d], std[d], pca[d][k] row-major, colorMean[b], colorStd[b], coefficients[K][k+b] "
+        + "row-major, intercepts[K]");
     root.set("metadata", JSON.valueToTree(c.metadata()));
     try {
       return JSON.writeValueAsString(root) + "\n";
@@ -156,9 +183,10 @@ public final class ServingBundle {
       if (!FORMAT.equals(root.path("format").asText())) {
         throw new FruitsException(jsonFile + " is not a fruits bundle");
       }
-      if (root.path("formatVersion").asInt() != FORMAT_VERSION) {
-        throw new FruitsException(jsonFile + " has bundle format version " + root.path("formatVersion").asInt()
-            + "; this build reads version " + FORMAT_VERSION);
+      int version = root.path("formatVersion").asInt();
+      if (version < 1 || version > FORMAT_VERSION) {
+        throw new FruitsException(jsonFile + " has bundle format version " + version
+            + "; this build reads versions 1 to " + FORMAT_VERSION);
       }
       arrays = Files.readAllBytes(dir.resolve(root.path("arrays").path("file").asText(ARRAYS_FILE)));
     } catch (NoSuchFileException e) {
@@ -177,7 +205,9 @@ public final class ServingBundle {
     int d = root.path("featureDimension").asInt();
     int k = root.path("components").asInt();
     int classes = labels.size();
-    long expectedBytes = 8L * (2L * d + (long) d * k + (long) classes * k + classes);
+    JsonNode colorNode = root.path("color"); // absent in version 1: no colour term
+    int b = colorNode.path("bins").asInt(0);
+    long expectedBytes = 8L * arrayCount(d, k, b, classes);
     if (arrays.length != expectedBytes) {
       throw new FruitsException("bundle " + dir + " is damaged: " + ARRAYS_FILE + " has " + arrays.length
           + " bytes, expected " + expectedBytes);
@@ -189,17 +219,24 @@ public final class ServingBundle {
     for (int i = 0; i < d; i++) {
       pca[i] = read(buffer, k);
     }
+    BundleContents.ColorTerm color = b == 0 ? BundleContents.ColorTerm.NONE : new BundleContents.ColorTerm(
+        colorNode.path("descriptor").asText(), read(buffer, b), read(buffer, b), colorNode.path("weight").asDouble());
     double[][] coefficients = new double[classes][];
     for (int c = 0; c < classes; c++) {
-      coefficients[c] = read(buffer, k);
+      coefficients[c] = read(buffer, k + b);
     }
     double[] intercepts = read(buffer, classes);
     String specJson = root.path("modelSpec").toString();
     ModelSpec spec = ModelSpecs.parse(specJson, dir.toAbsolutePath(), dir.resolve(JSON_FILE).toString());
     BundleContents contents = new BundleContents(labels, specJson, root.path("specHash").asText(), mean, std, pca,
-        coefficients, intercepts, Map.of());
+        color, coefficients, intercepts, Map.of());
     return new ServingBundle(labels, spec, root.path("specHash").asText(), contents, root.path("metadata"),
         actual.substring(0, 12));
+  }
+
+  /** Doubles in {@code bundle.bin}. */
+  private static long arrayCount(int d, int k, int b, int classes) {
+    return 2L * d + (long) d * k + 2L * b + (long) classes * (k + b) + classes;
   }
 
   private static double[] read(ByteBuffer buffer, int n) {
@@ -235,15 +272,33 @@ public final class ServingBundle {
     return components;
   }
 
+  /** The colour term of the classifier's input; {@link BundleContents.ColorTerm#NONE} when it has none. */
+  public BundleContents.ColorTerm color() {
+    return color;
+  }
+
+  /** Whether predictions need the photo's {@link com.fruits.core.image.ColorHistogram} beside its features. */
+  public boolean usesColor() {
+    return color.bins() > 0;
+  }
+
   /** Free-form information stored by the trainer (metrics, parameters, provenance). */
   public JsonNode metadata() {
     return metadata;
   }
 
-  /** Class probabilities (softmax), in {@link #labels()} order. */
-  public double[] probabilities(float[] features) {
+  /**
+   * Class probabilities (softmax), in {@link #labels()} order, of a photo's features and its colour histogram
+   * ({@code color} is ignored, and may be null, when the bundle has no {@linkplain #usesColor() colour term}).
+   */
+  public double[] probabilities(float[] features, float[] color) {
     if (features.length != dimension) {
       throw new IllegalArgumentException("expected " + dimension + " features, got " + features.length);
+    }
+    int bins = this.color.bins();
+    if (bins > 0 && (color == null || color.length != bins)) {
+      throw new IllegalArgumentException("expected a " + bins + "-bin colour histogram, got "
+          + (color == null ? "none" : color.length + " bins"));
     }
     int classes = labels.size();
     double[] logits = bias.clone();
@@ -255,6 +310,16 @@ public final class ServingBundle {
       int row = i * classes;
       for (int c = 0; c < classes; c++) {
         logits[c] += x * weights[row + c];
+      }
+    }
+    for (int j = 0; j < bins; j++) {
+      double h = color[j];
+      if (h == 0) {
+        continue;
+      }
+      int row = j * classes;
+      for (int c = 0; c < classes; c++) {
+        logits[c] += h * colorWeights[row + c];
       }
     }
     double max = Double.NEGATIVE_INFINITY;
@@ -272,9 +337,9 @@ public final class ServingBundle {
     return logits;
   }
 
-  /** The {@code n} most probable labels, best first. */
-  public List<Prediction> top(float[] features, int n) {
-    double[] p = probabilities(features);
+  /** The {@code n} most probable labels, best first ({@code color} as in {@link #probabilities}). */
+  public List<Prediction> top(float[] features, float[] color, int n) {
+    double[] p = probabilities(features, color);
     // selection rather than a sort: n is tiny, and sorting boxed indices on every request kept the JIT compiler
     // recompiling TimSort in the server; ties go to the lower index, as a stable sort would
     boolean[] taken = new boolean[p.length];

@@ -17,9 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ServingBundleTest {
   private static final int D = 12;
   private static final int K = 4;
+  private static final int B = 6;
   private static final List<String> LABELS = List.of("apple", "kiwi", "lemon");
 
   private static BundleContents contents() throws Exception {
+    return contents(true);
+  }
+
+  private static BundleContents contents(boolean withColor) throws Exception {
     Random random = new Random(5);
     double[] mean = random.doubles(D).toArray();
     double[] std = random.doubles(D, 0.5, 2).toArray();
@@ -30,19 +35,27 @@ class ServingBundleTest {
         row[j] = random.nextGaussian();
       }
     }
-    double[][] coefficients = new double[LABELS.size()][K];
+    BundleContents.ColorTerm color = BundleContents.ColorTerm.NONE;
+    if (withColor) {
+      double[] colorStd = random.doubles(B, 0.1, 1).toArray();
+      colorStd[2] = 0; // a bin no Training photo uses
+      color = new BundleContents.ColorTerm("test-bins", random.doubles(B).toArray(), colorStd, 3.0);
+    }
+    double[][] coefficients = new double[LABELS.size()][K + color.bins()];
     for (double[] row : coefficients) {
-      for (int j = 0; j < K; j++) {
+      for (int j = 0; j < row.length; j++) {
         row[j] = random.nextGaussian();
       }
     }
     double[] intercepts = random.doubles(LABELS.size()).toArray();
     String spec = Files.readString(TestImages.modelSpec("mobilenetv2"));
-    return new BundleContents(LABELS, spec, "abc", mean, std, pca, coefficients, intercepts, Map.of("testAccuracy", 0.9));
+    return new BundleContents(LABELS, spec, "abc", mean, std, pca, color, coefficients, intercepts,
+        Map.of("testAccuracy", 0.9));
   }
 
-  /** scale → project → logits → softmax, step by step, as the trainer defines it. */
-  private static double[] reference(BundleContents c, float[] x) {
+  /** scale → project, weighted standardized colour → logits → softmax, step by step, as the trainer defines it. */
+  private static double[] reference(BundleContents c, float[] x, float[] h) {
+    BundleContents.ColorTerm color = c.color();
     double[] z = new double[D];
     for (int i = 0; i < D; i++) {
       z[i] = c.std()[i] == 0 ? 0 : (x[i] - c.mean()[i]) / c.std()[i];
@@ -59,6 +72,10 @@ class ServingBundleTest {
       logits[c2] = c.intercepts()[c2];
       for (int j = 0; j < K; j++) {
         logits[c2] += c.coefficients()[c2][j] * p[j];
+      }
+      for (int j = 0; j < color.bins(); j++) {
+        double z2 = color.std()[j] == 0 ? 0 : (h[j] - color.mean()[j]) / color.std()[j];
+        logits[c2] += c.coefficients()[c2][K + j] * color.weight() * z2;
       }
       logits[c2] = Math.exp(logits[c2]);
       sum += logits[c2];
@@ -79,21 +96,50 @@ class ServingBundleTest {
     assertThat(bundle.components()).isEqualTo(K);
     assertThat(bundle.modelSpec().name()).isEqualTo("mobilenetv2-imagenet");
     assertThat(bundle.metadata().path("testAccuracy").asDouble()).isEqualTo(0.9);
+    assertThat(bundle.usesColor()).isTrue();
+    assertThat(bundle.color().descriptor()).isEqualTo("test-bins");
+    assertThat(bundle.color().weight()).isEqualTo(3.0);
+    assertPredictsLike(contents, bundle);
+    assertThatThrownBy(() -> bundle.probabilities(new float[D], null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("expected a 6-bin colour histogram, got none");
+  }
+
+  private static void assertPredictsLike(BundleContents contents, ServingBundle bundle) {
     Random random = new Random(9);
     for (int n = 0; n < 20; n++) {
       float[] x = new float[D];
       for (int i = 0; i < D; i++) {
         x[i] = (float) random.nextGaussian();
       }
-      double[] expected = reference(contents, x);
-      double[] actual = bundle.probabilities(x);
+      float[] h = new float[B];
+      for (int j = 0; j < B; j++) {
+        h[j] = random.nextFloat();
+      }
+      double[] expected = reference(contents, x, h);
+      double[] actual = bundle.probabilities(x, h);
       for (int c = 0; c < expected.length; c++) {
         assertThat(actual[c]).isCloseTo(expected[c], within(1e-12));
       }
-      List<Prediction> top = bundle.top(x, 2);
+      List<Prediction> top = bundle.top(x, h, 2);
       assertThat(top).hasSize(2);
       assertThat(top.get(0).probability()).isGreaterThanOrEqualTo(top.get(1).probability());
     }
+  }
+
+  /** A version 1 bundle (before the colour term) has the same layout as a version 2 one with no colour bins. */
+  @Test
+  void versionOneBundlesWithoutColourStillLoad(@TempDir Path dir) throws Exception {
+    BundleContents contents = contents(false);
+    ServingBundle.write(dir, contents);
+    Path json = dir.resolve(ServingBundle.JSON_FILE);
+    String v2 = Files.readString(json);
+    String v1 = v2.replace("\"formatVersion\" : 2", "\"formatVersion\" : 1")
+        .replaceAll("(?s)\"color\" : \\{[^}]*\\},\\s*", "");
+    assertThat(v1).doesNotContain("\"color\"").contains("\"formatVersion\" : 1");
+    Files.writeString(json, v1);
+    ServingBundle bundle = ServingBundle.load(dir);
+    assertThat(bundle.usesColor()).isFalse();
+    assertPredictsLike(contents, bundle);
   }
 
   @Test
@@ -106,7 +152,7 @@ class ServingBundleTest {
     assertThatThrownBy(() -> ServingBundle.load(dir.resolve("nowhere"))).isInstanceOf(FruitsException.class)
         .hasMessageStartingWith("no bundle at");
     Files.writeString(dir.resolve(ServingBundle.JSON_FILE),
-        Files.readString(dir.resolve(ServingBundle.JSON_FILE)).replace("\"formatVersion\" : 1", "\"formatVersion\" : 7"));
+        Files.readString(dir.resolve(ServingBundle.JSON_FILE)).replace("\"formatVersion\" : 2", "\"formatVersion\" : 7"));
     assertThatThrownBy(() -> ServingBundle.load(dir)).isInstanceOf(FruitsException.class)
         .hasMessageContaining("format version 7");
   }

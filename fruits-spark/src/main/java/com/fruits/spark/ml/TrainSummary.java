@@ -18,6 +18,7 @@ public record TrainSummary(
     Map<String, Long> unknownTestLabels,
     List<CvPoint> crossValidation,
     int components,
+    double colorWeight,
     double regParam,
     double testAccuracy,
     double macroPrecision,
@@ -25,14 +26,33 @@ public record TrainSummary(
     Map<String, Double> stageSeconds,
     double wallSeconds) {
 
-  /** Mean accuracy over the folds for one (components, regParam). */
-  public record CvPoint(int components, double regParam, double accuracy) {}
+  /** Mean accuracy over the folds for one (components, colour weight, regParam). */
+  public record CvPoint(int components, double colorWeight, double regParam, double accuracy) {}
+
+  /**
+   * Whether this run's cross-validation covered exactly the candidates of {@code options} (components only when the
+   * options name them; by default they follow the reduce step, whose fingerprint the caller compares).
+   */
+  public boolean searched(TrainOptions options) {
+    java.util.Set<Double> weights = new java.util.HashSet<>();
+    java.util.Set<Double> regs = new java.util.HashSet<>();
+    java.util.Set<Integer> ks = new java.util.HashSet<>();
+    for (CvPoint p : crossValidation) {
+      weights.add(p.colorWeight());
+      regs.add(p.regParam());
+      ks.add(p.components());
+    }
+    return weights.equals(new java.util.HashSet<>(options.colorWeights()))
+        && regs.equals(new java.util.HashSet<>(options.regParams()))
+        && (options.components().isEmpty() || ks.equals(new java.util.HashSet<>(options.components())));
+  }
 
   public String describe() {
     return String.format(java.util.Locale.ROOT,
-        "trained on %d images (%d classes), k=%d, reg=%g chosen by %d-point cross-validation; Test top-1 accuracy "
-            + "%.2f%% on %d images%s in %.1fs",
-        trainingRows, labels.size(), components, regParam, crossValidation.size(), 100 * testAccuracy, testRows,
+        "trained on %d images (%d classes), k=%d, colour weight=%g, reg=%g chosen by %d-point cross-validation; "
+            + "Test top-1 accuracy %.2f%% on %d images%s in %.1fs",
+        trainingRows, labels.size(), components, colorWeight, regParam, crossValidation.size(), 100 * testAccuracy,
+        testRows,
         testRowsWithUnknownLabels > 0 ? " (" + testRowsWithUnknownLabels + " with labels unknown to the model)" : "",
         wallSeconds);
   }

@@ -3,6 +3,7 @@ package com.fruits.spark.ml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.apache.spark.ml.functions.array_to_vector;
 import static org.apache.spark.sql.functions.col;
 
 import com.fruits.core.FruitsException;
@@ -112,35 +113,44 @@ class ReduceTrainTest {
     String out = work.resolve("model").toString();
     // 64 training photos: beyond a handful of components the classifier fits session-specific detail, and its
     // Test accuracy then depends on the optimizer's path (k = 8 scored 0.25 to 1.0 across runs); k = 4 is stable
-    TrainSummary summary = new TrainJob(spark, new TrainOptions(reduce.output(), out, List.of(4), List.of(0.01, 0.1),
-        2, null, 42, 100, false)).run();
+    TrainSummary summary = new TrainJob(spark, new TrainOptions(reduce.output(), out, List.of(4), List.of(0.0, 1.0),
+        List.of(0.01, 0.1), 2, null, 42, 100, false)).run();
     assertThat(summary.labels()).containsExactly("Kiwi", "Lemon", "Plum", "Strawberry");
     assertThat(summary.testRowsWithUnknownLabels()).isEqualTo(2);
     assertThat(summary.unknownTestLabels()).containsEntry("Pear", 2L);
     assertThat(summary.testRows()).isEqualTo(LABELS.size() * 6);
-    assertThat(summary.crossValidation()).hasSize(2);
+    assertThat(summary.crossValidation()).hasSize(4);
+    assertThat(summary.crossValidation()).extracting(TrainSummary.CvPoint::colorWeight).containsOnly(0.0, 1.0);
     assertThat(summary.testAccuracy()).isGreaterThanOrEqualTo(0.9);
 
-    // the Spark-free bundle reproduces Spark's probabilities on every Test image
+    assertBundleAgreesWithSpark(out, summary);
+
+    // without colour (weight 0) the bundle leaves the colour term out, and still agrees
+    String plain = work.resolve("model-without-colour").toString();
+    TrainSummary without = new TrainJob(spark, new TrainOptions(reduce.output(), plain, List.of(4), List.of(0.0),
+        List.of(0.1), 2, null, 42, 100, false)).run();
+    assertBundleAgreesWithSpark(plain, without);
+  }
+
+  /** The Spark-free bundle in {@code out} reproduces Spark's probabilities on every Test image. */
+  private static void assertBundleAgreesWithSpark(String out, TrainSummary summary) {
     ServingBundle bundle = ServingBundle.load(Path.of(out, "bundle"));
     assertThat(bundle.components()).isEqualTo(summary.components());
+    assertThat(bundle.usesColor()).isEqualTo(summary.colorWeight() > 0);
     StandardScalerModel scaler =
         (StandardScalerModel) PipelineModel.load(HadoopFiles.child(reduce.output(), "model")).stages()[0];
     PCAModel pca = PCAModel.load(HadoopFiles.child(out, "spark-pca"));
+    StandardScalerModel colorScaler = StandardScalerModel.load(HadoopFiles.child(out, "spark-color-scaler"));
     PipelineModel classifier = PipelineModel.load(HadoopFiles.child(out, "spark-model"));
     Dataset<Row> test = FeatureVectors.vectors(spark.read().parquet(FeatureTable.table(features)))
-        .where(col("split").equalTo("Test").and(col("label").isin(LABELS.toArray())));
-    List<Row> scored = classifier.transform(pca.transform(scaler.transform(test)))
-        .select(FeatureTable.FEATURES, "probability").collectAsList();
+        .where(col("split").equalTo("Test").and(col("label").isin(LABELS.toArray())))
+        .withColumn(TrainJob.COLOR_VECTOR, array_to_vector(col(FeatureTable.COLOR)));
+    List<Row> scored = classifier.transform(colorScaler.transform(pca.transform(scaler.transform(test))))
+        .select(FeatureTable.FEATURES, FeatureTable.COLOR, "probability").collectAsList();
     assertThat(scored).hasSize(LABELS.size() * 6);
     for (Row row : scored) {
-      List<Float> values = row.getList(0);
-      float[] x = new float[values.size()];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = values.get(i);
-      }
-      double[] expected = ((Vector) row.get(1)).toArray();
-      double[] actual = bundle.probabilities(x);
+      double[] expected = ((Vector) row.get(2)).toArray();
+      double[] actual = bundle.probabilities(floats(row.getList(0)), floats(row.getList(1)));
       for (int c = 0; c < expected.length; c++) {
         assertThat(actual[c]).isCloseTo(expected[c], within(1e-6));
       }
@@ -151,22 +161,32 @@ class ReduceTrainTest {
   @Test
   void recognizerReproducesTheBatchFeaturesAndPredictions() throws Exception {
     String out = work.resolve("model-for-serving").toString();
-    new TrainJob(spark, new TrainOptions(reduce.output(), out, List.of(4), List.of(0.1), 2, null, 42, 100, false)).run();
+    new TrainJob(spark, new TrainOptions(reduce.output(), out, List.of(4), List.of(1.0), List.of(0.1), 2, null, 42, 100,
+        false)).run();
     FruitRecognizer recognizer = FruitRecognizer.open(Path.of(out, "bundle"),
         new ModelResolver(ModelResolver.defaultCacheDir()), 1);
     List<Row> rows = spark.read().parquet(FeatureTable.table(features))
         .where(col("split").equalTo("Test").and(col("label").isin(LABELS.toArray()))).collectAsList();
     for (Row row : rows) {
       byte[] photo = Files.readAllBytes(Path.of(java.net.URI.create(row.getAs("path"))));
-      float[] served = recognizer.features(photo);
-      List<Float> batch = row.getList(row.fieldIndex("features"));
-      for (int i = 0; i < served.length; i++) {
-        assertThat(served[i]).isCloseTo(batch.get(i), within(1e-4f));
-      }
+      FruitRecognizer.Description served = recognizer.describe(photo);
+      float[] batchFeatures = floats(row.getList(row.fieldIndex("features")));
+      float[] batchColor = floats(row.getList(row.fieldIndex("color")));
+      assertThat(served.features()).containsExactly(batchFeatures, within(1e-4f));
+      assertThat(served.color()).containsExactly(batchColor, within(1e-6f));
       FruitRecognizer.Recognition answer = recognizer.recognize(photo, 3);
       assertThat(answer.top()).hasSize(3);
-      assertThat(answer.top().get(0).label()).isEqualTo(recognizer.bundle().top(served, 1).get(0).label());
+      assertThat(answer.top().get(0).label())
+          .isEqualTo(recognizer.bundle().top(served.features(), served.color(), 1).get(0).label());
     }
+  }
+
+  private static float[] floats(List<Float> values) {
+    float[] x = new float[values.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = values.get(i);
+    }
+    return x;
   }
 
   @Test
