@@ -198,7 +198,7 @@ public final class TrainJob {
       if (cv.avgMetrics()[i] > cv.avgMetrics()[best]) {
         best = i;
       }
-      System.err.printf(Locale.ROOT, "fruits: cross-validation k=%d color weight=%g reg=%g: accuracy %.4f%n", k,
+      System.err.printf(Locale.ROOT, "fruits: cross-validation k=%d colour weight=%g reg=%g: accuracy %.4f%n", k,
           weight, reg, cv.avgMetrics()[i]);
     }
     PipelineModel model = (PipelineModel) cv.bestModel();
