@@ -7,9 +7,14 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
+import com.fruits.core.FruitsException;
+import com.fruits.core.image.ColorHistogram;
+import java.util.Arrays;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -30,8 +35,12 @@ public final class FeatureTable {
   public static final String BYTES = "bytes";
   public static final String MODIFIED = "modification_time";
   public static final String FEATURES = "features";
-  /** The photo's {@link com.fruits.core.image.ColorHistogram} (null on error). */
+  /**
+   * The photo's {@link ColorHistogram} (null on error); the column's metadata names its
+   * {@linkplain #colorDescriptor descriptor}.
+   */
   public static final String COLOR = "color";
+  private static final String DESCRIPTOR_KEY = "descriptor";
   public static final String ERROR = "error";
   public static final String MODEL = "model";
   public static final String SPEC_HASH = "spec_hash";
@@ -50,7 +59,8 @@ public final class FeatureTable {
   /** The feature table: the listing columns, then features and colour (null on error), error, and provenance. */
   public static final StructType SCHEMA = LISTING_SCHEMA
       .add(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true)
-      .add(COLOR, DataTypes.createArrayType(DataTypes.FloatType, false), true)
+      .add(COLOR, DataTypes.createArrayType(DataTypes.FloatType, false), true,
+          new MetadataBuilder().putString(DESCRIPTOR_KEY, ColorHistogram.DESCRIPTOR).build())
       .add(ERROR, DataTypes.StringType, true)
       .add(MODEL, DataTypes.StringType, false)
       .add(SPEC_HASH, DataTypes.StringType, false)
@@ -82,6 +92,42 @@ public final class FeatureTable {
         .select(col(PATH).as("superseded_path"), col(RUN_ID).as("superseded_run"));
     return table.join(broadcast(superseded), table.col(PATH).equalTo(col("superseded_path"))
         .and(table.col(RUN_ID).equalTo(col("superseded_run"))), "left_anti");
+  }
+
+  /**
+   * {@code rows} (of {@link #SCHEMA}) with the colour column's metadata set: Spark's row encoder drops column
+   * metadata, so the featurize job applies it to every table it writes.
+   */
+  public static Dataset<Row> withColumnMetadata(Dataset<Row> rows) {
+    return rows.withColumn(COLOR, col(COLOR).as(COLOR, SCHEMA.apply(COLOR).metadata()));
+  }
+
+  /**
+   * The {@link ColorHistogram#DESCRIPTOR} the table's colour column was computed with (kept in the Parquet schema),
+   * or null when the table has no colour column: it was written before there was one.
+   */
+  public static String colorDescriptor(Dataset<Row> table) {
+    if (!Arrays.asList(table.columns()).contains(COLOR)) {
+      return null;
+    }
+    Metadata metadata = table.schema().apply(COLOR).metadata();
+    return metadata.contains(DESCRIPTOR_KEY) ? metadata.getString(DESCRIPTOR_KEY) : "unnamed";
+  }
+
+  /**
+   * Refuses a table whose colour histograms this build does not compute (none, or another descriptor): a classifier
+   * trained on them would be served different numbers. {@code remedy} ends the message.
+   */
+  public static void requireCurrentColor(Dataset<Row> table, String where, String remedy) {
+    String descriptor = colorDescriptor(table);
+    if (descriptor == null) {
+      throw new FruitsException(where + " was written by an older version, without the " + COLOR + " column; "
+          + remedy);
+    }
+    if (!descriptor.equals(ColorHistogram.DESCRIPTOR)) {
+      throw new FruitsException(where + " holds colour histograms of kind " + descriptor + "; this version computes "
+          + ColorHistogram.DESCRIPTOR + "; " + remedy);
+    }
   }
 
   public static String table(String out) {

@@ -11,7 +11,6 @@ import com.fruits.core.progress.ProgressBar;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,10 +148,7 @@ public final class FeaturizeJob {
       return false;
     }
     Dataset<Row> existing = spark.read().parquet(table);
-    if (!Arrays.asList(existing.columns()).contains(FeatureTable.COLOR)) {
-      throw new FruitsException("output " + out + " was written by an older version, without the " + FeatureTable.COLOR
-          + " column; featurize it again with --overwrite");
-    }
+    FeatureTable.requireCurrentColor(existing, "output " + out, "featurize it again with --overwrite");
     List<String> hashes = existing.select(FeatureTable.SPEC_HASH).distinct()
         .as(Encoders.STRING()).collectAsList();
     String current = model.spec().hash();
@@ -190,7 +186,7 @@ public final class FeaturizeJob {
   }
 
   private static void write(Dataset<Row> rows, SaveMode mode, String table) {
-    rows.write().mode(mode)
+    FeatureTable.withColumnMetadata(rows).write().mode(mode)
         // feature floats never repeat: dictionary encoding them only costs time before Parquet falls back
         .option("parquet.enable.dictionary#" + FeatureTable.FEATURES + ".list.element", "false")
         .parquet(table);

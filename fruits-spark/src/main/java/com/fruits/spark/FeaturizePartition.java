@@ -28,8 +28,8 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * The executor side of featurization: reads each listed image through Hadoop, decodes and preprocesses it into a
  * reused batch buffer, takes its {@link ColorHistogram} from there, and runs the JVM's shared ONNX Runtime session
- * once per batch. An image that cannot be read
- * or decoded becomes a row with {@code features = null} and an {@code error}; it never fails the task.
+ * once per batch. An image that cannot be read or decoded becomes a row with {@code features = null},
+ * {@code color = null} and an {@code error}; it never fails the task.
  *
  * <p>Rows stream through: at most one batch of tensors is held per task.
  */

@@ -21,6 +21,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,7 +80,9 @@ class FeaturizeJobTest {
     assertThat(Path.of(out, "summary.json")).exists();
     assertThat(Path.of(out, "model-spec.json")).exists();
 
-    List<Row> rows = spark.read().parquet(FeatureTable.table(out)).collectAsList();
+    Dataset<Row> table = spark.read().parquet(FeatureTable.table(out));
+    assertThat(FeatureTable.colorDescriptor(table)).as("kept in the Parquet schema").isEqualTo(ColorHistogram.DESCRIPTOR);
+    List<Row> rows = table.collectAsList();
     assertThat(rows).hasSize(expected);
     Map<String, Row> byFile = new HashMap<>();
     rows.forEach(r -> byFile.put(r.<String>getAs("label") + "/" + r.<String>getAs("file"), r));
@@ -190,14 +194,25 @@ class FeaturizeJobTest {
     assertThatThrownBy(() -> first.withCompaction(true)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--resume");
 
-    // a table written before the colour column existed: resuming it would mix two layouts
-    spark.read().parquet(FeatureTable.table(out)).drop(FeatureTable.COLOR).write().mode("overwrite")
-        .parquet(FeatureTable.table(out) + ".old");
-    HadoopFiles.delete(FeatureTable.table(out), spark.sparkContext().hadoopConfiguration());
-    HadoopFiles.rename(FeatureTable.table(out) + ".old", FeatureTable.table(out), spark.sparkContext().hadoopConfiguration());
+    // a table written before the colour column existed, or with another kind of histogram: resuming would mix them
+    spark.read().parquet(FeatureTable.table(out)).write().parquet(out + "-copy");
+    Dataset<Row> written = spark.read().parquet(out + "-copy");
+    replaceTable(out, written.drop(FeatureTable.COLOR));
     assertThatThrownBy(() -> run(first.withExisting(false, true))).isInstanceOf(FruitsException.class)
         .hasMessage("output " + out + " was written by an older version, without the color column; featurize it "
             + "again with --overwrite");
+    Metadata other = new MetadataBuilder().putString("descriptor", "rgb-4x4x4-v0").build();
+    replaceTable(out, written.withColumn(FeatureTable.COLOR, col(FeatureTable.COLOR).as(FeatureTable.COLOR, other)));
+    assertThatThrownBy(() -> run(first.withExisting(false, true))).isInstanceOf(FruitsException.class)
+        .hasMessage("output " + out + " holds colour histograms of kind rgb-4x4x4-v0; this version computes "
+            + ColorHistogram.DESCRIPTOR + "; featurize it again with --overwrite");
+  }
+
+  private static void replaceTable(String out, Dataset<Row> rows) {
+    String staging = FeatureTable.table(out) + ".staging";
+    rows.write().mode("overwrite").parquet(staging);
+    HadoopFiles.delete(FeatureTable.table(out), spark.sparkContext().hadoopConfiguration());
+    HadoopFiles.rename(staging, FeatureTable.table(out), spark.sparkContext().hadoopConfiguration());
   }
 
   @Test

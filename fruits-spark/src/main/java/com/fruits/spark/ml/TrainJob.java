@@ -114,10 +114,8 @@ public final class TrainJob {
     }
     StandardScalerModel scaler =
         (StandardScalerModel) PipelineModel.load(HadoopFiles.child(options.reduced(), ReduceJob.MODEL)).stages()[0];
-    if (!Arrays.asList(table.columns()).contains(FeatureTable.COLOR)) {
-      throw new FruitsException("the features at " + reduce.features() + " have no " + FeatureTable.COLOR
-          + " column (written by an older version); featurize again with --overwrite");
-    }
+    FeatureTable.requireCurrentColor(table, "the feature table at " + reduce.features(),
+        "featurize again with --overwrite");
     Dataset<Row> vectors = scaler.transform(FeatureVectors.vectors(table))
         .withColumn(COLOR_VECTOR, functions.array_to_vector(col(FeatureTable.COLOR)));
     Dataset<Row> training = vectors.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TRAINING));

@@ -1,7 +1,9 @@
 package com.fruits.spark.ml;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The machine-readable record of a train run ({@code summary.json}). */
 public record TrainSummary(
@@ -34,17 +36,17 @@ public record TrainSummary(
    * options name them; by default they follow the reduce step, whose fingerprint the caller compares).
    */
   public boolean searched(TrainOptions options) {
-    java.util.Set<Double> weights = new java.util.HashSet<>();
-    java.util.Set<Double> regs = new java.util.HashSet<>();
-    java.util.Set<Integer> ks = new java.util.HashSet<>();
+    Set<Double> weights = new HashSet<>();
+    Set<Double> regs = new HashSet<>();
+    Set<Integer> ks = new HashSet<>();
     for (CvPoint p : crossValidation) {
       weights.add(p.colorWeight());
       regs.add(p.regParam());
       ks.add(p.components());
     }
-    return weights.equals(new java.util.HashSet<>(options.colorWeights()))
-        && regs.equals(new java.util.HashSet<>(options.regParams()))
-        && (options.components().isEmpty() || ks.equals(new java.util.HashSet<>(options.components())));
+    return weights.equals(new HashSet<>(options.colorWeights()))
+        && regs.equals(new HashSet<>(options.regParams()))
+        && (options.components().isEmpty() || ks.equals(new HashSet<>(options.components())));
   }
 
   public String describe() {
