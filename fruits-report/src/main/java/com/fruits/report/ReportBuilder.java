@@ -125,7 +125,7 @@ public final class ReportBuilder {
     if (train != null) {
       cards.put("Test top-1 accuracy", String.format(Locale.ROOT, "%.2f %%", 100 * train.path("testAccuracy").asDouble()));
       cards.put("classifier k, colour weight, reg", train.path("components").asInt() + ", "
-          + train.path("colorWeight").asDouble() + ", " + train.path("regParam").asDouble());
+          + number(train.path("colorWeight").asDouble()) + ", " + number(train.path("regParam").asDouble()));
     }
     html.append("<div class=\"cards\">");
     cards.forEach((k, v) -> html.append("<div class=\"card\"><b>").append(escape(v)).append("</b>").append(escape(k)).append("</div>"));
@@ -257,7 +257,7 @@ public final class ReportBuilder {
     Map<String, TreeMap<Double, Double>> lines = new TreeMap<>();
     for (Map<String, String> row : cv.rows()) {
       String name = String.format(Locale.ROOT, "k = %s, reg = %s", row.get("components"),
-          Double.valueOf(row.get("regParam")));
+          number(Double.parseDouble(row.get("regParam"))));
       lines.computeIfAbsent(name, n -> new TreeMap<>())
           .put(Double.parseDouble(row.get("colorWeight")), 100 * Double.parseDouble(row.get("accuracy")));
     }
@@ -267,7 +267,8 @@ public final class ReportBuilder {
         new ArrayList<>(points.values())));
     figure(chart, "Cross-validation", String.format(Locale.ROOT,
         "Mean accuracy over the blocked folds of the Training split, per candidate. Chosen: k = %d, colour "
-            + "weight %s, reg = %s.", train.path("components").asInt(), train.path("colorWeight").asDouble(), train.path("regParam").asDouble()));
+            + "weight %s, reg = %s.", train.path("components").asInt(), number(train.path("colorWeight").asDouble()),
+        number(train.path("regParam").asDouble())));
   }
 
   private void confusion(JsonNode train) {
@@ -356,6 +357,11 @@ public final class ReportBuilder {
       return;
     }
     summary.path("stageSeconds").fields().forEachRemaining(e -> seconds.put(command + ": " + e.getKey(), e.getValue().asDouble()));
+  }
+
+  /** A parameter as people write it: 8, 0.000001 (not 8.0, 1.0E-6). */
+  private static String number(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
   private void figure(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String title, String caption) {
