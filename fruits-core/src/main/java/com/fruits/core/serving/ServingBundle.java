@@ -302,25 +302,9 @@ public final class ServingBundle {
     }
     int classes = labels.size();
     double[] logits = bias.clone();
-    for (int i = 0; i < dimension; i++) {
-      double x = features[i];
-      if (x == 0) {
-        continue;
-      }
-      int row = i * classes;
-      for (int c = 0; c < classes; c++) {
-        logits[c] += x * weights[row + c];
-      }
-    }
-    for (int j = 0; j < bins; j++) {
-      double h = color[j];
-      if (h == 0) {
-        continue;
-      }
-      int row = j * classes;
-      for (int c = 0; c < classes; c++) {
-        logits[c] += h * colorWeights[row + c];
-      }
+    addProduct(features, weights, logits);
+    if (bins > 0) {
+      addProduct(color, colorWeights, logits);
     }
     double max = Double.NEGATIVE_INFINITY;
     for (double l : logits) {
@@ -335,6 +319,21 @@ public final class ServingBundle {
       logits[c] /= sum;
     }
     return logits;
+  }
+
+  /** {@code logits += values · matrix}, {@code matrix} row-major with one row per value; zero values are skipped. */
+  private static void addProduct(float[] values, double[] matrix, double[] logits) {
+    int classes = logits.length;
+    for (int i = 0; i < values.length; i++) {
+      double x = values[i];
+      if (x == 0) {
+        continue;
+      }
+      int row = i * classes;
+      for (int c = 0; c < classes; c++) {
+        logits[c] += x * matrix[row + c];
+      }
+    }
   }
 
   /** The {@code n} most probable labels, best first ({@code color} as in {@link #probabilities}). */
