@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
@@ -49,6 +50,30 @@ final class BenchCommand implements Callable<Integer> {
   record Result(String model, int cores, List<InferenceCeiling.Measurement> ceilingSettings,
       InferenceCeiling.Measurement ceiling, FeaturizeSummary endToEnd, InferenceCeiling.Measurement ceilingAfter,
       double endToEndImagesPerSecond, double featurizeStageImagesPerSecond, double ratio) {}
+
+  /**
+   * The featurize stage's core time per image, split by the task timers: what inference itself cost (CPU of the
+   * calling thread, comparable with the ceiling's time per image and core when tasks run one intra-op thread), the
+   * time its threads waited for a core, and everything else.
+   */
+  static String whereTheTimeGoes(FeaturizeSummary summary, double ceilingImagesPerSecond) {
+    double images = Math.max(1, summary.imagesProcessed());
+    Map<String, Double> tasks = summary.taskSeconds();
+    double perImage = 1000 / images;
+    double stage = summary.stageSeconds().getOrDefault("featurize", 0.0) * summary.totalCores() * perImage;
+    double inferenceCpu = tasks.getOrDefault("inferenceCallingThreadCpu", 0.0) * perImage;
+    double inferenceWall = tasks.getOrDefault("inference", 0.0) * perImage;
+    double prepare = tasks.getOrDefault("decodeAndPreprocess", 0.0) * perImage;
+    double read = tasks.getOrDefault("read", 0.0) * perImage;
+    String inference = summary.threadsPerTask() == 1
+        ? String.format(Locale.ROOT, "inference %.2f ms CPU + %.2f ms waiting for a core", inferenceCpu,
+            inferenceWall - inferenceCpu)
+        : String.format(Locale.ROOT, "inference %.2f ms (wall clock: its CPU is spread over %d intra-op threads)",
+            inferenceWall, summary.threadsPerTask());
+    return String.format(Locale.ROOT, "per image and core: featurize stage %.2f ms = %s, decode + preprocess %.2f, "
+        + "read %.2f, the rest (Parquet, Spark, JIT and GC threads) %.2f; the ceiling: %.2f ms", stage, inference,
+        prepare, read, stage - inferenceWall - prepare - read, summary.totalCores() * 1000 / ceilingImagesPerSecond);
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -96,6 +121,7 @@ final class BenchCommand implements Callable<Integer> {
           + "%d images, %d partitions)%n", featurizeStage, summary.imagesProcessed(), summary.partitions());
       System.out.printf(Locale.ROOT, "whole job  %8.1f images/s  (listing, sampling and summary included)%n", jobRate);
       System.out.printf(Locale.ROOT, "ratio      %8.3f  (featurize stage / ceiling; target >= 0.9)%n", ratio);
+      System.out.println(whereTheTimeGoes(summary, ceiling));
       Result result = new Result(model.spec().name(), cores, measurements, best, summary, after, jobRate,
           featurizeStage, ratio);
       HadoopFiles.writeString(out.resolve("bench.json").toString(), Summaries.toJson(result),

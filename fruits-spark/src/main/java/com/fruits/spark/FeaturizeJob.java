@@ -76,9 +76,9 @@ public final class FeaturizeJob {
       sample = StratifiedSample.total(listing, label, path, options.sampleTotal(), options.seed());
     }
     long selectedCount = sample.size();
-    Dataset<Row> selected = ImageListing.toDataset(spark, sample);
-    Dataset<Row> todo = selected;
+    Dataset<Row> todo = null;
     if (appending) {
+      Dataset<Row> selected = ImageListing.toDataset(spark, sample);
       Dataset<Row> existing = FeatureTable.current(spark.read().parquet(table))
           .select(FeatureTable.PATH, FeatureTable.BYTES, FeatureTable.MODIFIED);
       todo = selected.join(existing, selected.col(FeatureTable.PATH).equalTo(existing.col(FeatureTable.PATH))
@@ -93,12 +93,15 @@ public final class FeaturizeJob {
     int threads = options.threadsPerTask() != null ? options.threadsPerTask() : taskCpus;
     int partitions = options.partitions() != null ? options.partitions()
         : (int) Math.max(1, Math.min(todoCount, Math.max(4L * cores, (todoCount + IMAGES_PER_PARTITION - 1) / IMAGES_PER_PARTITION)));
+    // balanced partitions: what is left after a resume is spread by a round-robin repartition; a fresh run's
+    // selection goes out to the tasks as it is, without a shuffle
+    todo = appending ? todo.repartition(partitions) : ImageListing.distribute(spark, sample, partitions);
     int batch = Math.min(options.batchSize(), model.spec().dynamicBatch() ? Integer.MAX_VALUE : model.spec().batchSize());
 
     t = System.nanoTime();
     FeaturizePartition.TaskTimers timers = FeaturizePartition.TaskTimers.register(spark.sparkContext());
     if (todoCount > 0) {
-      featurize(todo, todoCount, partitions, threads, batch, runId, conf, table, appending, timers);
+      featurize(todo, todoCount, threads, batch, runId, conf, table, appending, timers);
     }
     double featurizeSeconds = seconds(t);
     stages.put("featurize", featurizeSeconds);
@@ -161,12 +164,12 @@ public final class FeaturizeJob {
     return true;
   }
 
-  private void featurize(Dataset<Row> todo, long count, int partitions, int threads, int batch, String runId,
+  private void featurize(Dataset<Row> todo, long count, int threads, int batch, String runId,
       Configuration conf, String table, boolean appending, FeaturizePartition.TaskTimers timers) {
     ShippedModel shipped = ShippedModel.ship(spark, model.modelFile());
     FeaturizePartition function = new FeaturizePartition(model.spec(), shipped, batch, threads,
         options.maxFileBytes(), runId, new HadoopFiles.SerializableConfiguration(conf), timers);
-    Dataset<Row> features = todo.repartition(partitions).mapPartitions(function, Encoders.row(FeatureTable.SCHEMA));
+    Dataset<Row> features = todo.mapPartitions(function, Encoders.row(FeatureTable.SCHEMA));
     ProgressBar bar = showProgress ? ProgressBar.onConsole("featurize", "images", count) : null;
     TaskProgress listener = bar == null ? null : new TaskProgress(bar);
     if (listener != null) {
@@ -187,8 +190,9 @@ public final class FeaturizeJob {
 
   private static void write(Dataset<Row> rows, SaveMode mode, String table) {
     FeatureTable.withColumnMetadata(rows).write().mode(mode)
-        // feature floats never repeat: dictionary encoding them only costs time before Parquet falls back
+        // feature and colour floats hardly repeat: dictionary encoding them only costs time
         .option("parquet.enable.dictionary#" + FeatureTable.FEATURES + ".list.element", "false")
+        .option("parquet.enable.dictionary#" + FeatureTable.COLOR + ".list.element", "false")
         .parquet(table);
   }
 

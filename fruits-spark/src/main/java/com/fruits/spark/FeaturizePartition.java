@@ -10,6 +10,8 @@ import com.fruits.core.model.ModelSpec;
 import com.fruits.core.model.ModelSpecs;
 import java.io.IOException;
 import java.io.Serializable;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -45,11 +47,16 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   private final HadoopFiles.SerializableConfiguration hadoopConf;
   private final TaskTimers timers;
 
-  /** Nanoseconds the tasks spent reading files, decoding + preprocessing, and in inference. */
-  record TaskTimers(LongAccumulator read, LongAccumulator prepare, LongAccumulator infer) implements Serializable {
+  /**
+   * Nanoseconds the tasks spent reading files, decoding + preprocessing, and in inference (wall clock), and the CPU
+   * time of the inference calls. Inference runs on the task's thread (intra-op threads = 1) or blocks it (more), so
+   * on one intra-op thread wall minus CPU is the time the thread waited for a core that other work held.
+   */
+  record TaskTimers(LongAccumulator read, LongAccumulator prepare, LongAccumulator infer, LongAccumulator inferCpu)
+      implements Serializable {
     static TaskTimers register(org.apache.spark.SparkContext sc) {
       return new TaskTimers(sc.longAccumulator("fruits.read.nanos"), sc.longAccumulator("fruits.prepare.nanos"),
-          sc.longAccumulator("fruits.infer.nanos"));
+          sc.longAccumulator("fruits.infer.nanos"), sc.longAccumulator("fruits.infer.cpu.nanos"));
     }
 
     Map<String, Double> seconds() {
@@ -57,8 +64,16 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       seconds.put("read", read.value() / 1e9);
       seconds.put("decodeAndPreprocess", prepare.value() / 1e9);
       seconds.put("inference", infer.value() / 1e9);
+      seconds.put("inferenceCallingThreadCpu", inferCpu.value() / 1e9);
       return seconds;
     }
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** This thread's CPU time in nanoseconds, or 0 where the JVM cannot tell. */
+  private static long threadCpuNanos() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? Math.max(0, THREADS.getCurrentThreadCpuTime()) : 0;
   }
 
   FeaturizePartition(ModelSpec spec, ShippedModel model, int batchSize, int intraOpThreads, long maxFileBytes,
@@ -71,6 +86,22 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     this.runId = runId;
     this.hadoopConf = hadoopConf;
     this.timers = timers;
+  }
+
+  /**
+   * Each executor thread's batch of input tensors, kept across its tasks: at 600 KB an image, a fresh one per
+   * partition would be a multi-megabyte humongous allocation, which starts a concurrent GC cycle on every task.
+   * A thread runs one task at a time, and a task reads one partition.
+   */
+  private static final ThreadLocal<float[]> BATCH_TENSORS = ThreadLocal.withInitial(() -> new float[0]);
+
+  private static float[] batchBuffer(int floats) {
+    float[] buffer = BATCH_TENSORS.get();
+    if (buffer.length < floats) {
+      buffer = new float[floats];
+      BATCH_TENSORS.set(buffer);
+    }
+    return buffer;
   }
 
   @Override
@@ -101,7 +132,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       this.featurizer = featurizer;
       this.preprocessor = preprocessor;
       this.batch = batch;
-      this.tensors = new float[batch * preprocessor.tensorSize()];
+      this.tensors = batchBuffer(batch * preprocessor.tensorSize());
       this.colors = new float[batch][];
       this.model = featurizer.spec().name();
       this.specHash = featurizer.spec().hash();
@@ -149,8 +180,10 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       }
       if (!pending.isEmpty()) {
         long started = System.nanoTime();
+        long startedCpu = threadCpuNanos();
         float[][] features = featurizer.run(tensors, pending.size());
         timers.infer().add(System.nanoTime() - started);
+        timers.inferCpu().add(threadCpuNanos() - startedCpu);
         for (int i = 0; i < pending.size(); i++) {
           ready.add(output(pending.get(i), features[i], colors[i], null));
         }

@@ -15,6 +15,8 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -40,6 +42,25 @@ public final class ImageListing {
 
   public static Dataset<Row> toDataset(SparkSession spark, List<Row> rows) {
     return spark.createDataFrame(rows, FeatureTable.LISTING_SCHEMA);
+  }
+
+  /**
+   * The listing in {@code partitions} partitions, row {@code i} in partition {@code i mod partitions} (as a
+   * round-robin repartition would place it, so each class spreads over all of them), without a shuffle: the rows
+   * go out with the tasks.
+   */
+  public static Dataset<Row> distribute(SparkSession spark, List<Row> rows, int partitions) {
+    List<List<Row>> groups = new ArrayList<>(partitions);
+    for (int p = 0; p < partitions; p++) {
+      List<Row> group = new ArrayList<>(rows.size() / partitions + 1);
+      for (int i = p; i < rows.size(); i += partitions) {
+        group.add(rows.get(i));
+      }
+      groups.add(group);
+    }
+    JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(groups, partitions).flatMap(List::iterator);
+    return spark.createDataFrame(distributed, FeatureTable.LISTING_SCHEMA);
   }
 
   /** The listing as rows on the driver ({@link FeatureTable#LISTING_SCHEMA}), e.g. to sample before distributing. */

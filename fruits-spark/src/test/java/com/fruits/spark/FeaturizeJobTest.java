@@ -231,6 +231,23 @@ class FeaturizeJobTest {
   }
 
   @Test
+  void aFreshRunSpreadsTheListingRoundRobinWithoutAShuffle() {
+    List<Row> listing = ImageListing.rows(spark, images.toString());
+    Dataset<Row> distributed = ImageListing.distribute(spark, listing, 4);
+    assertThat(distributed.rdd().getNumPartitions()).isEqualTo(4);
+    assertThat(distributed.queryExecution().executedPlan().toString()).doesNotContain("Exchange");
+    List<List<String>> partitions = distributed.select(FeatureTable.PATH).as(Encoders.STRING()).javaRDD().glom()
+        .collect();
+    for (int p = 0; p < 4; p++) {
+      List<String> expected = new java.util.ArrayList<>();
+      for (int i = p; i < listing.size(); i += 4) {
+        expected.add(listing.get(i).getString(0));
+      }
+      assertThat(partitions.get(p)).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
   void sampleOptionsPickAStratifiedReproducibleSubset() {
     FeaturizeOptions sampled = options(work.resolve("sampled").toString()).withSampling(null, 2, 7);
     FeaturizeSummary summary = run(sampled);

@@ -8,13 +8,14 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
@@ -79,11 +80,16 @@ public final class ImageDecoder {
     if (bytes == null || bytes.length == 0) {
       throw new ImageDecodeException(FailureReason.EMPTY_FILE, "empty file (0 bytes)");
     }
-    ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
-    ImageReader reader = readerFor(input);
+    String format = formatOf(bytes);
+    if (format == null) {
+      throw new ImageDecodeException(FailureReason.NOT_AN_IMAGE, "not a JPEG or PNG image");
+    }
+    Readers readers = READERS.get();
+    ImageReader reader = readers.borrow(format);
+    boolean readerFailed = false;
     List<String> warnings = new ArrayList<>();
     try {
-      reader.setInput(input, true, true);
+      reader.setInput(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)), true, true);
       reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
       int width;
       int height;
@@ -91,6 +97,7 @@ public final class ImageDecoder {
         width = reader.getWidth(0);
         height = reader.getHeight(0);
       } catch (IOException | RuntimeException e) {
+        readerFailed = true;
         throw new ImageDecodeException(FailureReason.CORRUPT, "unreadable image header (" + describe(e) + ")", e);
       }
       long pixels = (long) width * height;
@@ -99,7 +106,7 @@ public final class ImageDecoder {
             "header claims %dx%d pixels (%.1f MP), above the %.1f MP limit; refused before decoding",
             width, height, pixels / 1e6, maxPixels / 1e6));
       }
-      int orientation = isJpeg(bytes) ? ExifOrientation.read(bytes) : ExifOrientation.UPRIGHT;
+      int orientation = format.equals("jpeg") ? ExifOrientation.read(bytes) : ExifOrientation.UPRIGHT;
       boolean swap = ExifOrientation.swapsAxes(orientation);
       ImageReadParam param = reader.getDefaultReadParam();
       int step = subsampling(swap ? height : width, swap ? width : height, minWidth, minHeight);
@@ -110,8 +117,10 @@ public final class ImageDecoder {
       try {
         image = reader.read(0, param);
       } catch (IOException | RuntimeException e) {
+        readerFailed = true;
         throw new ImageDecodeException(FailureReason.CORRUPT, "damaged image data (" + describe(e) + ")", e);
       } catch (OutOfMemoryError e) {
+        readerFailed = true;
         throw new ImageDecodeException(FailureReason.TOO_LARGE, "not enough memory to decode " + width + "x" + height);
       }
       for (String warning : warnings) {
@@ -121,47 +130,65 @@ public final class ImageDecoder {
       }
       return ExifOrientation.apply(toRgb(image), orientation);
     } finally {
-      reader.dispose();
+      readers.giveBack(format, reader, !readerFailed);
     }
   }
 
-  private static ImageReader readerFor(ImageInputStream input) throws ImageDecodeException {
-    Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
-    ImageReader chosen = null;
-    while (readers.hasNext()) {
-      ImageReader candidate = readers.next();
-      String format = formatOf(candidate);
-      if (!format.equals("jpeg") && !format.equals("png")) {
-        candidate.dispose();
-        continue;
-      }
-      // TwelveMonkeys' JPEG reader handles CMYK/YCCK and broken ICC profiles that the JDK's reader rejects.
-      if (chosen == null || candidate.getClass().getName().startsWith("com.twelvemonkeys")) {
-        if (chosen != null) {
-          chosen.dispose();
-        }
-        chosen = candidate;
+  /** "jpeg" or "png" by the file's signature, else null. */
+  private static String formatOf(byte[] bytes) {
+    if (bytes.length > 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8) {
+      return "jpeg";
+    }
+    if (bytes.length > 8 && (bytes[0] & 0xFF) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
+      return "png";
+    }
+    return null;
+  }
+
+  /**
+   * A reader per format and thread, kept between images: creating a JPEG reader allocates native decoder state,
+   * and finding one walks ImageIO's registry. A reader is reset after each image, and disposed of instead after
+   * one whose header or pixel data failed to decode.
+   */
+  private static final class Readers {
+    private final Map<String, ImageReader> idle = new HashMap<>();
+
+    ImageReader borrow(String format) {
+      ImageReader reader = idle.remove(format);
+      return reader != null ? reader : create(format);
+    }
+
+    void giveBack(String format, ImageReader reader, boolean reusable) {
+      if (reusable) {
+        reader.reset();
+        idle.put(format, reader);
       } else {
-        candidate.dispose();
+        reader.dispose();
       }
     }
-    if (chosen == null) {
-      throw new ImageDecodeException(FailureReason.NOT_AN_IMAGE, "not a JPEG or PNG image");
+
+    /** TwelveMonkeys' JPEG reader handles CMYK/YCCK and broken ICC profiles that the JDK's reader rejects. */
+    private static ImageReader create(String format) {
+      ImageReader chosen = null;
+      for (Iterator<ImageReader> candidates = ImageIO.getImageReadersByFormatName(format); candidates.hasNext(); ) {
+        ImageReader candidate = candidates.next();
+        if (chosen == null || candidate.getClass().getName().startsWith("com.twelvemonkeys")) {
+          if (chosen != null) {
+            chosen.dispose();
+          }
+          chosen = candidate;
+        } else {
+          candidate.dispose();
+        }
+      }
+      if (chosen == null) {
+        throw new IllegalStateException("no ImageIO reader for " + format);
+      }
+      return chosen;
     }
-    return chosen;
   }
 
-  private static String formatOf(ImageReader reader) {
-    try {
-      return reader.getFormatName().toLowerCase(Locale.ROOT);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static boolean isJpeg(byte[] bytes) {
-    return bytes.length > 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8;
-  }
+  private static final ThreadLocal<Readers> READERS = ThreadLocal.withInitial(Readers::new);
 
   static int subsampling(int width, int height, int minWidth, int minHeight) {
     if (minWidth <= 0 || minHeight <= 0) {

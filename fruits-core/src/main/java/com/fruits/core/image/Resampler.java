@@ -40,10 +40,22 @@ final class Resampler {
         weights[i * maxTaps] = 1f;
         total = 1;
       }
-      for (int k = 0; k < n; k++) {
-        weights[i * maxTaps + k] /= (float) total;
+      // taps of weight zero at either end add nothing: drop them (an enlarging axis needs 2 of its 3)
+      int first = 0;
+      while (weights[i * maxTaps + first] == 0f) {
+        first++;
       }
-      start[i] = lo;
+      while (weights[i * maxTaps + n - 1] == 0f) {
+        n--;
+      }
+      n -= first;
+      for (int k = 0; k < n; k++) {
+        weights[i * maxTaps + k] = weights[i * maxTaps + first + k] / (float) total;
+      }
+      for (int k = n; k < maxTaps; k++) {
+        weights[i * maxTaps + k] = 0f;
+      }
+      start[i] = lo + first;
       count[i] = n;
     }
     return new Taps(start, count, weights, maxTaps);
@@ -55,7 +67,11 @@ final class Resampler {
    * output gathers its own samples.
    */
   static Taps uniform(Taps taps, int sourceSize) {
-    int width = Math.min(taps.maxTaps(), sourceSize);
+    int widest = 1;
+    for (int n : taps.count()) {
+      widest = Math.max(widest, n);
+    }
+    int width = Math.min(widest, sourceSize);
     int outputs = taps.start().length;
     int[] start = new int[outputs];
     int[] count = new int[outputs];
@@ -123,7 +139,12 @@ final class Resampler {
     for (int row = 0; row < 3 * rows; row++) { // the rows of the three planes, one after the other
       int srcRow = row * srcW;
       int dstRow = row * outW;
-      if (hTaps == 3) { // enlarging, and shrinking by less than 2: written out, as the JIT would not unroll it
+      if (hTaps == 2) { // enlarging: written out, as the JIT would not unroll it
+        for (int x = 0, w = 0; x < outW; x++, w += 2) {
+          int s = srcRow + hStart[x];
+          tmp[dstRow + x] = hWeights[w] * planes[s] + hWeights[w + 1] * planes[s + 1];
+        }
+      } else if (hTaps == 3) { // shrinking by less than 2
         for (int x = 0, w = 0; x < outW; x++, w += 3) {
           int s = srcRow + hStart[x];
           tmp[dstRow + x] = hWeights[w] * planes[s] + hWeights[w + 1] * planes[s + 1] + hWeights[w + 2] * planes[s + 2];

@@ -173,4 +173,32 @@ class ImageDecoderTest {
           assertThat(e.getMessage()).contains("30000x30000").contains("refused before decoding");
         });
   }
+
+  @Test
+  void aThreadDecodesTheSameAfterFailuresAndOtherFormats() throws Exception {
+    // each thread keeps its readers between images: a failure must not leave one in a state that changes the next
+    byte[] jpeg = TestImages.read(TestImages.photo("Training", "Kiwi", "0_100.jpg"));
+    byte[] png = TestImages.encode(new BufferedImage(5, 4, BufferedImage.TYPE_INT_RGB), "png");
+    RgbImage first = decoder.decode(jpeg);
+    byte[][] hostile = {Arrays.copyOf(jpeg, jpeg.length / 2), Arrays.copyOf(jpeg, 40),
+        TestImages.pngHeaderClaiming(30000, 30000), "text".getBytes(StandardCharsets.UTF_8), png};
+    for (byte[] bytes : hostile) {
+      try {
+        decoder.decode(bytes);
+      } catch (ImageDecodeException expected) {
+        // the reason is tested above; what matters here is the next photo
+      }
+      RgbImage again = decoder.decode(jpeg);
+      assertThat(again.width()).isEqualTo(first.width());
+      assertThat(again.pixels()).isEqualTo(first.pixels());
+    }
+    RgbImage onAnotherThread = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new ImageDecoder().decode(jpeg);
+      } catch (ImageDecodeException e) {
+        throw new IllegalStateException(e);
+      }
+    }).get();
+    assertThat(onAnotherThread.pixels()).isEqualTo(first.pixels());
+  }
 }

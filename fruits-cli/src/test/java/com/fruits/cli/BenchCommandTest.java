@@ -1,0 +1,32 @@
+package com.fruits.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fruits.spark.FeaturizeSummary;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchCommandTest {
+  private static FeaturizeSummary summary(int threadsPerTask) {
+    // 1,000 images in 5 s on 2 cores: 10 ms of core time per image
+    return new FeaturizeSummary("featurize", "run", "2026-11-24T00:00:00Z", "in", "out", "m", "0123456789abcdef",
+        1280, "local[2]", "4.1.0", 1, 2, threadsPerTask, 8, 8, 1000, 1000, 0, 1000, 1000, 0, Map.of(), 1000, 0,
+        Map.of("featurize", 5.0),
+        Map.of("read", 0.2, "decodeAndPreprocess", 0.6, "inference", 8.4, "inferenceCallingThreadCpu", 7.8), 6.0,
+        200.0);
+  }
+
+  @Test
+  void splitsTheStageTimePerImageAndCore() {
+    assertThat(BenchCommand.whereTheTimeGoes(summary(1), 250.0)).isEqualTo("per image and core: featurize stage "
+        + "10.00 ms = inference 7.80 ms CPU + 0.60 ms waiting for a core, decode + preprocess 0.60, read 0.20, "
+        + "the rest (Parquet, Spark, JIT and GC threads) 0.80; the ceiling: 8.00 ms");
+  }
+
+  @Test
+  void withSeveralIntraOpThreadsInferenceIsReportedAsWallClock() {
+    assertThat(BenchCommand.whereTheTimeGoes(summary(2), 250.0))
+        .contains("inference 8.40 ms (wall clock: its CPU is spread over 2 intra-op threads)")
+        .contains("the rest (Parquet, Spark, JIT and GC threads) 0.80");
+  }
+}
