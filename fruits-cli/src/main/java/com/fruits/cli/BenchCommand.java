@@ -31,7 +31,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--images", description = "Folder of photos (default: ../shared/data/fruits-360/Training).")
   Path images;
 
-  @Option(names = "--count", defaultValue = "1200", description = "Images featurized end to end (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--count", defaultValue = "4000",
+      description = "Images featurized end to end (default: ${DEFAULT-VALUE}; fewer measure more of the JVM's warm-up).")
   int count;
 
   @Option(names = "--model-spec", paramLabel = "FILE", description = "Model spec (default: models/mobilenetv2.json).")
