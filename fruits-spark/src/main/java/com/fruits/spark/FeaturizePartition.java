@@ -46,6 +46,8 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   private final String runId;
   private final HadoopFiles.SerializableConfiguration hadoopConf;
   private final TaskTimers timers;
+  /** Rows this task has produced: a running task reports it with its executor's heartbeats ({@link TaskProgress}). */
+  private final LongAccumulator rowsDone;
 
   /**
    * Nanoseconds the tasks spent reading files, decoding + preprocessing, and in inference (wall clock), and the CPU
@@ -77,7 +79,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   }
 
   FeaturizePartition(ModelSpec spec, ShippedModel model, int batchSize, int intraOpThreads, long maxFileBytes,
-      String runId, HadoopFiles.SerializableConfiguration hadoopConf, TaskTimers timers) {
+      String runId, HadoopFiles.SerializableConfiguration hadoopConf, TaskTimers timers, LongAccumulator rowsDone) {
     this.specJson = ModelSpecs.toJson(spec);
     this.model = model;
     this.batchSize = batchSize;
@@ -86,6 +88,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     this.runId = runId;
     this.hadoopConf = hadoopConf;
     this.timers = timers;
+    this.rowsDone = rowsDone;
   }
 
   /**
@@ -188,6 +191,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
           ready.add(output(pending.get(i), features[i], colors[i], null));
         }
       }
+      rowsDone.add(ready.size());
     }
 
     private byte[] read(Row image) throws ImageDecodeException {

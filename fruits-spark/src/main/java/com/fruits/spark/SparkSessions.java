@@ -23,6 +23,11 @@ public final class SparkSessions {
     } else if (System.getProperty("spark.master") == null) {
       builder.master("local[*]");
     }
+    String resolved = master != null ? master : System.getProperty("spark.master", "local[*]");
+    if (resolved.startsWith("local") && System.getProperty("spark.executor.heartbeatInterval") == null) {
+      // progress bars follow running tasks through their heartbeats (TaskProgress); Spark's default is every 10 s
+      builder.config("spark.executor.heartbeatInterval", "2s");
+    }
     if (System.getProperty("spark.ui.enabled") == null) {
       builder.config("spark.ui.enabled", "false");
     }

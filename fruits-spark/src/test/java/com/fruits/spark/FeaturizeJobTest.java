@@ -248,6 +248,15 @@ class FeaturizeJobTest {
   }
 
   @Test
+  void partitionsHoldAboutAThousandImagesAndEveryCoreGetsTwo() {
+    assertThat(FeaturizeJob.defaultPartitions(4_000, 2)).isEqualTo(4);
+    assertThat(FeaturizeJob.defaultPartitions(19_680, 2)).isEqualTo(20);
+    assertThat(FeaturizeJob.defaultPartitions(19_680, 64)).isEqualTo(128);
+    assertThat(FeaturizeJob.defaultPartitions(3, 8)).isEqualTo(3);
+    assertThat(FeaturizeJob.defaultPartitions(0, 2)).isEqualTo(1);
+  }
+
+  @Test
   void sampleOptionsPickAStratifiedReproducibleSubset() {
     FeaturizeOptions sampled = options(work.resolve("sampled").toString()).withSampling(null, 2, 7);
     FeaturizeSummary summary = run(sampled);
