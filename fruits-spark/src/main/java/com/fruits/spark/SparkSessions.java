@@ -18,12 +18,12 @@ public final class SparkSessions {
   public static SparkSession create(String appName, String master, String s3Endpoint) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     StorageSettings.forEndpoint(s3Endpoint).forEach((key, value) -> builder.config("spark.hadoop." + key, value));
-    if (master != null) {
-      builder.master(master);
-    } else if (System.getProperty("spark.master") == null) {
-      builder.master("local[*]");
+    // the one spark-submit set (a system property) stands unless a master is given
+    String submitted = System.getProperty("spark.master");
+    String resolved = master != null ? master : submitted != null ? submitted : "local[*]";
+    if (!resolved.equals(submitted)) {
+      builder.master(resolved);
     }
-    String resolved = master != null ? master : System.getProperty("spark.master", "local[*]");
     if (resolved.startsWith("local") && System.getProperty("spark.executor.heartbeatInterval") == null) {
       // progress bars follow running tasks through their heartbeats (TaskProgress); Spark's default is every 10 s
       builder.config("spark.executor.heartbeatInterval", "2s");
