@@ -1,5 +1,6 @@
 package com.fruits.cli;
 
+import com.fruits.core.FruitsException;
 import com.fruits.core.featurize.InferenceCeiling;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
@@ -35,6 +36,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Images featurized end to end (default: ${DEFAULT-VALUE}; fewer measure more of the JVM's warm-up).")
   int count;
 
+  @Option(names = "--warmup", defaultValue = "256", description = "Images featurized first, unmeasured, with the "
+      + "same settings (default: ${DEFAULT-VALUE}; the JIT compiler keeps compiling the per-image code for about the "
+      + "first 8,000 images).")
+  int warmupCount;
+
   @Option(names = "--model-spec", paramLabel = "FILE", description = "Model spec (default: models/mobilenetv2.json).")
   Path modelSpec;
 
@@ -47,15 +53,19 @@ final class BenchCommand implements Callable<Integer> {
   /**
    * {@code ceilingAfter} is the best setting measured again after the end-to-end run: this machine's speed drifts
    * by several per cent within minutes, so the ratio is taken against the mean of the two ceiling measurements.
+   * {@code compilerWaitSeconds}: how long the JIT compiler took to work off its queue after the warm-up run.
    */
   record Result(String model, int cores, List<InferenceCeiling.Measurement> ceilingSettings,
-      InferenceCeiling.Measurement ceiling, FeaturizeSummary endToEnd, InferenceCeiling.Measurement ceilingAfter,
-      double endToEndImagesPerSecond, double featurizeStageImagesPerSecond, double ratio) {}
+      InferenceCeiling.Measurement ceiling, double compilerWaitSeconds, FeaturizeSummary endToEnd,
+      InferenceCeiling.Measurement ceilingAfter, double endToEndImagesPerSecond, double featurizeStageImagesPerSecond,
+      double ratio) {}
 
   /**
    * The featurize stage's core time per image, split by the task timers: what inference itself cost (CPU of the
    * calling thread, comparable with the ceiling's time per image and core when tasks run one intra-op thread), the
-   * time its threads waited for a core, and everything else.
+   * time its threads waited for a core, and everything else. With one intra-op thread, also the share of the stage's
+   * core time that went to inference: what the ratio to the ceiling would be were the machine's speed steady (it
+   * drifts by several per cent within minutes, between the ceiling's measurements and the run).
    */
   static String whereTheTimeGoes(FeaturizeSummary summary, double ceilingImagesPerSecond) {
     double images = Math.max(1, summary.imagesProcessed());
@@ -71,13 +81,20 @@ final class BenchCommand implements Callable<Integer> {
             inferenceWall - inferenceCpu)
         : String.format(Locale.ROOT, "inference %.2f ms (wall clock: its CPU is spread over %d intra-op threads)",
             inferenceWall, summary.threadsPerTask());
+    String share = summary.threadsPerTask() == 1 && stage > 0
+        ? String.format(Locale.ROOT, "; inference CPU is %.1f %% of the stage's core time", 100 * inferenceCpu / stage)
+        : "";
     return String.format(Locale.ROOT, "per image and core: featurize stage %.2f ms = %s, decode + preprocess %.2f, "
-        + "read %.2f, the rest (Parquet, Spark, JIT and GC threads) %.2f; the ceiling: %.2f ms", stage, inference,
-        prepare, read, stage - inferenceWall - prepare - read, summary.totalCores() * 1000 / ceilingImagesPerSecond);
+        + "read %.2f, the rest (Parquet, Spark, JIT and GC threads) %.2f; the ceiling: %.2f ms%s", stage, inference,
+        prepare, read, stage - inferenceWall - prepare - read, summary.totalCores() * 1000 / ceilingImagesPerSecond,
+        share);
   }
 
   @Override
   public Integer call() throws Exception {
+    if (count < 1 || warmupCount < 0) {
+      throw new FruitsException("--count must be at least 1 and --warmup at least 0");
+    }
     Path folder = images != null ? images : Defaults.home().resolve("../shared/data/fruits-360/Training").normalize();
     Path specFile = modelSpec != null ? modelSpec : Defaults.modelSpec();
     ResolvedModel model = ResolvedModel.resolve(specFile);
@@ -103,10 +120,16 @@ final class BenchCommand implements Callable<Integer> {
     Files.createDirectories(out);
     SparkSession spark = SparkSessions.create("fruits bench", "local[*]");
     try {
-      FeaturizeOptions warmup = FeaturizeOptions.of(folder.toString(), out.resolve("warmup").toString(), specFile)
-          .withSampling(256, null, 1).withExisting(true, false);
-      new FeaturizeJob(spark, warmup, model, false).run();
-      // like for like: the end-to-end run uses the ceiling's best batch and threads per task
+      // like for like: the warm-up and the end-to-end run use the ceiling's best batch and threads per task
+      if (warmupCount > 0) {
+        FeaturizeOptions warmup = FeaturizeOptions.of(folder.toString(), out.resolve("warmup").toString(), specFile)
+            .withSampling(warmupCount, null, 1).withExisting(true, false)
+            .withExecution(best.setting().batch(), best.setting().threadsPerStream(), null);
+        new FeaturizeJob(spark, warmup, model, false).run();
+      }
+      double compilerSeconds = CompilerQuiescence.await(60);
+      System.out.printf(Locale.ROOT, "warm-up    %d images; then %.1f s for the JIT compiler to work off its queue%n",
+          warmupCount, compilerSeconds);
       FeaturizeOptions measured = FeaturizeOptions.of(folder.toString(), out.resolve("features").toString(), specFile)
           .withSampling(count, null, 42).withExisting(true, false)
           .withExecution(best.setting().batch(), best.setting().threadsPerStream(), null);
@@ -123,8 +146,8 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "whole job  %8.1f images/s  (listing, sampling and summary included)%n", jobRate);
       System.out.printf(Locale.ROOT, "ratio      %8.3f  (featurize stage / ceiling; target >= 0.9)%n", ratio);
       System.out.println(whereTheTimeGoes(summary, ceiling));
-      Result result = new Result(model.spec().name(), cores, measurements, best, summary, after, jobRate,
-          featurizeStage, ratio);
+      Result result = new Result(model.spec().name(), cores, measurements, best, compilerSeconds, summary, after,
+          jobRate, featurizeStage, ratio);
       HadoopFiles.writeString(out.resolve("bench.json").toString(), Summaries.toJson(result),
           spark.sparkContext().hadoopConfiguration());
       System.out.println("fruits: bench summary " + out.resolve("bench.json"));

@@ -20,13 +20,15 @@ class BenchCommandTest {
   void splitsTheStageTimePerImageAndCore() {
     assertThat(BenchCommand.whereTheTimeGoes(summary(1), 250.0)).isEqualTo("per image and core: featurize stage "
         + "10.00 ms = inference 7.80 ms CPU + 0.60 ms waiting for a core, decode + preprocess 0.60, read 0.20, "
-        + "the rest (Parquet, Spark, JIT and GC threads) 0.80; the ceiling: 8.00 ms");
+        + "the rest (Parquet, Spark, JIT and GC threads) 0.80; the ceiling: 8.00 ms; inference CPU is 78.0 % of the "
+        + "stage's core time");
   }
 
   @Test
   void withSeveralIntraOpThreadsInferenceIsReportedAsWallClock() {
     assertThat(BenchCommand.whereTheTimeGoes(summary(2), 250.0))
         .contains("inference 8.40 ms (wall clock: its CPU is spread over 2 intra-op threads)")
-        .contains("the rest (Parquet, Spark, JIT and GC threads) 0.80");
+        .contains("the rest (Parquet, Spark, JIT and GC threads) 0.80")
+        .doesNotContain("inference CPU is");
   }
 }

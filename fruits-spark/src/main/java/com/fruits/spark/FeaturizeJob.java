@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -180,8 +182,11 @@ public final class FeaturizeJob {
       Configuration conf, String table, boolean appending, FeaturizePartition.TaskTimers timers) {
     ShippedModel shipped = ShippedModel.ship(spark, model.modelFile());
     LongAccumulator rowsDone = spark.sparkContext().longAccumulator("fruits.rows");
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf =
+        context.broadcast(new HadoopFiles.SerializableConfiguration(conf));
     FeaturizePartition function = new FeaturizePartition(model.spec(), shipped, batch, threads,
-        options.maxFileBytes(), runId, new HadoopFiles.SerializableConfiguration(conf), timers, rowsDone);
+        options.maxFileBytes(), runId, hadoopConf, timers, rowsDone);
     Dataset<Row> features = todo.mapPartitions(function, Encoders.row(FeatureTable.SCHEMA));
     ProgressBar bar = showProgress ? ProgressBar.onConsole("featurize", "images", count) : null;
     TaskProgress listener = bar == null ? null : new TaskProgress(bar, rowsDone.id());
@@ -198,6 +203,7 @@ public final class FeaturizeJob {
       }
       spark.sparkContext().setJobDescription(null);
       shipped.release();
+      hadoopConf.destroy();
     }
   }
 

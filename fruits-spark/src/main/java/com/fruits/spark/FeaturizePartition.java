@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
@@ -44,7 +45,8 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   private final int intraOpThreads;
   private final long maxFileBytes;
   private final String runId;
-  private final HadoopFiles.SerializableConfiguration hadoopConf;
+  /** Broadcast, not captured: each task would deserialize the whole Hadoop configuration (hundreds of entries). */
+  private final Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf;
   private final TaskTimers timers;
   /** Rows this task has produced: a running task reports it with its executor's heartbeats ({@link TaskProgress}). */
   private final LongAccumulator rowsDone;
@@ -79,7 +81,8 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   }
 
   FeaturizePartition(ModelSpec spec, ShippedModel model, int batchSize, int intraOpThreads, long maxFileBytes,
-      String runId, HadoopFiles.SerializableConfiguration hadoopConf, TaskTimers timers, LongAccumulator rowsDone) {
+      String runId, Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf, TaskTimers timers,
+      LongAccumulator rowsDone) {
     this.specJson = ModelSpecs.toJson(spec);
     this.model = model;
     this.batchSize = batchSize;
@@ -204,7 +207,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       try {
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(path);
         if (fileSystem == null || !sameFileSystem(file)) {
-          fileSystem = file.getFileSystem(hadoopConf.get());
+          fileSystem = file.getFileSystem(hadoopConf.value().get());
           local = fileSystem instanceof LocalFileSystem;
         }
         if (local) { // plain NIO: Hadoop's checksummed local file system also looks for a .crc per file

@@ -13,35 +13,11 @@ public final class ExifOrientation {
 
   /** The orientation stored in a JPEG's APP1/Exif segment, or {@link #UPRIGHT} when absent or unreadable. */
   public static int read(byte[] jpeg) {
-    if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
-      return UPRIGHT;
-    }
-    int pos = 2;
-    while (pos + 4 <= jpeg.length) {
-      if ((jpeg[pos] & 0xFF) != 0xFF) {
-        return UPRIGHT;
-      }
-      int marker = jpeg[pos + 1] & 0xFF;
-      if (marker == 0xDA || marker == 0xD9) { // start of scan / end of image: no more metadata
-        return UPRIGHT;
-      }
-      int length = u16(jpeg, pos + 2, false);
-      if (length < 2 || pos + 2 + length > jpeg.length) {
-        return UPRIGHT;
-      }
-      if (marker == 0xE1 && length >= 16 && isExifHeader(jpeg, pos + 4)) {
-        return orientationInTiff(jpeg, pos + 10, pos + 2 + length);
-      }
-      pos += 2 + length;
-    }
-    return UPRIGHT;
+    return JpegSegments.scan(jpeg).orientation();
   }
 
-  private static boolean isExifHeader(byte[] b, int at) {
-    return b[at] == 'E' && b[at + 1] == 'x' && b[at + 2] == 'i' && b[at + 3] == 'f' && b[at + 4] == 0 && b[at + 5] == 0;
-  }
-
-  private static int orientationInTiff(byte[] b, int tiff, int end) {
+  /** The orientation tag of the TIFF structure at {@code tiff} (an Exif segment's body), or {@link #UPRIGHT}. */
+  static int orientationInTiff(byte[] b, int tiff, int end) {
     boolean little;
     if (b[tiff] == 'I' && b[tiff + 1] == 'I') {
       little = true;

@@ -21,8 +21,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * The one image decoder of the project, used by the batch pipeline and the web server alike.
  *
- * <p>Decodes JPEG (baseline, progressive, grayscale, CMYK/YCCK through TwelveMonkeys) and PNG (8/16-bit, gray,
- * palette, alpha) into an 8-bit {@link RgbImage}: alpha is composited onto white, EXIF orientation is applied,
+ * <p>Decodes JPEG (baseline, progressive, grayscale; CMYK/YCCK and ICC profiles through TwelveMonkeys, plain files
+ * through the JDK's reader, see {@link JpegSegments}) and PNG (8/16-bit, gray, palette, alpha) into an 8-bit
+ * {@link RgbImage}: alpha is composited onto white, EXIF orientation is applied,
  * 16-bit samples are reduced to 8 bits. The header is read first and images whose pixel count exceeds
  * {@code maxPixels} are refused before any pixel is decoded (decompression-bomb guard). Large photos are decoded
  * with source subsampling so that the result is still at least twice the size the caller needs.
@@ -84,8 +85,28 @@ public final class ImageDecoder {
     if (format == null) {
       throw new ImageDecodeException(FailureReason.NOT_AN_IMAGE, "not a JPEG or PNG image");
     }
+    if (!format.equals(JPEG)) {
+      return decode(bytes, format, ExifOrientation.UPRIGHT, minWidth, minHeight);
+    }
+    JpegSegments segments = JpegSegments.scan(bytes);
+    if (segments.plain()) {
+      try {
+        return decode(bytes, PLAIN_JPEG, segments.orientation(), minWidth, minHeight);
+      } catch (ImageDecodeException e) {
+        if (e.reason() != FailureReason.CORRUPT) {
+          throw e;
+        }
+        // a damaged or unusual file: TwelveMonkeys' reader tolerates more, and words the failure
+      }
+    }
+    return decode(bytes, JPEG, segments.orientation(), minWidth, minHeight);
+  }
+
+  /** Decodes with the given kind of reader ({@link #JPEG}, {@link #PLAIN_JPEG}, {@link #PNG}), no fallback. */
+  RgbImage decode(byte[] bytes, String readerKind, int orientation, int minWidth, int minHeight)
+      throws ImageDecodeException {
     Readers readers = READERS.get();
-    ImageReader reader = readers.borrow(format);
+    ImageReader reader = readers.borrow(readerKind);
     boolean readerFailed = false;
     List<String> warnings = new ArrayList<>();
     try {
@@ -106,7 +127,6 @@ public final class ImageDecoder {
             "header claims %dx%d pixels (%.1f MP), above the %.1f MP limit; refused before decoding",
             width, height, pixels / 1e6, maxPixels / 1e6));
       }
-      int orientation = format.equals("jpeg") ? ExifOrientation.read(bytes) : ExifOrientation.UPRIGHT;
       boolean swap = ExifOrientation.swapsAxes(orientation);
       ImageReadParam param = reader.getDefaultReadParam();
       int step = subsampling(swap ? height : width, swap ? width : height, minWidth, minHeight);
@@ -130,49 +150,60 @@ public final class ImageDecoder {
       }
       return ExifOrientation.apply(toRgb(image), orientation);
     } finally {
-      readers.giveBack(format, reader, !readerFailed);
+      readers.giveBack(readerKind, reader, !readerFailed);
     }
   }
 
-  /** "jpeg" or "png" by the file's signature, else null. */
+  static final String JPEG = "jpeg";
+  static final String PNG = "png";
+  /** A {@link JpegSegments#plain() plain} JPEG, read with the JDK's own reader. */
+  static final String PLAIN_JPEG = "plain jpeg";
+
+  /** {@link #JPEG} or {@link #PNG} by the file's signature, else null. */
   private static String formatOf(byte[] bytes) {
     if (bytes.length > 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8) {
-      return "jpeg";
+      return JPEG;
     }
     if (bytes.length > 8 && (bytes[0] & 0xFF) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
-      return "png";
+      return PNG;
     }
     return null;
   }
 
   /**
-   * A reader per format and thread, kept between images: creating a JPEG reader allocates native decoder state,
-   * and finding one walks ImageIO's registry. A reader is reset after each image, and disposed of instead after
-   * one whose header or pixel data failed to decode.
+   * A reader per kind ({@link #JPEG}, {@link #PLAIN_JPEG}, {@link #PNG}) and thread, kept between images: creating a
+   * JPEG reader allocates native decoder state, and finding one walks ImageIO's registry. A reader is reset after
+   * each image, and disposed of instead after one whose header or pixel data failed to decode.
    */
   private static final class Readers {
     private final Map<String, ImageReader> idle = new HashMap<>();
 
-    ImageReader borrow(String format) {
-      ImageReader reader = idle.remove(format);
-      return reader != null ? reader : create(format);
+    ImageReader borrow(String kind) {
+      ImageReader reader = idle.remove(kind);
+      return reader != null ? reader : create(kind);
     }
 
-    void giveBack(String format, ImageReader reader, boolean reusable) {
+    void giveBack(String kind, ImageReader reader, boolean reusable) {
       if (reusable) {
         reader.reset();
-        idle.put(format, reader);
+        idle.put(kind, reader);
       } else {
         reader.dispose();
       }
     }
 
-    /** TwelveMonkeys' JPEG reader handles CMYK/YCCK and broken ICC profiles that the JDK's reader rejects. */
-    private static ImageReader create(String format) {
+    /**
+     * TwelveMonkeys' JPEG reader handles CMYK/YCCK, ICC profiles and broken ones that the JDK's reader rejects; for a
+     * plain JPEG it parses every segment again (its Huffman tables alone allocate about 200 KB an image) and copies
+     * the decoded raster, so the JDK's reader, which TwelveMonkeys delegates the decoding to anyway, reads those.
+     */
+    private static ImageReader create(String kind) {
+      boolean twelveMonkeys = !kind.equals(PLAIN_JPEG);
       ImageReader chosen = null;
-      for (Iterator<ImageReader> candidates = ImageIO.getImageReadersByFormatName(format); candidates.hasNext(); ) {
+      for (Iterator<ImageReader> candidates = ImageIO.getImageReadersByFormatName(kind.equals(PNG) ? PNG : JPEG);
+          candidates.hasNext(); ) {
         ImageReader candidate = candidates.next();
-        if (chosen == null || candidate.getClass().getName().startsWith("com.twelvemonkeys")) {
+        if (chosen == null || candidate.getClass().getName().startsWith("com.twelvemonkeys") == twelveMonkeys) {
           if (chosen != null) {
             chosen.dispose();
           }
@@ -182,7 +213,7 @@ public final class ImageDecoder {
         }
       }
       if (chosen == null) {
-        throw new IllegalStateException("no ImageIO reader for " + format);
+        throw new IllegalStateException("no ImageIO reader for " + kind);
       }
       return chosen;
     }
@@ -203,23 +234,26 @@ public final class ImageDecoder {
     return text.replaceAll("\\s+", " ").trim();
   }
 
-  /** Converts any decoded image to interleaved 8-bit RGB over a white background. */
+  /**
+   * Converts any decoded image to interleaved 8-bit RGB over a white background. The pixels of a 3-byte BGR image
+   * (what JPEG readers return) are reordered in place and taken over: the image must not be used afterwards.
+   */
   static RgbImage toRgb(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
-    byte[] out = new byte[w * h * 3];
     if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
       byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
       Raster raster = image.getRaster();
-      if (raster.getParent() == null && bgr.length == out.length) {
-        for (int i = 0; i < out.length; i += 3) {
-          out[i] = bgr[i + 2];
-          out[i + 1] = bgr[i + 1];
-          out[i + 2] = bgr[i];
+      if (raster.getParent() == null && bgr.length == w * h * 3) {
+        for (int i = 0; i < bgr.length; i += 3) {
+          byte blue = bgr[i];
+          bgr[i] = bgr[i + 2];
+          bgr[i + 2] = blue;
         }
-        return new RgbImage(w, h, out);
+        return new RgbImage(w, h, bgr);
       }
     }
+    byte[] out = new byte[w * h * 3];
     if (image.getColorModel() instanceof ComponentColorModel cm
         && (cm.getColorSpace().isCS_sRGB() || cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY)) {
       copyComponents(image.getRaster(), cm, out);

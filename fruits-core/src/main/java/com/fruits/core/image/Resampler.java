@@ -89,7 +89,6 @@ final class Resampler {
 
   /** Per-thread working memory, grown as needed and reused across images. */
   static final class Scratch {
-    float[] source = new float[0];
     float[] rows = new float[0];
   }
 
@@ -98,10 +97,10 @@ final class Resampler {
    * {@code dest} from {@code offset}: tensor channel {@code c} takes RGB channel {@code sourceChannel[c]}, mapped
    * to {@code value * gain[c] + bias[c]}. {@code horizontal} must be {@link #uniform}.
    *
-   * <p>The source rows the output needs are first split into normalized planes (each axis's weights sum to 1, so
-   * normalizing before resampling equals normalizing after, and costs one multiply-add per source pixel instead of
-   * per output pixel); both passes then work on one plane at a time, and the vertical one reads and writes
-   * contiguous floats, which the JIT compiler vectorizes.
+   * <p>The horizontal pass reads the interleaved bytes of the source rows the output needs and writes one plane
+   * per tensor channel, in 0–255 units; the vertical pass then reads and writes contiguous floats, which the JIT
+   * compiler vectorizes, and normalizes on the way (each axis's weights sum to 1, so {@code gain} scales the
+   * vertical weights and {@code bias} is added once).
    */
   static void resample(RgbImage image, Taps horizontal, Taps vertical, int outW, int outH, Scratch scratch,
       int[] sourceChannel, float[] gain, float[] bias, float[] dest, int offset) {
@@ -114,50 +113,59 @@ final class Resampler {
       rowLast = Math.max(rowLast, vertical.start()[i] + vertical.count()[i]);
     }
     int rows = rowLast - rowFirst;
-    int sourcePlane = rows * srcW;
     int channelRows = rows * outW;
-    if (scratch.source.length < 3 * sourcePlane) {
-      scratch.source = new float[3 * sourcePlane];
-    }
     if (scratch.rows.length < 3 * channelRows) {
       scratch.rows = new float[3 * channelRows];
     }
-    float[] planes = scratch.source;
     float[] tmp = scratch.rows;
-    for (int c = 0; c < 3; c++) {
-      int channel = sourceChannel[c];
-      float g = gain[c];
-      float b = bias[c];
-      int to = c * sourcePlane;
-      for (int i = rowFirst * srcW * 3 + channel, end = rowLast * srcW * 3; i < end; i += 3) {
-        planes[to++] = (src[i] & 0xFF) * g + b;
-      }
-    }
     int[] hStart = horizontal.start();
     float[] hWeights = horizontal.weights();
     int hTaps = horizontal.maxTaps();
-    for (int row = 0; row < 3 * rows; row++) { // the rows of the three planes, one after the other
-      int srcRow = row * srcW;
-      int dstRow = row * outW;
-      if (hTaps == 2) { // enlarging: written out, as the JIT would not unroll it
-        for (int x = 0, w = 0; x < outW; x++, w += 2) {
-          int s = srcRow + hStart[x];
-          tmp[dstRow + x] = hWeights[w] * planes[s] + hWeights[w + 1] * planes[s + 1];
-        }
-      } else if (hTaps == 3) { // shrinking by less than 2
-        for (int x = 0, w = 0; x < outW; x++, w += 3) {
-          int s = srcRow + hStart[x];
-          tmp[dstRow + x] = hWeights[w] * planes[s] + hWeights[w + 1] * planes[s + 1] + hWeights[w + 2] * planes[s + 2];
+    int c0 = sourceChannel[0];
+    int c1 = sourceChannel[1];
+    int c2 = sourceChannel[2];
+    for (int row = 0; row < rows; row++) {
+      int srcRow = (rowFirst + row) * srcW * 3;
+      int d0 = row * outW;
+      int d1 = channelRows + d0;
+      int d2 = 2 * channelRows + d0;
+      if (hTaps == 2) {
+        // enlarging: neighbouring outputs share their two source pixels, which are read and converted once
+        int x = 0;
+        while (x < outW) {
+          int first = hStart[x];
+          int s = srcRow + first * 3;
+          float left0 = src[s + c0] & 0xFF;
+          float left1 = src[s + c1] & 0xFF;
+          float left2 = src[s + c2] & 0xFF;
+          float right0 = src[s + 3 + c0] & 0xFF;
+          float right1 = src[s + 3 + c1] & 0xFF;
+          float right2 = src[s + 3 + c2] & 0xFF;
+          do {
+            float w0 = hWeights[2 * x];
+            float w1 = hWeights[2 * x + 1];
+            tmp[d0 + x] = w0 * left0 + w1 * right0;
+            tmp[d1 + x] = w0 * left1 + w1 * right1;
+            tmp[d2 + x] = w0 * left2 + w1 * right2;
+            x++;
+          } while (x < outW && hStart[x] == first);
         }
       } else {
         for (int x = 0; x < outW; x++) {
-          int s = srcRow + hStart[x];
+          int s = srcRow + hStart[x] * 3;
           int base = x * hTaps;
-          float sum = 0;
-          for (int k = 0; k < hTaps; k++) {
-            sum += hWeights[base + k] * planes[s + k];
+          float sum0 = 0;
+          float sum1 = 0;
+          float sum2 = 0;
+          for (int k = 0; k < hTaps; k++, s += 3) {
+            float w = hWeights[base + k];
+            sum0 += w * (src[s + c0] & 0xFF);
+            sum1 += w * (src[s + c1] & 0xFF);
+            sum2 += w * (src[s + c2] & 0xFF);
           }
-          tmp[dstRow + x] = sum;
+          tmp[d0 + x] = sum0;
+          tmp[d1 + x] = sum1;
+          tmp[d2 + x] = sum2;
         }
       }
     }
@@ -167,6 +175,8 @@ final class Resampler {
     int vTaps = vertical.maxTaps();
     int plane = outW * outH;
     for (int c = 0; c < 3; c++) {
+      float g = gain[c];
+      float b = bias[c];
       int planeRows = c * channelRows;
       int planeOut = offset + c * plane;
       for (int y = 0; y < outH; y++) {
@@ -174,21 +184,21 @@ final class Resampler {
         int n = vCount[y];
         int t0 = planeRows + (vStart[y] - rowFirst) * outW;
         int out = planeOut + y * outW;
-        float w0 = vWeights[base];
+        float w0 = vWeights[base] * g;
         if (n == 1) {
           for (int x = 0; x < outW; x++) {
-            dest[out + x] = w0 * tmp[t0 + x];
+            dest[out + x] = w0 * tmp[t0 + x] + b;
           }
           continue;
         }
         // the first two taps in one pass (the common case when enlarging), then any further taps
         int t1 = t0 + outW;
-        float w1 = vWeights[base + 1];
+        float w1 = vWeights[base + 1] * g;
         for (int x = 0; x < outW; x++) {
-          dest[out + x] = w0 * tmp[t0 + x] + w1 * tmp[t1 + x];
+          dest[out + x] = w0 * tmp[t0 + x] + w1 * tmp[t1 + x] + b;
         }
         for (int k = 2; k < n; k++) {
-          float w = vWeights[base + k];
+          float w = vWeights[base + k] * g;
           int t = t0 + k * outW;
           for (int x = 0; x < outW; x++) {
             dest[out + x] += w * tmp[t + x];

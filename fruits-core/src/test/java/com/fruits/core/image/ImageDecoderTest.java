@@ -109,6 +109,42 @@ class ImageDecoderTest {
   }
 
   @Test
+  void plainJpegsDecodeTheSameThroughTheJdkReaderAsThroughTwelveMonkeys() throws Exception {
+    BufferedImage gradient = new BufferedImage(37, 23, BufferedImage.TYPE_3BYTE_BGR);
+    for (int y = 0; y < 23; y++) {
+      for (int x = 0; x < 37; x++) {
+        gradient.setRGB(x, y, (x * 7 << 16) | (y * 11 << 8) | (x * y & 0xFF));
+      }
+    }
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ByteArrayOutputStream progressive = new ByteArrayOutputStream();
+    try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(progressive)) {
+      writer.setOutput(out);
+      var param = writer.getDefaultWriteParam();
+      param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+      writer.write(null, new IIOImage(gradient, null, null), param);
+    } finally {
+      writer.dispose();
+    }
+    BufferedImage gray = TestImages.solid(30, 20, BufferedImage.TYPE_BYTE_GRAY, 0x808080);
+    byte[][] jpegs = {
+      TestImages.read(TestImages.photo("Training", "Kiwi", "0_100.jpg")),
+      TestImages.read(TestImages.photo("Training", "Lemon", "0_100.jpg")),
+      TestImages.encode(gradient, "jpg"), progressive.toByteArray(), TestImages.encode(gray, "jpg"),
+      TestImages.withExifOrientation(TestImages.encode(gradient, "jpg"), 6)};
+    for (byte[] jpeg : jpegs) {
+      JpegSegments segments = JpegSegments.scan(jpeg);
+      assertThat(segments.plain()).isTrue();
+      RgbImage jdk = decoder.decode(jpeg, ImageDecoder.PLAIN_JPEG, segments.orientation(), 0, 0);
+      RgbImage twelveMonkeys = decoder.decode(jpeg, ImageDecoder.JPEG, segments.orientation(), 0, 0);
+      assertThat(jdk.width()).isEqualTo(twelveMonkeys.width());
+      assertThat(jdk.height()).isEqualTo(twelveMonkeys.height());
+      assertThat(jdk.pixels()).isEqualTo(twelveMonkeys.pixels());
+      assertThat(decoder.decode(jpeg).pixels()).isEqualTo(jdk.pixels());
+    }
+  }
+
+  @Test
   void exifOrientationIsApplied() throws Exception {
     // 40 wide, 20 high; the left half red, the right half blue
     BufferedImage image = TestImages.solid(40, 20, BufferedImage.TYPE_3BYTE_BGR, 0x0000FF);
