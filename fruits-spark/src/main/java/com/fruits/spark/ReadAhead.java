@@ -32,7 +32,13 @@ final class ReadAhead<T> {
 
   private record Pending<T>(T item, long bytes, CompletableFuture<byte[]> content) {}
 
-  private static final ExecutorService POOL = Executors.newFixedThreadPool(8, runnable -> {
+  /**
+   * Threads that wait on storage, not cores: four per core (at least 8), so that an executor with many cores can keep
+   * enough object-store requests in flight (at 30 ms a request, a thread reads about 33 files a second).
+   */
+  static final int POOL_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+
+  private static final ExecutorService POOL = Executors.newFixedThreadPool(POOL_THREADS, runnable -> {
     Thread thread = new Thread(runnable, "fruits-read-ahead");
     thread.setDaemon(true);
     return thread;
