@@ -247,7 +247,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
         }
         return HadoopFiles.readFully(fs, file, length);
       } catch (IOException | RuntimeException e) {
-        throw new ImageDecodeException(FailureReason.READ_ERROR, "cannot read file (" + HadoopFiles.oneLine(e) + ")", e);
+        throw ReadAhead.readFailure(e);
       }
     }
 

@@ -89,9 +89,14 @@ final class ReadAhead<T> {
       if (e.getCause() instanceof ImageDecodeException failure) {
         return new Read<>(head.item(), null, failure);
       }
-      return new Read<>(head.item(), null, new ImageDecodeException(FailureReason.READ_ERROR,
-          "cannot read file (" + HadoopFiles.oneLine(e.getCause()) + ")", e.getCause()));
+      return new Read<>(head.item(), null, readFailure(e.getCause()));
     }
+  }
+
+  /** The error row's reason for a file that could not be read. */
+  static ImageDecodeException readFailure(Throwable cause) {
+    return new ImageDecodeException(FailureReason.READ_ERROR, "cannot read file (" + HadoopFiles.oneLine(cause) + ")",
+        cause);
   }
 
   /** Abandons the reads in flight (the task ended early). */

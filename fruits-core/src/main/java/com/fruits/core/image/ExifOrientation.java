@@ -45,7 +45,8 @@ public final class ExifOrientation {
     return UPRIGHT;
   }
 
-  private static int u16(byte[] b, int at, boolean little) {
+  /** The unsigned 16-bit value at {@code at}, little- or big-endian (JPEG segment lengths are big-endian). */
+  static int u16(byte[] b, int at, boolean little) {
     int b0 = b[at] & 0xFF;
     int b1 = b[at + 1] & 0xFF;
     return little ? (b1 << 8) | b0 : (b0 << 8) | b1;

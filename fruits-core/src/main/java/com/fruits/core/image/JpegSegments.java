@@ -22,9 +22,9 @@ record JpegSegments(int orientation, boolean plain) {
       }
       int marker = jpeg[pos + 1] & 0xFF;
       if (marker == 0xDA || marker == 0xD9) { // start of scan / end of image: no more metadata
-        return new JpegSegments(orientation == 0 ? ExifOrientation.UPRIGHT : orientation, !colorManaged);
+        return found(orientation, !colorManaged);
       }
-      int length = ((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF);
+      int length = ExifOrientation.u16(jpeg, pos + 2, false);
       if (length < 2 || pos + 2 + length > jpeg.length) {
         break;
       }
@@ -38,7 +38,12 @@ record JpegSegments(int orientation, boolean plain) {
       }
       pos += 2 + length;
     }
-    return new JpegSegments(orientation == 0 ? ExifOrientation.UPRIGHT : orientation, false);
+    return found(orientation, false);
+  }
+
+  /** {@code orientation} 0: no Exif segment was found. */
+  private static JpegSegments found(int orientation, boolean plain) {
+    return new JpegSegments(orientation == 0 ? ExifOrientation.UPRIGHT : orientation, plain);
   }
 
   private static boolean startsWith(byte[] bytes, int at, int length, String ascii) {
