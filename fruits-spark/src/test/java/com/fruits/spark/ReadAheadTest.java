@@ -64,7 +64,36 @@ class ReadAheadTest {
       byCount.next();
       ahead.add(started.get() - i);
     }
-    assertThat(ahead).allMatch(n -> n == 8);
+    // quick reads go in groups of up to half the limit, started once a whole group fits
+    assertThat(ahead).allMatch(n -> n >= 4 && n <= 8);
+  }
+
+  @Test
+  void quickReadsGoInGroupsAndSlowOnesOneAJob() throws Exception {
+    AtomicInteger jobs = new AtomicInteger();
+    java.util.concurrent.Executor counting = job -> {
+      jobs.incrementAndGet();
+      job.run();
+    };
+    ReadAhead<Integer> quick = new ReadAhead<>(IntStream.range(0, 160).iterator(), item -> 1, ReadAheadTest::content,
+        16, 1 << 20, counting);
+    while (quick.hasNext()) {
+      quick.next();
+    }
+    assertThat(quick.groupSize()).isEqualTo(8);
+    assertThat(jobs.get()).isLessThan(40); // 160 files: the first one alone, then groups of 8
+
+    jobs.set(0);
+    long slow = ReadAhead.GROUP_BUDGET_MICROS * 2;
+    ReadAhead<Integer> slowReads = new ReadAhead<>(IntStream.range(0, 6).iterator(), item -> 1, item -> {
+      java.util.concurrent.locks.LockSupport.parkNanos(slow * 1000);
+      return content(item);
+    }, 16, 1 << 20, counting);
+    while (slowReads.hasNext()) {
+      slowReads.next();
+    }
+    assertThat(slowReads.groupSize()).isEqualTo(1);
+    assertThat(jobs.get()).isEqualTo(6);
   }
 
   @Test
