@@ -32,13 +32,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--images", description = "Folder of photos (default: ../shared/data/fruits-360/Training).")
   Path images;
 
-  @Option(names = "--count", defaultValue = "4000",
-      description = "Images featurized end to end (default: ${DEFAULT-VALUE}; fewer measure more of the JVM's warm-up).")
+  @Option(names = "--count", defaultValue = "8000", description = "Images featurized end to end (default: "
+      + "${DEFAULT-VALUE}; fewer weigh the job's fixed costs and its first wave of tasks more).")
   int count;
 
-  @Option(names = "--warmup", defaultValue = "256", description = "Images featurized first, unmeasured, with the "
-      + "same settings (default: ${DEFAULT-VALUE}; the JIT compiler keeps compiling the per-image code for about the "
-      + "first 8,000 images).")
+  @Option(names = "--warmup", defaultValue = "10000", description = "Images featurized first, unmeasured, with the "
+      + "same settings (default: ${DEFAULT-VALUE}: the JIT compiler reaches the code run once per image after 5,000 to "
+      + "8,000 images; 0 measures a cold JVM).")
   int warmupCount;
 
   @Option(names = "--model-spec", paramLabel = "FILE", description = "Model spec (default: models/mobilenetv2.json).")
@@ -53,10 +53,13 @@ final class BenchCommand implements Callable<Integer> {
   /**
    * {@code ceilingAfter} is the best setting measured again after the end-to-end run: this machine's speed drifts
    * by several per cent within minutes, so the ratio is taken against the mean of the two ceiling measurements.
-   * {@code compilerWaitSeconds}: how long the JIT compiler took to work off its queue after the warm-up run.
+   * {@code compilerWaitSeconds}: how long the JIT compiler took to work off its queue after the warm-up run;
+   * {@code compilerSecondsDuringRun}: the time the JIT compiler's threads spent compiling during the end-to-end run,
+   * CPU they took from its tasks.
    */
   record Result(String model, int cores, List<InferenceCeiling.Measurement> ceilingSettings,
-      InferenceCeiling.Measurement ceiling, double compilerWaitSeconds, FeaturizeSummary endToEnd,
+      InferenceCeiling.Measurement ceiling, double compilerWaitSeconds, double compilerSecondsDuringRun,
+      FeaturizeSummary endToEnd,
       InferenceCeiling.Measurement ceilingAfter, double endToEndImagesPerSecond, double featurizeStageImagesPerSecond,
       double ratio) {}
 
@@ -133,7 +136,9 @@ final class BenchCommand implements Callable<Integer> {
       FeaturizeOptions measured = FeaturizeOptions.of(folder.toString(), out.resolve("features").toString(), specFile)
           .withSampling(count, null, 42).withExisting(true, false)
           .withExecution(best.setting().batch(), best.setting().threadsPerStream(), null);
+      double compiledBefore = CompilerQuiescence.secondsCompiled();
       FeaturizeSummary summary = new FeaturizeJob(spark, measured, model, true).run();
+      double compiling = CompilerQuiescence.secondsCompiled() - compiledBefore;
       double featurizeStage = summary.imagesPerSecond();
       double jobRate = summary.imagesProcessed() / summary.wallSeconds();
       InferenceCeiling.Measurement after = InferenceCeiling.measure(featurizers, tensors, best.setting(), seconds);
@@ -146,8 +151,10 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "whole job  %8.1f images/s  (listing, sampling and summary included)%n", jobRate);
       System.out.printf(Locale.ROOT, "ratio      %8.3f  (featurize stage / ceiling; target >= 0.9)%n", ratio);
       System.out.println(whereTheTimeGoes(summary, ceiling));
-      Result result = new Result(model.spec().name(), cores, measurements, best, compilerSeconds, summary, after,
-          jobRate, featurizeStage, ratio);
+      System.out.printf(Locale.ROOT, "JIT compiler: %.1f s of compiling during the end-to-end run (%.1f %% of its "
+          + "core time)%n", compiling, 100 * compiling / (summary.wallSeconds() * summary.totalCores()));
+      Result result = new Result(model.spec().name(), cores, measurements, best, compilerSeconds, compiling, summary,
+          after, jobRate, featurizeStage, ratio);
       HadoopFiles.writeString(out.resolve("bench.json").toString(), Summaries.toJson(result),
           spark.sparkContext().hadoopConfiguration());
       System.out.println("fruits: bench summary " + out.resolve("bench.json"));

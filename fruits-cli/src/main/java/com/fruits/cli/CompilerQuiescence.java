@@ -17,6 +17,13 @@ final class CompilerQuiescence {
 
   private CompilerQuiescence() {}
 
+  /** Seconds the JIT compilers have spent compiling since the JVM started (0 where the JVM cannot tell). */
+  static double secondsCompiled() {
+    CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+    return compiler != null && compiler.isCompilationTimeMonitoringSupported()
+        ? compiler.getTotalCompilationTime() / 1000.0 : 0;
+  }
+
   /** Blocks until the compilers are quiet, at most {@code maxSeconds}; returns the seconds waited. */
   static double await(double maxSeconds) throws InterruptedException {
     long started = System.nanoTime();
