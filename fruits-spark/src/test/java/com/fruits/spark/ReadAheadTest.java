@@ -140,11 +140,13 @@ class ReadAheadTest {
       return content(item);
     }, 4, 1024);
     try {
-      assertThat(reads.next().item()).isEqualTo(0); // items 1 to 4 are now being read, and wait
+      // items 1 to 3 are now being read, and wait; so is 4 unless item 0's read had been timed by then (a group of
+      // two quick reads then waits for room for both)
+      assertThat(reads.next().item()).isEqualTo(0);
       reads.cancel();
       assertThat(reads.hasNext()).isTrue();
       release.countDown();
-      assertThat(reads.next().item()).isEqualTo(5);
+      assertThat(reads.next().item()).isIn(4, 5);
     } finally {
       release.countDown();
     }
