@@ -17,18 +17,23 @@ final class CompilerQuiescence {
 
   private CompilerQuiescence() {}
 
+  /** The JVM's JIT compiler, where it reports its compilation time; else null. */
+  private static CompilationMXBean timedCompiler() {
+    CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+    return compiler != null && compiler.isCompilationTimeMonitoringSupported() ? compiler : null;
+  }
+
   /** Seconds the JIT compilers have spent compiling since the JVM started (0 where the JVM cannot tell). */
   static double secondsCompiled() {
-    CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
-    return compiler != null && compiler.isCompilationTimeMonitoringSupported()
-        ? compiler.getTotalCompilationTime() / 1000.0 : 0;
+    CompilationMXBean compiler = timedCompiler();
+    return compiler == null ? 0 : compiler.getTotalCompilationTime() / 1000.0;
   }
 
   /** Blocks until the compilers are quiet, at most {@code maxSeconds}; returns the seconds waited. */
   static double await(double maxSeconds) throws InterruptedException {
     long started = System.nanoTime();
-    CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
-    if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
+    CompilationMXBean compiler = timedCompiler();
+    if (compiler == null) {
       return 0;
     }
     long deadline = started + (long) (maxSeconds * 1e9);
