@@ -15,6 +15,7 @@ import com.fruits.spark.Summaries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,14 +28,18 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure (a) raw ONNX Runtime throughput on pre-decoded tensors, the ceiling, and (b) end-to-end "
-        + "featurize throughput in local[*], on the same machine; print both and their ratio.")
+        + "featurize throughput in local[*], on the same machine, in rounds; print both and their ratio.")
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--images", description = "Folder of photos (default: ../shared/data/fruits-360/Training).")
   Path images;
 
-  @Option(names = "--count", defaultValue = "8000", description = "Images featurized end to end (default: "
-      + "${DEFAULT-VALUE}; fewer weigh the job's fixed costs and its first wave of tasks more).")
+  @Option(names = "--count", defaultValue = "8000", description = "Images featurized end to end in each round "
+      + "(default: ${DEFAULT-VALUE}; fewer weigh the job's fixed costs and its first wave of tasks more).")
   int count;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "End-to-end runs measured, each followed by the "
+      + "ceiling's best setting once more (default: ${DEFAULT-VALUE}); the ratio is their mean.")
+  int rounds;
 
   @Option(names = "--warmup", defaultValue = "10000", description = "Images featurized first, unmeasured, with the "
       + "same settings (default: ${DEFAULT-VALUE}: the JIT compiler reaches the code run once per image after 5,000 to "
@@ -51,17 +56,30 @@ final class BenchCommand implements Callable<Integer> {
   Path out;
 
   /**
-   * {@code ceilingAfter} is the best setting measured again after the end-to-end run: this machine's speed drifts
-   * by several per cent within minutes, so the ratio is taken against the mean of the two ceiling measurements.
+   * One measured end-to-end run. This machine's speed drifts by several per cent within minutes, so the run is
+   * compared with the ceiling's best setting measured just before it and just after it ({@code ceilingImagesPerSecond}
+   * is their mean). {@code compilerSeconds}: the time the JIT compiler's threads spent compiling during the run, CPU
+   * they took from its tasks. {@code inferenceShare}: inference CPU over the featurize stage's core time (one intra-op
+   * thread only, else NaN), what the ratio would be if the machine's speed held still.
+   */
+  record Round(FeaturizeSummary endToEnd, InferenceCeiling.Measurement ceilingAfter, double ceilingImagesPerSecond,
+      double featurizeStageImagesPerSecond, double jobImagesPerSecond, double compilerSeconds, double ratio,
+      double inferenceShare) {}
+
+  /**
    * {@code compilerWaitSeconds}: how long the JIT compiler took to work off its queue after the warm-up run;
-   * {@code compilerSecondsDuringRun}: the time the JIT compiler's threads spent compiling during the end-to-end run,
-   * CPU they took from its tasks.
+   * {@code ratio}: the mean of the rounds' ratios.
    */
   record Result(String model, int cores, List<InferenceCeiling.Measurement> ceilingSettings,
-      InferenceCeiling.Measurement ceiling, double compilerWaitSeconds, double compilerSecondsDuringRun,
-      FeaturizeSummary endToEnd,
-      InferenceCeiling.Measurement ceilingAfter, double endToEndImagesPerSecond, double featurizeStageImagesPerSecond,
-      double ratio) {}
+      InferenceCeiling.Measurement ceiling, int warmupImages, double compilerWaitSeconds, List<Round> rounds,
+      double ratio, double ratioMin, double ratioMax) {}
+
+  /** Inference CPU over the featurize stage's core time, or NaN where tasks run several intra-op threads. */
+  static double inferenceShare(FeaturizeSummary summary) {
+    double stage = summary.stageSeconds().getOrDefault("featurize", 0.0) * summary.totalCores();
+    return summary.threadsPerTask() == 1 && stage > 0
+        ? summary.taskSeconds().getOrDefault("inferenceCallingThreadCpu", 0.0) / stage : Double.NaN;
+  }
 
   /**
    * The featurize stage's core time per image, split by the task timers: what inference itself cost (CPU of the
@@ -84,9 +102,9 @@ final class BenchCommand implements Callable<Integer> {
             inferenceWall - inferenceCpu)
         : String.format(Locale.ROOT, "inference %.2f ms (wall clock: its CPU is spread over %d intra-op threads)",
             inferenceWall, summary.threadsPerTask());
-    String share = summary.threadsPerTask() == 1 && stage > 0
-        ? String.format(Locale.ROOT, "; inference CPU is %.1f %% of the stage's core time", 100 * inferenceCpu / stage)
-        : "";
+    double inferenceShare = inferenceShare(summary);
+    String share = Double.isNaN(inferenceShare) ? ""
+        : String.format(Locale.ROOT, "; inference CPU is %.1f %% of the stage's core time", 100 * inferenceShare);
     return String.format(Locale.ROOT, "per image and core: featurize stage %.2f ms = %s, decode + preprocess %.2f, "
         + "read %.2f, the rest (Parquet, Spark, JIT and GC threads) %.2f; the ceiling: %.2f ms%s", stage, inference,
         prepare, read, stage - inferenceWall - prepare - read, summary.totalCores() * 1000 / ceilingImagesPerSecond,
@@ -95,8 +113,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (count < 1 || warmupCount < 0) {
-      throw new FruitsException("--count must be at least 1 and --warmup at least 0");
+    if (count < 1 || rounds < 1 || warmupCount < 0) {
+      throw new FruitsException("--count and --rounds must be at least 1, --warmup at least 0");
     }
     Path folder = images != null ? images : Defaults.home().resolve("../shared/data/fruits-360/Training").normalize();
     Path specFile = modelSpec != null ? modelSpec : Defaults.modelSpec();
@@ -136,25 +154,40 @@ final class BenchCommand implements Callable<Integer> {
       FeaturizeOptions measured = FeaturizeOptions.of(folder.toString(), out.resolve("features").toString(), specFile)
           .withSampling(count, null, 42).withExisting(true, false)
           .withExecution(best.setting().batch(), best.setting().threadsPerStream(), null);
-      double compiledBefore = CompilerQuiescence.secondsCompiled();
-      FeaturizeSummary summary = new FeaturizeJob(spark, measured, model, true).run();
-      double compiling = CompilerQuiescence.secondsCompiled() - compiledBefore;
-      double featurizeStage = summary.imagesPerSecond();
-      double jobRate = summary.imagesProcessed() / summary.wallSeconds();
-      InferenceCeiling.Measurement after = InferenceCeiling.measure(featurizers, tensors, best.setting(), seconds);
-      double ceiling = (best.imagesPerSecond() + after.imagesPerSecond()) / 2;
-      double ratio = featurizeStage / ceiling;
-      System.out.printf(Locale.ROOT, "ceiling    %8.1f images/s  (%s; %.1f before, %.1f after the end-to-end run)%n",
-          ceiling, best.setting(), best.imagesPerSecond(), after.imagesPerSecond());
+      List<Round> measuredRounds = new ArrayList<>();
+      double ceilingBefore = best.imagesPerSecond();
+      for (int round = 1; round <= rounds; round++) {
+        double compiledBefore = CompilerQuiescence.secondsCompiled();
+        FeaturizeSummary summary = new FeaturizeJob(spark, measured, model, true).run();
+        double compiling = CompilerQuiescence.secondsCompiled() - compiledBefore;
+        InferenceCeiling.Measurement after = InferenceCeiling.measure(featurizers, tensors, best.setting(), seconds);
+        double ceiling = (ceilingBefore + after.imagesPerSecond()) / 2;
+        double featurizeStage = summary.imagesPerSecond();
+        Round measuredRound = new Round(summary, after, ceiling, featurizeStage,
+            summary.imagesProcessed() / summary.wallSeconds(), compiling, featurizeStage / ceiling,
+            inferenceShare(summary));
+        measuredRounds.add(measuredRound);
+        System.out.printf(Locale.ROOT, "round %d/%d  featurize stage %.1f images/s, ceiling %.1f (%.1f before, %.1f "
+            + "after) -> ratio %.3f; inference CPU %.1f %% of the stage's core time; JIT compiler %.1f s%n", round,
+            rounds, featurizeStage, ceiling, ceilingBefore, after.imagesPerSecond(), measuredRound.ratio(),
+            100 * measuredRound.inferenceShare(), compiling);
+        ceilingBefore = after.imagesPerSecond();
+      }
+      Round last = measuredRounds.get(measuredRounds.size() - 1);
+      DoubleSummaryStatistics ratios = measuredRounds.stream().mapToDouble(Round::ratio).summaryStatistics();
+      System.out.printf(Locale.ROOT, "ceiling    %8.1f images/s  (%s; mean over the rounds)%n",
+          measuredRounds.stream().mapToDouble(Round::ceilingImagesPerSecond).average().orElse(0), best.setting());
       System.out.printf(Locale.ROOT, "featurize  %8.1f images/s  (featurize stage: read, decode, infer, write Parquet; "
-          + "%d images, %d partitions)%n", featurizeStage, summary.imagesProcessed(), summary.partitions());
-      System.out.printf(Locale.ROOT, "whole job  %8.1f images/s  (listing, sampling and summary included)%n", jobRate);
-      System.out.printf(Locale.ROOT, "ratio      %8.3f  (featurize stage / ceiling; target >= 0.9)%n", ratio);
-      System.out.println(whereTheTimeGoes(summary, ceiling));
-      System.out.printf(Locale.ROOT, "JIT compiler: %.1f s of compiling during the end-to-end run (%.1f %% of its "
-          + "core time)%n", compiling, 100 * compiling / (summary.wallSeconds() * summary.totalCores()));
-      Result result = new Result(model.spec().name(), cores, measurements, best, compilerSeconds, compiling, summary,
-          after, jobRate, featurizeStage, ratio);
+          + "%d images, %d partitions; mean over the rounds)%n",
+          measuredRounds.stream().mapToDouble(Round::featurizeStageImagesPerSecond).average().orElse(0),
+          last.endToEnd().imagesProcessed(), last.endToEnd().partitions());
+      System.out.printf(Locale.ROOT, "whole job  %8.1f images/s  (listing, sampling and summary included)%n",
+          measuredRounds.stream().mapToDouble(Round::jobImagesPerSecond).average().orElse(0));
+      System.out.printf(Locale.ROOT, "ratio      %8.3f  (featurize stage / ceiling, mean of %d rounds, %.3f to %.3f; "
+          + "target >= 0.9)%n", ratios.getAverage(), rounds, ratios.getMin(), ratios.getMax());
+      System.out.println("last round's " + whereTheTimeGoes(last.endToEnd(), last.ceilingImagesPerSecond()));
+      Result result = new Result(model.spec().name(), cores, measurements, best, warmupCount, compilerSeconds,
+          measuredRounds, ratios.getAverage(), ratios.getMin(), ratios.getMax());
       HadoopFiles.writeString(out.resolve("bench.json").toString(), Summaries.toJson(result),
           spark.sparkContext().hadoopConfiguration());
       System.out.println("fruits: bench summary " + out.resolve("bench.json"));

@@ -31,4 +31,10 @@ class BenchCommandTest {
         .contains("the rest (Parquet, Spark, JIT and GC threads) 0.80")
         .doesNotContain("inference CPU is");
   }
+
+  @Test
+  void inferenceShareIsInferenceCpuOverTheStagesCoreTimeWithOneIntraOpThread() {
+    assertThat(BenchCommand.inferenceShare(summary(1))).isCloseTo(0.78, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(BenchCommand.inferenceShare(summary(2))).isNaN();
+  }
 }

@@ -248,9 +248,10 @@ class FeaturizeJobTest {
   }
 
   @Test
-  void partitionsHoldAboutAThousandImagesAndEveryCoreGetsTwo() {
+  void partitionsHoldAboutTwoThousandImagesAndEveryCoreGetsTwo() {
     assertThat(FeaturizeJob.defaultPartitions(4_000, 2)).isEqualTo(4);
-    assertThat(FeaturizeJob.defaultPartitions(19_680, 2)).isEqualTo(20);
+    assertThat(FeaturizeJob.defaultPartitions(8_000, 2)).isEqualTo(4);
+    assertThat(FeaturizeJob.defaultPartitions(19_680, 2)).isEqualTo(10);
     assertThat(FeaturizeJob.defaultPartitions(19_680, 64)).isEqualTo(128);
     assertThat(FeaturizeJob.defaultPartitions(3, 8)).isEqualTo(3);
     assertThat(FeaturizeJob.defaultPartitions(0, 2)).isEqualTo(1);

@@ -29,13 +29,25 @@ public final class ColorHistogram {
   public static float[] of(ImagePreprocessor preprocessor, float[] tensors, int offset) {
     int width = preprocessor.spec().width();
     int height = preprocessor.spec().height();
-    float[] rgb = new float[3];
+    int plane = width * height;
+    // per RGB component: where its plane starts, and the normalization to undo (as ImagePreprocessor.rgbAt does)
+    int red = offset + preprocessor.tensorChannelOf(0) * plane;
+    int green = offset + preprocessor.tensorChannelOf(1) * plane;
+    int blue = offset + preprocessor.tensorChannelOf(2) * plane;
+    float redBias = preprocessor.bias(preprocessor.tensorChannelOf(0));
+    float greenBias = preprocessor.bias(preprocessor.tensorChannelOf(1));
+    float blueBias = preprocessor.bias(preprocessor.tensorChannelOf(2));
+    float redUnscale = preprocessor.unscale(preprocessor.tensorChannelOf(0));
+    float greenUnscale = preprocessor.unscale(preprocessor.tensorChannelOf(1));
+    float blueUnscale = preprocessor.unscale(preprocessor.tensorChannelOf(2));
     int[] counts = new int[BINS];
     int counted = 0;
     for (int y = STRIDE / 2; y < height; y += STRIDE) {
       for (int x = STRIDE / 2; x < width; x += STRIDE) {
-        preprocessor.rgbAt(tensors, offset, y * width + x, rgb);
-        int bin = bin(rgb[0], rgb[1], rgb[2]);
+        int index = y * width + x;
+        int bin = bin(unit((tensors[red + index] - redBias) * redUnscale),
+            unit((tensors[green + index] - greenBias) * greenUnscale),
+            unit((tensors[blue + index] - blueBias) * blueUnscale));
         if (bin >= 0) {
           counts[bin]++;
           counted++;
@@ -47,6 +59,10 @@ public final class ColorHistogram {
       histogram[b] = counts[b] / (float) counted;
     }
     return histogram;
+  }
+
+  private static float unit(float value) {
+    return Math.min(1f, Math.max(0f, value));
   }
 
   /** The bin of one pixel (components in [0, 1]), or -1 for background white. */

@@ -110,4 +110,23 @@ public final class ImagePreprocessor {
       rgb[sourceChannel[c]] = Math.min(1f, Math.max(0f, value));
     }
   }
+
+  /** The tensor channel that holds RGB component {@code rgb} (0 red, 1 green, 2 blue). */
+  int tensorChannelOf(int rgb) {
+    for (int c = 0; c < 3; c++) {
+      if (sourceChannel[c] == rgb) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("no RGB component " + rgb);
+  }
+
+  /** Tensor channel {@code c}'s bias and unscale: {@code (value - bias) * unscale} is its value in [0, 1]. */
+  float bias(int c) {
+    return bias[c];
+  }
+
+  float unscale(int c) {
+    return unscale[c];
+  }
 }

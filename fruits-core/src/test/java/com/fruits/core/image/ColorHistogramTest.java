@@ -98,4 +98,32 @@ class ColorHistogramTest {
     }
     assertThat(yellow).isGreaterThan(0.7f);
   }
+
+  @Test
+  void binsEachSampledPixelOfTheTensorAsRgbAtReadsIt() throws Exception {
+    byte[] photo = TestImages.read(TestImages.photo("Test", "Lemon", "321_100.jpg"));
+    for (InputSpec spec : List.of(ModelSpecs.load(TestImages.modelSpec("mobilenetv2")).input(),
+        ModelSpecs.load(TestImages.modelSpec("squeezenet")).input())) {
+      ImagePreprocessor preprocessor = new ImagePreprocessor(spec);
+      float[] tensors = new float[3 + spec.tensorSize()];
+      preprocessor.prepare(photo, tensors, 3);
+      int[] counts = new int[ColorHistogram.BINS];
+      int counted = 0;
+      float[] rgb = new float[3];
+      for (int y = ColorHistogram.STRIDE / 2; y < spec.height(); y += ColorHistogram.STRIDE) {
+        for (int x = ColorHistogram.STRIDE / 2; x < spec.width(); x += ColorHistogram.STRIDE) {
+          preprocessor.rgbAt(tensors, 3, y * spec.width() + x, rgb);
+          int bin = ColorHistogram.bin(rgb[0], rgb[1], rgb[2]);
+          if (bin >= 0) {
+            counts[bin]++;
+            counted++;
+          }
+        }
+      }
+      float[] histogram = ColorHistogram.of(preprocessor, tensors, 3);
+      for (int b = 0; b < ColorHistogram.BINS; b++) {
+        assertThat(histogram[b]).as("%s bin %d", spec.name(), b).isEqualTo(counts[b] / (float) counted);
+      }
+    }
+  }
 }
