@@ -30,16 +30,19 @@ public final class ColorHistogram {
     int width = preprocessor.spec().width();
     int height = preprocessor.spec().height();
     int plane = width * height;
-    // per RGB component: where its plane starts, and the normalization to undo (as ImagePreprocessor.rgbAt does)
-    int red = offset + preprocessor.tensorChannelOf(0) * plane;
-    int green = offset + preprocessor.tensorChannelOf(1) * plane;
-    int blue = offset + preprocessor.tensorChannelOf(2) * plane;
-    float redBias = preprocessor.bias(preprocessor.tensorChannelOf(0));
-    float greenBias = preprocessor.bias(preprocessor.tensorChannelOf(1));
-    float blueBias = preprocessor.bias(preprocessor.tensorChannelOf(2));
-    float redUnscale = preprocessor.unscale(preprocessor.tensorChannelOf(0));
-    float greenUnscale = preprocessor.unscale(preprocessor.tensorChannelOf(1));
-    float blueUnscale = preprocessor.unscale(preprocessor.tensorChannelOf(2));
+    // per RGB component: its tensor channel, where that plane starts, and the normalization to undo (as rgbAt does)
+    int redChannel = preprocessor.tensorChannelOf(0);
+    int greenChannel = preprocessor.tensorChannelOf(1);
+    int blueChannel = preprocessor.tensorChannelOf(2);
+    int red = offset + redChannel * plane;
+    int green = offset + greenChannel * plane;
+    int blue = offset + blueChannel * plane;
+    float redBias = preprocessor.bias(redChannel);
+    float greenBias = preprocessor.bias(greenChannel);
+    float blueBias = preprocessor.bias(blueChannel);
+    float redUnscale = preprocessor.unscale(redChannel);
+    float greenUnscale = preprocessor.unscale(greenChannel);
+    float blueUnscale = preprocessor.unscale(blueChannel);
     int[] counts = new int[BINS];
     int counted = 0;
     for (int y = STRIDE / 2; y < height; y += STRIDE) {
