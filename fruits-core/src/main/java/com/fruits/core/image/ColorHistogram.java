@@ -30,27 +30,21 @@ public final class ColorHistogram {
     int width = preprocessor.spec().width();
     int height = preprocessor.spec().height();
     int plane = width * height;
-    // per RGB component: its tensor channel, where that plane starts, and the normalization to undo (as rgbAt does)
+    // per RGB component: its tensor channel, and where that channel's plane starts
     int redChannel = preprocessor.tensorChannelOf(0);
     int greenChannel = preprocessor.tensorChannelOf(1);
     int blueChannel = preprocessor.tensorChannelOf(2);
     int red = offset + redChannel * plane;
     int green = offset + greenChannel * plane;
     int blue = offset + blueChannel * plane;
-    float redBias = preprocessor.bias(redChannel);
-    float greenBias = preprocessor.bias(greenChannel);
-    float blueBias = preprocessor.bias(blueChannel);
-    float redUnscale = preprocessor.unscale(redChannel);
-    float greenUnscale = preprocessor.unscale(greenChannel);
-    float blueUnscale = preprocessor.unscale(blueChannel);
     int[] counts = new int[BINS];
     int counted = 0;
     for (int y = STRIDE / 2; y < height; y += STRIDE) {
       for (int x = STRIDE / 2; x < width; x += STRIDE) {
         int index = y * width + x;
-        int bin = bin(unit((tensors[red + index] - redBias) * redUnscale),
-            unit((tensors[green + index] - greenBias) * greenUnscale),
-            unit((tensors[blue + index] - blueBias) * blueUnscale));
+        int bin = bin(preprocessor.component(tensors[red + index], redChannel),
+            preprocessor.component(tensors[green + index], greenChannel),
+            preprocessor.component(tensors[blue + index], blueChannel));
         if (bin >= 0) {
           counts[bin]++;
           counted++;
@@ -62,10 +56,6 @@ public final class ColorHistogram {
       histogram[b] = counts[b] / (float) counted;
     }
     return histogram;
-  }
-
-  private static float unit(float value) {
-    return Math.min(1f, Math.max(0f, value));
   }
 
   /** The bin of one pixel (components in [0, 1]), or -1 for background white. */

@@ -106,9 +106,13 @@ public final class ImagePreprocessor {
   public void rgbAt(float[] tensors, int offset, int index, float[] rgb) {
     int plane = spec.width() * spec.height();
     for (int c = 0; c < 3; c++) {
-      float value = (tensors[offset + c * plane + index] - bias[c]) * unscale[c];
-      rgb[sourceChannel[c]] = Math.min(1f, Math.max(0f, value));
+      rgb[sourceChannel[c]] = component(tensors[offset + c * plane + index], c);
     }
+  }
+
+  /** A value of tensor channel {@code c} with the normalization undone: its source component in [0, 1], clamped. */
+  float component(float value, int c) {
+    return Math.min(1f, Math.max(0f, (value - bias[c]) * unscale[c]));
   }
 
   /** The tensor channel that holds RGB component {@code rgb} (0 red, 1 green, 2 blue). */
@@ -119,14 +123,5 @@ public final class ImagePreprocessor {
       }
     }
     throw new IllegalArgumentException("no RGB component " + rgb);
-  }
-
-  /** Tensor channel {@code c}'s bias and unscale: {@code (value - bias) * unscale} is its value in [0, 1]. */
-  float bias(int c) {
-    return bias[c];
-  }
-
-  float unscale(int c) {
-    return unscale[c];
   }
 }
