@@ -6,6 +6,7 @@ import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.ImagePreprocessor;
+import com.fruits.core.image.ViewPolicy;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
 import com.fruits.spark.FeaturizeSummary;
@@ -150,7 +151,7 @@ final class BenchCommand implements Callable<Integer> {
       // the warm-up and the end-to-end runs: --batch-size, and the ceiling's best intra-op threads per stream
       if (warmupCount > 0) {
         FeaturizeOptions warmup = FeaturizeOptions.of(folder.toString(), out.resolve("warmup").toString(), specFile)
-            .withSampling(warmupCount, null, 1).withExisting(true, false)
+            .withTaxonomy(null, ViewPolicy.NONE).withSampling(warmupCount, null, 1).withExisting(true, false)
             .withExecution(batchSize, best.setting().threadsPerStream(), null);
         new FeaturizeJob(spark, warmup, model, false).run();
       }
@@ -158,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "warm-up    %d images; then %.1f s for the JIT compiler to work off its queue%n",
           warmupCount, compilerSeconds);
       FeaturizeOptions measured = FeaturizeOptions.of(folder.toString(), out.resolve("features").toString(), specFile)
-          .withSampling(count, null, 42).withExisting(true, false)
+          .withTaxonomy(null, ViewPolicy.NONE).withSampling(count, null, 42).withExisting(true, false)
           .withExecution(batchSize, best.setting().threadsPerStream(), null);
       List<Round> measuredRounds = new ArrayList<>();
       double ceilingBefore = best.imagesPerSecond();

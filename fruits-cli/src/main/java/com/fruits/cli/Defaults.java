@@ -11,6 +11,13 @@ final class Defaults {
     return Path.of(System.getProperty("fruits.home", ".")).toAbsolutePath().normalize();
   }
 
+  /** Fails with one readable line when {@code uri} is a local path (no scheme) that does not exist. */
+  static void requireLocalPath(String uri) {
+    if (!uri.contains(":") && !java.nio.file.Files.exists(Path.of(uri))) {
+      throw new com.fruits.core.FruitsException("input path does not exist: " + uri);
+    }
+  }
+
   /** The default model spec, MobileNetV2. */
   static Path modelSpec() {
     return home().resolve("models/mobilenetv2.json");

@@ -1,14 +1,15 @@
 package com.fruits.cli;
 
-import com.fruits.core.FruitsException;
+import com.fruits.core.dataset.ImageSource;
 import com.fruits.core.featurize.ResolvedModel;
+import com.fruits.core.image.ViewPolicy;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
 import com.fruits.spark.FeaturizeSummary;
 import com.fruits.spark.SparkSessions;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -16,11 +17,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "featurize", mixinStandardHelpOptions = true,
-    description = "List images (label = parent folder), run the CNN on Spark, write a Parquet feature table.")
+    description = "List images (species and variety from the taxonomy), run the CNN on Spark, write a Parquet feature "
+        + "table.")
 final class FeaturizeCommand implements Callable<Integer> {
-  @Option(names = "--images", required = true, paramLabel = "URI",
-      description = "Folder or bucket prefix of .jpg/.jpeg/.png photos, read recursively (file:, s3a:, hdfs:).")
-  String images;
+  @Option(names = "--images", required = true, paramLabel = "[NAME=]URI", split = ",",
+      description = "Image sources: folders or bucket prefixes of .jpg/.jpeg/.png photos, read recursively (file:, "
+          + "s3a:, hdfs:); NAME (default: the folder's name) selects the taxonomy's rules.")
+  List<String> images;
+
+  @Option(names = "--taxonomy", paramLabel = "FILE",
+      description = "Taxonomy CSV mapping each source's folders to species (default: the shipped catalog/taxonomy.csv).")
+  Path taxonomy;
+
+  @Option(names = "--views", paramLabel = "SOURCE=SHARE", defaultValue = "",
+      description = "Share of each source's Training photos that get every view (crops and mirror) as well as the "
+          + "whole photo, e.g. grocery-store=1,fruits-360=0.25; default=SHARE for the rest (default: 0). Photos "
+          + "outside the Training split always get them.")
+  String views;
 
   @Option(names = "--out", required = true, paramLabel = "URI",
       description = "Output folder: table/ (Parquet), summary.json, model-spec.json.")
@@ -66,13 +79,15 @@ final class FeaturizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FeaturizeOptions options = FeaturizeOptions.of(images, out, modelSpec != null ? modelSpec : Defaults.modelSpec())
+    FeaturizeOptions options = FeaturizeOptions.of(String.join(",", images), out,
+            modelSpec != null ? modelSpec : Defaults.modelSpec())
+        .withTaxonomy(taxonomy, ViewPolicy.parse(views, 0))
         .withSampling(sample, perClass, seed)
         .withExisting(overwrite, resume)
         .withCompaction(compact)
         .withExecution(batchSize, threadsPerTask, partitions);
-    if (!images.contains(":") && !Files.exists(Path.of(images))) {
-      throw new FruitsException("input path does not exist: " + images);
+    for (ImageSource source : options.sources()) {
+      Defaults.requireLocalPath(source.uri());
     }
     ResolvedModel model = ResolvedModel.resolve(options.modelSpec());
     System.err.printf("fruits: model %s (%d-d features, spec %s) ok; starting Spark%n", model.spec().name(),

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fruits", mixinStandardHelpOptions = true, version = "fruits 0.1.0",
     description = {"Fruit recognition at scale: featurize photos with a pretrained CNN on Spark, reduce, train, report.",
         "The app (serve, calibrate, bench-serve) runs without Spark: see com.fruits.server.cli.ServeMain."},
-    subcommands = {FeaturizeCommand.class, ReduceCommand.class, TrainCommand.class, ReportCommand.class,
+    subcommands = {SynthesizeCommand.class, FeaturizeCommand.class, ReduceCommand.class, TrainCommand.class, ReportCommand.class,
       PipelineCommand.class, BenchCommand.class,
       TransferCommand.Upload.class, TransferCommand.Download.class,
       CommandLine.HelpCommand.class})

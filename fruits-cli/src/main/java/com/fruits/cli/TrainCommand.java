@@ -9,40 +9,39 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Class-weighted logistic regression on PCA features and the colour histogram; k, colour weight and "
-        + "regularization by cross-validation on split=Training, scored on split=Test; exports a Spark model and a "
-        + "serving bundle.")
+    description = "Class-weighted logistic regression over species and varieties (and not-a-fruit) on the "
+        + "standardized CNN features of every source and view; regularization chosen and confidence threshold fitted "
+        + "on the held-out real photos (split=Validation); exports a Spark model and a serving bundle.")
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--reduced", required = true, paramLabel = "URI", description = "A reduce output folder.")
-  String reduced;
+  @Option(names = "--features", required = true, paramLabel = "URI", description = "A featurize output folder.")
+  String features;
 
   @Option(names = "--out", required = true, paramLabel = "URI", description = "Output folder.")
   String out;
-
-  @Option(names = "--components", split = ",", paramLabel = "K",
-      description = "Candidate numbers of PCA components (default: k at 80, 90, 95 % variance).")
-  List<Integer> components = List.of();
-
-  @Option(names = "--color-weight", split = ",", paramLabel = "W", defaultValue = TrainOptions.DEFAULT_COLOR_WEIGHTS,
-      description = "Candidate weights of the colour histogram beside the components, 0 for none "
-          + "(default: ${DEFAULT-VALUE}).")
-  List<Double> colorWeights;
 
   @Option(names = "--reg", split = ",", paramLabel = "R", defaultValue = TrainOptions.DEFAULT_REG_PARAMS,
       description = "Candidate L2 regularization strengths (default: ${DEFAULT-VALUE}).")
   List<Double> reg;
 
-  @Option(names = "--folds", defaultValue = "3", description = "Cross-validation folds (default: ${DEFAULT-VALUE}).")
-  int folds;
-
-  @Option(names = "--per-class", paramLabel = "N", description = "Train on at most N Training images per label.")
-  Integer perClass;
-
-  @Option(names = "--max-iter", defaultValue = "200", description = "L-BFGS iterations (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-iter", defaultValue = "100", description = "L-BFGS iterations (default: ${DEFAULT-VALUE}).")
   int maxIter;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of folds and sampling (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--unseen", split = ",", paramLabel = "SOURCE",
+      description = "Also fit without each of these sources and score the model on all of its photos.")
+  List<String> unseen = List.of();
+
+  @Option(names = "--scenes", paramLabel = "URI",
+      description = "The synthesize output featurized with these features: scenes drawn on an unseen source's "
+          + "backgrounds are left out of its fit too.")
+  String scenes;
+
+  @Option(names = "--precision", defaultValue = "" + TrainOptions.DEFAULT_TARGET_PRECISION,
+      description = "Share of answered held-out photos that must be right; fixes the threshold (default: ${DEFAULT-VALUE}).")
+  double precision;
+
+  @Option(names = "--variety-confidence", defaultValue = "" + TrainOptions.DEFAULT_VARIETY_CONFIDENCE,
+      description = "Name the variety from this probability within its species (default: ${DEFAULT-VALUE}).")
+  double varietyConfidence;
 
   @Mixin SparkMasterOption sparkMaster;
 
@@ -51,7 +50,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TrainOptions options = new TrainOptions(reduced, out, components, colorWeights, reg, folds, perClass, seed, maxIter, overwrite);
+    TrainOptions options = TrainOptions.of(features, out).withSearch(reg, maxIter).withUnseen(unseen, scenes)
+        .withAnswers(precision, varietyConfidence).withOverwrite(overwrite);
     return SparkCommands.run("fruits train", sparkMaster, spark -> new TrainJob(spark, options).run().describe());
   }
 }

@@ -12,7 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** featurize → reduce → train → report through the command line, twice, and the report in real Chromium. */
+/**
+ * featurize → reduce → train → report through the command line on one folder laid out like Fruits-360 (no other
+ * source, so nothing to synthesize), twice, and the report in real Chromium.
+ */
 class PipelineCommandTest {
   private static final List<String> LABELS = List.of("Lemon", "Kiwi", "Strawberry");
 
@@ -25,17 +28,19 @@ class PipelineCommandTest {
     }
     Path work = dir.resolve("work");
     String[] args = {"pipeline", "--images", images.toString(), "--work", work.toString(), "--no-progress",
-        "--model-spec", TestImages.modelSpec("mobilenetv2").toString(), "--components", "4", "--reg", "0.01,0.1",
-        "--color-weight", "0,2", "--study", "12,all"};
+        "--model-spec", TestImages.modelSpec("mobilenetv2").toString(), "--study", "12,all", "--reg", "0.01,0.1"};
     assertThat(FruitsCommand.commandLine().execute(args)).isZero();
     JsonNode first = new ObjectMapper().readTree(work.resolve("pipeline-summary.json").toFile());
     assertThat(first.path("stages").path("reduce").asText()).isEqualTo("ran");
     assertThat(first.path("stages").path("train").asText()).isEqualTo("ran");
-    assertThat(first.path("train").path("testAccuracy").asDouble()).isGreaterThanOrEqualTo(0.9);
+    assertThat(first.path("stages").path("synthesize").asText()).startsWith("skipped");
+    assertThat(first.path("train").path("labels")).hasSize(LABELS.size()); // the folder names, as before
+    assertThat(first.path("train").path("test").path("images").path("speciesTop1").asDouble())
+        .isGreaterThanOrEqualTo(0.9);
     Path report = work.resolve("report.html");
     assertThat(report).exists();
     String html = Files.readString(report);
-    assertThat(html).contains("Explained variance", "Cross-validation", "Confusion matrix", "k versus sample size",
+    assertThat(html).contains("Explained variance", "Real photos", "Species top-1 per species", "k versus sample size",
         "data:image/png;base64,")
         .doesNotContain("Not available");
 
@@ -45,13 +50,13 @@ class PipelineCommandTest {
     assertThat(second.path("stages").path("reduce").asText()).startsWith("reused");
     assertThat(second.path("stages").path("train").asText()).startsWith("reused");
 
-    // other classifier candidates: only the training runs again
-    args[args.length - 3] = "2";
+    // another regularization: only the training runs again
+    args[args.length - 1] = "0.02";
     assertThat(FruitsCommand.commandLine().execute(args)).isZero();
     JsonNode third = new ObjectMapper().readTree(work.resolve("pipeline-summary.json").toFile());
     assertThat(third.path("stages").path("reduce").asText()).startsWith("reused");
     assertThat(third.path("stages").path("train").asText()).isEqualTo("ran");
-    assertThat(third.path("train").path("colorWeight").asDouble()).isEqualTo(2.0);
+    assertThat(third.path("train").path("regParam").asDouble()).isEqualTo(0.02);
 
     openInChromium(report);
   }

@@ -28,12 +28,19 @@ public final class ReportBuilder {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Where the stages of one run wrote their outputs. */
-  public record RunLayout(Path features, Path reduced, Path model) {
-    /** The {@code fruits pipeline} layout: {@code <run>/features}, {@code <run>/reduced}, {@code <run>/model}. */
+  public record RunLayout(Path synthetic, Path features, Path reduced, Path model) {
+    /**
+     * The {@code fruits pipeline} layout: {@code <run>/synthetic}, {@code <run>/features}, {@code <run>/reduced},
+     * {@code <run>/model}.
+     */
     public static RunLayout of(Path run) {
-      return new RunLayout(run.resolve("features"), run.resolve("reduced"), run.resolve("model"));
+      return new RunLayout(run.resolve("synthetic"), run.resolve("features"), run.resolve("reduced"),
+          run.resolve("model"));
     }
   }
+
+  /** How the charts name photos whose folder the taxonomy does not map (featurized, never trained on). */
+  static final String UNMAPPED = "(not in the taxonomy)";
 
   private final RunLayout run;
   private final StringBuilder html = new StringBuilder();
@@ -76,6 +83,8 @@ public final class ReportBuilder {
         figcaption{color:#555;font-size:.9rem} .missing{color:#a33}
         table{border-collapse:collapse;font-size:.8rem} td,th{padding:2px 4px;text-align:right;border:1px solid #eee}
         th.row{text-align:left;white-space:nowrap} .confusion{overflow-x:auto}
+        .thumbs{display:flex;flex-wrap:wrap;gap:.6rem} .thumbs figure{margin:0;width:150px;font-size:.75rem;color:#444}
+        .thumbs img{width:150px;height:150px;object-fit:cover;border-radius:6px;border:1px solid #ddd}
         </style></head><body>
         <h1>Fruits! run report</h1>
         """);
@@ -86,8 +95,11 @@ public final class ReportBuilder {
     explainedVariance(reduce);
     kStudy();
     scatter();
-    crossValidation(train);
-    confusion(train);
+    RealPhotoSections real = new RealPhotoSections(html, run);
+    real.results(train);
+    real.perSpecies();
+    real.worstMistakes();
+    real.syntheticSample();
     throughput(features, reduce, train);
     html.append("</body></html>\n");
     return html.toString();
@@ -123,9 +135,14 @@ public final class ReportBuilder {
           + reduce.path("k95").asInt());
     }
     if (train != null) {
-      cards.put("Test top-1 accuracy", String.format(Locale.ROOT, "%.2f %%", 100 * train.path("testAccuracy").asDouble()));
-      cards.put("classifier k, colour weight, reg", train.path("components").asInt() + ", "
-          + number(train.path("colorWeight").asDouble()) + ", " + number(train.path("regParam").asDouble()));
+      train.path("heldOut").fields().forEachRemaining(e -> cards.put("species top-1, held-out " + e.getKey(),
+          percent(e.getValue().path("speciesTop1").asDouble())));
+      train.path("test").fields().forEachRemaining(e -> cards.put("species top-1, Test " + e.getKey(),
+          percent(e.getValue().path("speciesTop1").asDouble())));
+      train.path("unseen").fields().forEachRemaining(e -> cards.put("species top-1, unseen " + e.getKey(),
+          percent(e.getValue().path("speciesTop1").asDouble())));
+      cards.put("labels, species, reg", train.path("labels").size() + ", " + train.path("species").size() + ", "
+          + number(train.path("regParam").asDouble()));
     }
     html.append("<div class=\"cards\">");
     cards.forEach((k, v) -> html.append("<div class=\"card\"><b>").append(escape(v)).append("</b>").append(escape(k)).append("</div>"));
@@ -156,9 +173,9 @@ public final class ReportBuilder {
     TreeSet<String> labels = new TreeSet<>();
     for (Map<String, String> row : balance.rows()) {
       String series = seriesPrefix + (row.get(column) == null ? absent : row.get(column));
-      labels.add(row.get("label"));
-      bySeries.computeIfAbsent(series, s -> new TreeMap<>())
-          .merge(row.get("label"), Long.parseLong(row.get("images")), Long::sum);
+      String label = row.get("label") == null ? UNMAPPED : row.get("label");
+      labels.add(label);
+      bySeries.computeIfAbsent(series, s -> new TreeMap<>()).merge(label, Long.parseLong(row.get("images")), Long::sum);
     }
     CategoryChart chart = Charts.bars(chartTitle, "class", "images", 1050, 520);
     chart.getStyler().setStacked(true);
@@ -234,7 +251,7 @@ public final class ReportBuilder {
     }
     Map<String, List<double[]>> byLabel = new TreeMap<>();
     for (Map<String, String> row : points.rows()) {
-      byLabel.computeIfAbsent(row.get("label"), l -> new ArrayList<>())
+      byLabel.computeIfAbsent(row.get("label") == null ? UNMAPPED : row.get("label"), l -> new ArrayList<>())
           .add(new double[] {Double.parseDouble(row.get("pc1")), Double.parseDouble(row.get("pc2"))});
     }
     XYChart chart = Charts.lines("First two principal components", "PC 1", "PC 2", 1050, 700);
@@ -245,69 +262,6 @@ public final class ReportBuilder {
         xy.stream().mapToDouble(p -> p[1]).toArray()));
     figure(chart, "2-D PCA scatter", "A sample of up to 3,000 images on the first two components, one colour (and "
         + "marker) per class.");
-  }
-
-  /** Blocked-CV accuracy against the colour weight, one line per (k, reg): what the colour histogram adds. */
-  private void crossValidation(JsonNode train) {
-    CsvTable cv = csv(run.model().resolve("cv.csv"));
-    if (cv == null || train == null || cv.rows().isEmpty() || !cv.rows().get(0).containsKey("colorWeight")) {
-      missing("Cross-validation", "train");
-      return;
-    }
-    Map<String, TreeMap<Double, Double>> lines = new TreeMap<>();
-    for (Map<String, String> row : cv.rows()) {
-      String name = String.format(Locale.ROOT, "k = %s, reg = %s", row.get("components"),
-          number(Double.parseDouble(row.get("regParam"))));
-      lines.computeIfAbsent(name, n -> new TreeMap<>())
-          .put(Double.parseDouble(row.get("colorWeight")), 100 * Double.parseDouble(row.get("accuracy")));
-    }
-    XYChart chart = Charts.lines("Cross-validated accuracy", "colour histogram weight (0: CNN features only)",
-        "accuracy (%)", 1000, 480);
-    lines.forEach((name, points) -> chart.addSeries(name, new ArrayList<>(points.keySet()),
-        new ArrayList<>(points.values())));
-    figure(chart, "Cross-validation", String.format(Locale.ROOT,
-        "Mean accuracy over the blocked folds of the Training split, per candidate. Chosen: k = %d, colour "
-            + "weight %s, reg = %s.", train.path("components").asInt(), number(train.path("colorWeight").asDouble()),
-        number(train.path("regParam").asDouble())));
-  }
-
-  private void confusion(JsonNode train) {
-    CsvTable matrix = csv(run.model().resolve("confusion.csv"));
-    if (matrix == null || train == null) {
-      missing("Confusion matrix", "train");
-      return;
-    }
-    List<String> labels = new ArrayList<>();
-    train.path("labels").forEach(l -> labels.add(l.asText()));
-    Map<String, Map<String, Long>> cells = new TreeMap<>();
-    Map<String, Long> support = new TreeMap<>();
-    for (Map<String, String> row : matrix.rows()) {
-      long n = Long.parseLong(row.get("images"));
-      cells.computeIfAbsent(row.get("actual"), a -> new TreeMap<>()).put(row.get("predicted"), n);
-      support.merge(row.get("actual"), n, Long::sum);
-    }
-    html.append("<h2>Confusion matrix</h2>\n<div class=\"confusion\"><table><tr><th class=\"row\">actual \\ predicted</th>");
-    for (int i = 0; i < labels.size(); i++) {
-      html.append("<th title=\"").append(escape(labels.get(i))).append("\">").append(i + 1).append("</th>");
-    }
-    html.append("</tr>\n");
-    for (int a = 0; a < labels.size(); a++) {
-      String actual = labels.get(a);
-      html.append("<tr><th class=\"row\">").append(a + 1).append(". ").append(escape(actual)).append("</th>");
-      for (String predicted : labels) {
-        long n = cells.getOrDefault(actual, Map.of()).getOrDefault(predicted, 0L);
-        double share = support.getOrDefault(actual, 0L) == 0 ? 0 : (double) n / support.get(actual);
-        Color color = actual.equals(predicted) ? new Color(27, 158, 119) : new Color(217, 95, 2);
-        html.append(String.format(Locale.ROOT, "<td style=\"background:rgba(%d,%d,%d,%.3f)\">%s</td>", color.getRed(),
-            color.getGreen(), color.getBlue(), n == 0 ? 0 : 0.15 + 0.85 * share, n == 0 ? "" : String.valueOf(n)));
-      }
-      html.append("</tr>\n");
-    }
-    html.append("</table></div><p class=\"sub\">").append(escape(String.format(Locale.ROOT,
-        "Test split, %d images: top-1 accuracy %.2f %%, macro precision %.2f %%, macro recall %.2f %%. Rows: actual "
-            + "class; columns: predicted class; shade: share of the row.", train.path("testRows").asLong(),
-        100 * train.path("testAccuracy").asDouble(), 100 * train.path("macroPrecision").asDouble(),
-        100 * train.path("macroRecall").asDouble()))).append("</p>\n");
   }
 
   private void throughput(JsonNode latestFeatures, JsonNode reduce, JsonNode train) {
@@ -359,23 +313,36 @@ public final class ReportBuilder {
     summary.path("stageSeconds").fields().forEachRemaining(e -> seconds.put(command + ": " + e.getKey(), e.getValue().asDouble()));
   }
 
+  static String percent(double share) {
+    return Double.isNaN(share) ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * share);
+  }
+
   /** A parameter as people write it: 8, 0.000001 (not 8.0, 1.0E-6). */
   private static String number(double value) {
     return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
   private void figure(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String title, String caption) {
+    figure(html, chart, title, caption);
+  }
+
+  static void figure(StringBuilder html, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String title,
+      String caption) {
     html.append("<h2>").append(escape(title)).append("</h2>\n<figure><img alt=\"").append(escape(title))
         .append("\" src=\"").append(Charts.dataUri(chart)).append("\"><figcaption>").append(escape(caption))
         .append("</figcaption></figure>\n");
   }
 
   private void missing(String title, String command) {
+    missing(html, title, command);
+  }
+
+  static void missing(StringBuilder html, String title, String command) {
     html.append("<h2>").append(escape(title)).append("</h2>\n<p class=\"missing\">Not available: run <code>fruits ")
         .append(escape(command)).append("</code> first.</p>\n");
   }
 
-  private static JsonNode json(Path file) {
+  static JsonNode json(Path file) {
     try {
       return Files.isRegularFile(file) ? JSON.readTree(file.toFile()) : null;
     } catch (IOException e) {
@@ -383,7 +350,7 @@ public final class ReportBuilder {
     }
   }
 
-  private static CsvTable csv(Path file) {
+  static CsvTable csv(Path file) {
     return Files.isRegularFile(file) ? CsvTable.read(file) : null;
   }
 

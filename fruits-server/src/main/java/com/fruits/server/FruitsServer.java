@@ -148,7 +148,7 @@ public final class FruitsServer implements AutoCloseable {
   private static Map<String, Object> fruits(RecognitionService service) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("catalogVersion", service.catalog().version());
-    body.put("fruits", service.labels().stream().map(label -> service.catalog().card(label).orElseThrow()).toList());
+    body.put("fruits", service.species().stream().map(species -> service.catalog().card(species).orElseThrow()).toList());
     return body;
   }
 

@@ -5,8 +5,9 @@ import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.serving.ConfidenceCalibration;
 import com.fruits.core.serving.FruitRecognizer;
-import com.fruits.core.serving.Prediction;
 import com.fruits.core.serving.ServingBundle;
+import com.fruits.core.serving.SpeciesAnswers;
+import com.fruits.core.taxonomy.Taxon;
 import com.fruits.server.FruitCatalog.FruitCard;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Photo bytes → the app's answer: the recognizer's top-3, the confidence rule, the fruit's card. Photos are
+ * Photo bytes → the app's answer ({@link SpeciesAnswers}): the species, the variety when the model is sure of it,
+ * or "this is not a fruit I know" with the closest guesses; and the species' card. Photos are
  * recognised (decoded, featurized, classified) on {@code slots} dedicated inference threads, one per core, never on
  * the HTTP threads: however many requests are in flight, the cores run exactly as many inferences as there are
  * cores, on the same threads and their warm buffers. A request whose photo has not started within the queue timeout
@@ -29,9 +31,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RecognitionService implements AutoCloseable {
   static final int TOP = 3;
+  /** For bundles that do not say from which probability within its species a variety is named. */
+  static final double DEFAULT_VARIETY_CONFIDENCE = 0.6;
+  static final String NOT_RECOGNIZED = "I don't recognise this fruit";
+  static final String NOT_A_FRUIT = "This is not a fruit I know";
 
-  /** One candidate species. */
-  public record Guess(String label, String commonName, double confidence) {}
+  /**
+   * One candidate species. {@code label} is the species as the catalog and the taxonomy name it; {@code variety} its
+   * most probable variety when the model knows varieties of it ({@code varietyConfidence}: its probability within
+   * the species).
+   */
+  public record Guess(String label, String commonName, double confidence, String species, String variety,
+      Double varietyConfidence) {}
 
   /** The model that answered and the rule it answered under. */
   public record ModelInfo(String version, String featurizer, int classes, double threshold, String thresholdSource,
@@ -41,13 +52,16 @@ public final class RecognitionService implements AutoCloseable {
   public record Latency(double total, double queue, double preprocess, double inference, double classify) {}
 
   /**
-   * The answer for one photo. {@code recognized} is false when the top-1 confidence is below the threshold: then
-   * {@code label} and {@code fruit} are null and {@code top} holds the closest guesses.
+   * The answer for one photo. {@code recognized} is false when the most probable species is no fruit or its
+   * confidence is below the threshold: then {@code label}, {@code species} and {@code fruit} are null and
+   * {@code top} holds the closest fruit guesses. {@code variety} is named only when the model is sure of it.
    */
-  public record Answer(boolean recognized, String label, String message, List<Guess> top, FruitCard fruit, ModelInfo model,
-      Latency latencyMs) {}
+  public record Answer(boolean recognized, String label, String species, String variety, String message,
+      List<Guess> top, FruitCard fruit, ModelInfo model, Latency latencyMs) {}
 
   private final FruitRecognizer recognizer;
+  private final SpeciesAnswers answers;
+  private final double varietyConfidence;
   private final FruitCatalog catalog;
   private final ModelInfo model;
   private final ExecutorService workers;
@@ -57,12 +71,16 @@ public final class RecognitionService implements AutoCloseable {
   RecognitionService(FruitRecognizer recognizer, FruitCatalog catalog, ConfidenceCalibration calibration,
       double fallbackThreshold, int slots, Duration queueTimeout) {
     ServingBundle bundle = recognizer.bundle();
-    List<String> missing = catalog.missing(bundle.labels());
+    SpeciesAnswers answers = new SpeciesAnswers(bundle.labels());
+    List<String> missing = catalog.missing(answers.species().stream()
+        .filter(species -> !Taxon.NOT_A_FRUIT_SPECIES.equals(species)).toList());
     if (!missing.isEmpty()) {
       throw new FruitsException("the fruit catalog (" + catalog.source() + ") has no card for " + missing
           + ": add them before serving this bundle");
     }
     this.recognizer = recognizer;
+    this.answers = answers;
+    this.varietyConfidence = bundle.metadata().path("varietyConfidence").asDouble(DEFAULT_VARIETY_CONFIDENCE);
     this.catalog = catalog;
     this.model = new ModelInfo(bundle.version(), bundle.modelSpec().name(), bundle.labels().size(),
         calibration != null ? calibration.threshold() : fallbackThreshold,
@@ -91,6 +109,11 @@ public final class RecognitionService implements AutoCloseable {
 
   List<String> labels() {
     return recognizer.bundle().labels();
+  }
+
+  /** The species the model answers (not-a-fruit left out). */
+  List<String> species() {
+    return answers.species().stream().filter(s -> !Taxon.NOT_A_FRUIT_SPECIES.equals(s)).toList();
   }
 
   /**
@@ -133,16 +156,20 @@ public final class RecognitionService implements AutoCloseable {
     }
     FruitRecognizer.Recognition recognition = outcome(task);
     long acquired = started[0];
-    List<Guess> top = recognition.top().stream().map(this::guess).toList();
-    Prediction best = recognition.top().get(0);
-    boolean confident = best.probability() >= model.threshold();
+    SpeciesAnswers.Answer answer = answers.answer(recognition.probabilities(), model.threshold(), varietyConfidence,
+        TOP);
+    List<Guess> top = answer.guesses().stream().map(this::guess).toList();
     Latency latency = new Latency((System.nanoTime() - start) / 1e6, (acquired - start) / 1e6,
         recognition.preprocessMillis(), recognition.inferenceMillis(), recognition.classifyMillis());
-    if (!confident) {
-      return new Answer(false, null, "I don't recognise this fruit", top, null, model, latency);
+    if (!answer.recognized()) {
+      String message = answer.best().isFruit() ? NOT_RECOGNIZED : NOT_A_FRUIT;
+      return new Answer(false, null, null, null, message, top, null, model, latency);
     }
-    FruitCard card = catalog.card(best.label()).orElseThrow();
-    return new Answer(true, best.label(), card.commonName() + " — " + card.variety(), top, card, model, latency);
+    SpeciesAnswers.Guess best = answer.best();
+    FruitCard card = catalog.card(best.species()).orElseThrow();
+    String variety = answer.varietyNamed() ? best.variety() : null;
+    String message = card.commonName() + (variety != null ? " — probably " + variety : "");
+    return new Answer(true, best.species(), best.species(), variety, message, top, card, model, latency);
   }
 
   /** The recognition's result, or the exception it threw, as the request thread's own. */
@@ -183,8 +210,9 @@ public final class RecognitionService implements AutoCloseable {
     workers.shutdownNow();
   }
 
-  private Guess guess(Prediction prediction) {
-    String name = catalog.card(prediction.label()).map(FruitCard::commonName).orElse(prediction.label());
-    return new Guess(prediction.label(), name, prediction.probability());
+  private Guess guess(SpeciesAnswers.Guess guess) {
+    String name = catalog.card(guess.species()).map(FruitCard::commonName).orElse(guess.species());
+    return new Guess(guess.species(), name, guess.probability(), guess.species(), guess.variety(),
+        guess.variety() == null ? null : guess.varietyProbability());
   }
 }

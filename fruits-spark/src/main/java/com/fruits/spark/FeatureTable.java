@@ -23,6 +23,7 @@ import org.apache.spark.sql.types.StructType;
  * <pre>
  * &lt;out&gt;/table/            Parquet: one row per image and run (features or error); see {@link #current}
  * &lt;out&gt;/model-spec.json    the spec the features were computed with
+ * &lt;out&gt;/taxonomy.csv       the taxonomy the species and varieties come from
  * &lt;out&gt;/summary.json       the last run's summary; &lt;out&gt;/runs/&lt;run id&gt;.json keeps every run's
  * </pre>
  */
@@ -34,6 +35,16 @@ public final class FeatureTable {
   public static final String ROTATION = "rotation";
   public static final String BYTES = "bytes";
   public static final String MODIFIED = "modification_time";
+  /** The {@link com.fruits.core.dataset.ImageSource} the photo was listed from. */
+  public static final String SOURCE = "source";
+  /** The photo's {@link com.fruits.core.taxonomy.Taxon}: species (or not-a-fruit) and variety (null: not known). */
+  public static final String SPECIES = "species";
+  public static final String VARIETY = "variety";
+  /**
+   * The features of the photo's {@link com.fruits.core.image.ImageViews views} one after the other (view 0, the
+   * whole photo, equals {@link #FEATURES}); null where the run computed only the whole photo.
+   */
+  public static final String VIEW_FEATURES = "view_features";
   public static final String FEATURES = "features";
   /**
    * The photo's {@link ColorHistogram} (null on error); the column's metadata names its
@@ -54,13 +65,20 @@ public final class FeatureTable {
       .add(SPLIT, DataTypes.StringType, true)
       .add(ROTATION, DataTypes.StringType, true)
       .add(BYTES, DataTypes.LongType, false)
-      .add(MODIFIED, DataTypes.TimestampType, false);
+      .add(MODIFIED, DataTypes.TimestampType, false)
+      .add(SOURCE, DataTypes.StringType, false)
+      .add(SPECIES, DataTypes.StringType, true)
+      .add(VARIETY, DataTypes.StringType, true);
 
-  /** The feature table: the listing columns, then features and colour (null on error), error, and provenance. */
+  /**
+   * The feature table: the listing columns, then features, colour and view features (null on error), error, and
+   * provenance.
+   */
   public static final StructType SCHEMA = LISTING_SCHEMA
       .add(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true)
       .add(COLOR, DataTypes.createArrayType(DataTypes.FloatType, false), true,
           new MetadataBuilder().putString(DESCRIPTOR_KEY, ColorHistogram.DESCRIPTOR).build())
+      .add(VIEW_FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true)
       .add(ERROR, DataTypes.StringType, true)
       .add(MODEL, DataTypes.StringType, false)
       .add(SPEC_HASH, DataTypes.StringType, false)
@@ -140,6 +158,11 @@ public final class FeatureTable {
 
   public static String modelSpec(String out) {
     return HadoopFiles.child(out, "model-spec.json");
+  }
+
+  /** The taxonomy the run's species and varieties come from, as it was then. */
+  public static String taxonomy(String out) {
+    return HadoopFiles.child(out, "taxonomy.csv");
   }
 
   public static String runSummary(String out, String runId) {

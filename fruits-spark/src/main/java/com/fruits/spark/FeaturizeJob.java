@@ -4,10 +4,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.substring_index;
 
 import com.fruits.core.FruitsException;
+import com.fruits.core.dataset.ImageSource;
 import com.fruits.core.dataset.StratifiedSample;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.model.ModelSpecs;
 import com.fruits.core.progress.ProgressBar;
+import com.fruits.core.taxonomy.Taxonomy;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -73,8 +75,10 @@ public final class FeaturizeJob {
     stages.put("prepare", seconds(t));
 
     t = System.nanoTime();
-    List<Row> listing = ImageListing.rows(spark, options.images());
+    Taxonomy taxonomy = options.taxonomy() == null ? Taxonomy.bundled() : Taxonomy.load(options.taxonomy());
+    List<Row> listing = ImageListing.rows(spark, options.sources(), taxonomy, ImageSource.DEFAULT_HOLDOUT);
     long listed = listing.size();
+    reportUnmapped(listing);
     if (listed == 0) {
       throw new FruitsException("no JPEG or PNG images under " + options.images());
     }
@@ -141,6 +145,7 @@ public final class FeaturizeJob {
       }
     }
     HadoopFiles.writeString(FeatureTable.modelSpec(out), ModelSpecs.toJson(model.spec()), conf);
+    HadoopFiles.writeString(FeatureTable.taxonomy(out), taxonomy.csv(), conf);
     stages.put("summarize", seconds(t));
 
     FeaturizeSummary summary = new FeaturizeSummary("featurize", runId, startedAt.toString(), options.images(), out,
@@ -151,6 +156,23 @@ public final class FeaturizeJob {
     Summaries.write(FeatureTable.summary(out), summary, conf);
     Summaries.write(FeatureTable.runSummary(out, runId), summary, conf);
     return summary;
+  }
+
+  /** Says which folders the taxonomy does not map: their photos are featurized but never trained on. */
+  private static void reportUnmapped(List<Row> listing) {
+    Map<String, Long> unmapped = new TreeMap<>();
+    for (Row r : listing) {
+      if (r.isNullAt(1)) {
+        String path = r.getString(0);
+        String folder = path.substring(0, Math.max(0, path.lastIndexOf('/')));
+        unmapped.merge(r.getString(7) + ": " + folder.substring(folder.lastIndexOf('/') + 1), 1L, Long::sum);
+      }
+    }
+    if (!unmapped.isEmpty()) {
+      long total = unmapped.values().stream().mapToLong(Long::longValue).sum();
+      System.err.println("fruits: " + total + " photos in " + unmapped.size() + " folders the taxonomy does not map "
+          + "(featurized, never trained on), e.g. " + unmapped.keySet().stream().limit(3).toList());
+    }
   }
 
   /** Checks the output before any job runs; returns whether this run appends to an existing table. */
@@ -188,7 +210,7 @@ public final class FeaturizeJob {
     Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf =
         context.broadcast(new HadoopFiles.SerializableConfiguration(conf));
     FeaturizePartition function = new FeaturizePartition(model.spec(), shipped, batch, threads,
-        options.maxFileBytes(), runId, hadoopConf, timers, rowsDone);
+        options.maxFileBytes(), runId, options.views(), hadoopConf, timers, rowsDone);
     Dataset<Row> features = todo.mapPartitions(function, Encoders.row(FeatureTable.SCHEMA));
     ProgressBar bar = showProgress ? ProgressBar.onConsole("featurize", "images", count) : null;
     TaskProgress listener = bar == null ? null : new TaskProgress(bar, rowsDone.id());

@@ -1,11 +1,15 @@
 package com.fruits.spark;
 
+import com.fruits.core.dataset.ImageSource;
+import com.fruits.core.image.ViewPolicy;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What a featurize run is asked to do. Paths are Hadoop URIs or local paths.
  *
- * @param images folder (or bucket prefix) listed recursively for .jpg/.jpeg/.png files
+ * @param images one or more {@link ImageSource}s ({@code name=uri} or {@code uri}, separated by commas), each a folder
+ *     or bucket prefix listed recursively for .jpg/.jpeg/.png files
  * @param out output folder: {@code table/} (Parquet), {@code summary.json}, {@code model-spec.json}
  * @param modelSpec the model spec file
  * @param sampleTotal keep this many images in total, stratified by label (null: all)
@@ -19,6 +23,9 @@ import java.nio.file.Path;
  * @param maxFileBytes files larger than this are reported as too large without being read
  * @param compact with {@code resume}: afterwards rewrite the table without the rows of photos featurized again
  *     (changed in place), which readers already skip
+ * @param taxonomy the taxonomy CSV that maps the sources' folders to species (null: the one shipped in the jar)
+ * @param views which photos get every {@link com.fruits.core.image.ImageViews view} (photos outside the Training
+ *     split always do)
  */
 public record FeaturizeOptions(
     String images,
@@ -33,12 +40,15 @@ public record FeaturizeOptions(
     boolean overwrite,
     boolean resume,
     long maxFileBytes,
-    boolean compact) {
+    boolean compact,
+    Path taxonomy,
+    ViewPolicy views) {
 
   public static final int DEFAULT_BATCH_SIZE = 32;
   public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
 
   public FeaturizeOptions {
+    java.util.Objects.requireNonNull(views, "views");
     if (overwrite && resume) {
       throw new IllegalArgumentException("--overwrite and --resume cannot be used together");
     }
@@ -62,27 +72,37 @@ public record FeaturizeOptions(
   /** Defaults for everything but the three required locations. */
   public static FeaturizeOptions of(String images, String out, Path modelSpec) {
     return new FeaturizeOptions(images, out, modelSpec, null, null, 42L, DEFAULT_BATCH_SIZE, null, null, false, false,
-        DEFAULT_MAX_FILE_BYTES, false);
+        DEFAULT_MAX_FILE_BYTES, false, null, ViewPolicy.EVALUATION_ONLY);
   }
 
   public FeaturizeOptions withSampling(Integer total, Integer perClassLimit, long sampleSeed) {
     return new FeaturizeOptions(images, out, modelSpec, total, perClassLimit, sampleSeed, batchSize, threadsPerTask,
-        partitions, overwrite, resume, maxFileBytes, compact);
+        partitions, overwrite, resume, maxFileBytes, compact, taxonomy, views);
   }
 
   public FeaturizeOptions withExisting(boolean replace, boolean append) {
     return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, threadsPerTask,
-        partitions, replace, append, maxFileBytes, compact && append);
+        partitions, replace, append, maxFileBytes, compact && append, taxonomy, views);
   }
 
   public FeaturizeOptions withExecution(int batch, Integer threads, Integer inputPartitions) {
     return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batch, threads, inputPartitions,
-        overwrite, resume, maxFileBytes, compact);
+        overwrite, resume, maxFileBytes, compact, taxonomy, views);
+  }
+
+  /** The sources named by {@link #images}, in order. */
+  public List<ImageSource> sources() {
+    return ImageSource.parseList(images);
+  }
+
+  public FeaturizeOptions withTaxonomy(Path taxonomyFile, ViewPolicy viewPolicy) {
+    return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, threadsPerTask,
+        partitions, overwrite, resume, maxFileBytes, compact, taxonomyFile, viewPolicy);
   }
 
   /** With {@code resume}: rewrite the table without superseded rows once the new photos are in. */
   public FeaturizeOptions withCompaction(boolean compactTable) {
     return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, threadsPerTask,
-        partitions, overwrite, resume, maxFileBytes, compactTable);
+        partitions, overwrite, resume, maxFileBytes, compactTable, taxonomy, views);
   }
 }

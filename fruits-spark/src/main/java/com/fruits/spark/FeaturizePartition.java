@@ -6,6 +6,9 @@ import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.image.FailureReason;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.image.ImagePreprocessor;
+import com.fruits.core.image.ImageViews;
+import com.fruits.core.image.ViewPolicy;
+import com.fruits.core.image.RgbImage;
 import com.fruits.core.model.ModelSpec;
 import com.fruits.core.model.ModelSpecs;
 import java.io.IOException;
@@ -47,6 +50,8 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   private final int intraOpThreads;
   private final long maxFileBytes;
   private final String runId;
+  /** Which photos get every {@link ImageViews view}. */
+  private final ViewPolicy views;
   /** Broadcast, not captured: each task would deserialize the whole Hadoop configuration (hundreds of entries). */
   private final Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf;
   private final TaskTimers timers;
@@ -91,14 +96,15 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   }
 
   FeaturizePartition(ModelSpec spec, ShippedModel model, int batchSize, int intraOpThreads, long maxFileBytes,
-      String runId, Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf, TaskTimers timers,
-      LongAccumulator rowsDone) {
+      String runId, ViewPolicy views, Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf,
+      TaskTimers timers, LongAccumulator rowsDone) {
     this.specJson = ModelSpecs.toJson(spec);
     this.model = model;
     this.batchSize = batchSize;
     this.intraOpThreads = intraOpThreads;
     this.maxFileBytes = maxFileBytes;
     this.runId = runId;
+    this.views = views;
     this.hadoopConf = hadoopConf;
     this.timers = timers;
     this.rowsDone = rowsDone;
@@ -124,7 +130,8 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   public Iterator<Row> call(Iterator<Row> images) {
     ModelSpec spec = ModelSpecs.parse(specJson, Path.of("."), "driver");
     OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, model.localFile(), intraOpThreads);
-    int batch = Math.min(batchSize, featurizer.maxBatch());
+    // a batch holds at least one photo's views; a fixed-batch graph runs them in several calls (runAll)
+    int batch = Math.max(ImageViews.COUNT, Math.min(batchSize, featurizer.maxBatch()));
     return new BatchIterator(images, featurizer, new ImagePreprocessor(spec.input()), batch);
   }
 
@@ -136,6 +143,8 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     private final int batch;
     private final float[] tensors;
     private final float[][] colors;
+    /** Per pending photo: how many tensors (1, or every view) it has in the batch. */
+    private final int[] tensorCounts;
     private final List<Row> ready = new ArrayList<>();
     private int next;
     private final String model;
@@ -154,6 +163,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       this.batch = batch;
       this.tensors = batchBuffer(batch * preprocessor.tensorSize());
       this.colors = new float[batch][];
+      this.tensorCounts = new int[batch];
       this.model = featurizer.spec().name();
       this.specHash = featurizer.spec().hash();
       this.reads = new ReadAhead<>(images, this::sizeToRead, this::read, READ_AHEAD_FILES, READ_AHEAD_BYTES);
@@ -182,11 +192,18 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       return ready.get(next++);
     }
 
-    /** Prepares up to {@code batch} decodable images (failures go straight to the output) and runs them. */
+    /**
+     * Prepares decodable images until the batch's tensors are full (failures go straight to the output) and runs
+     * them. A photo that gets every view takes {@link ImageViews#COUNT} tensors.
+     */
     private void fill() {
       List<Row> pending = new ArrayList<>(batch);
       int size = preprocessor.tensorSize();
-      while (pending.size() < batch && reads.hasNext()) {
+      int used = 0;
+      while (used < batch && reads.hasNext()) {
+        if (used + ImageViews.COUNT > batch && wantsViews(reads.peek())) {
+          break;
+        }
         long started = System.nanoTime();
         ReadAhead.Read<Row> next;
         try {
@@ -203,11 +220,20 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
           if (next.failure() != null) {
             throw next.failure();
           }
-          preprocessor.prepare(next.bytes(), tensors, pending.size() * size);
-          colors[pending.size()] = ColorHistogram.of(preprocessor, tensors, pending.size() * size);
+          RgbImage decoded = preprocessor.decode(next.bytes());
+          int count = 1;
+          if (wantsViews(image)) {
+            ImageViews.prepare(preprocessor, decoded, tensors, used * size);
+            count = ImageViews.COUNT;
+          } else {
+            preprocessor.prepare(decoded, tensors, used * size);
+          }
+          colors[pending.size()] = ColorHistogram.of(preprocessor, tensors, used * size);
+          tensorCounts[pending.size()] = count;
           pending.add(image);
+          used += count;
         } catch (ImageDecodeException e) {
-          ready.add(output(image, null, null, e.describe()));
+          ready.add(output(image, null, null, null, e.describe()));
         } finally {
           timers.prepare().add(System.nanoTime() - started);
         }
@@ -215,14 +241,21 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       if (!pending.isEmpty()) {
         long started = System.nanoTime();
         long startedCpu = threadCpuNanos();
-        float[][] features = featurizer.run(tensors, pending.size());
+        float[][] features = featurizer.runAll(tensors, used);
         timers.infer().add(System.nanoTime() - started);
         timers.inferCpu().add(threadCpuNanos() - startedCpu);
+        int at = 0;
         for (int i = 0; i < pending.size(); i++) {
-          ready.add(output(pending.get(i), features[i], colors[i], null));
+          float[] views = tensorCounts[i] == 1 ? null : concat(features, at, tensorCounts[i]);
+          ready.add(output(pending.get(i), features[at], colors[i], views, null));
+          at += tensorCounts[i];
         }
       }
       rowsDone.add(ready.size());
+    }
+
+    private boolean wantsViews(Row image) {
+      return views.wantsViews(image.getString(7), image.getString(3), image.getString(0));
     }
 
     /** The bytes the read-ahead counts for an image: none for a file too large to be read at all. */
@@ -265,7 +298,16 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
           && java.util.Objects.equals(uri.getAuthority(), fsUri.getAuthority());
     }
 
-    private Row output(Row image, float[] features, float[] color, String error) {
+    private static float[] concat(float[][] features, int from, int count) {
+      int dim = features[from].length;
+      float[] all = new float[count * dim];
+      for (int v = 0; v < count; v++) {
+        System.arraycopy(features[from + v], 0, all, v * dim, dim);
+      }
+      return all;
+    }
+
+    private Row output(Row image, float[] features, float[] color, float[] views, String error) {
       Object[] values = new Object[FeatureTable.SCHEMA.size()];
       for (int i = 0; i < image.size(); i++) {
         values[i] = image.get(i);
@@ -273,10 +315,11 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       int at = image.size();
       values[at] = features;
       values[at + 1] = color;
-      values[at + 2] = error;
-      values[at + 3] = model;
-      values[at + 4] = specHash;
-      values[at + 5] = runId;
+      values[at + 2] = views;
+      values[at + 3] = error;
+      values[at + 4] = model;
+      values[at + 5] = specHash;
+      values[at + 6] = runId;
       return RowFactory.create(values);
     }
   }

@@ -32,6 +32,12 @@ public final class HadoopFiles {
     }
   }
 
+  /** {@code uri} with scheme and authority, as listings write paths ({@code work} → {@code file:/home/me/work}). */
+  public static String qualified(String uri, Configuration conf) {
+    Path path = new Path(uri);
+    return fileSystem(uri, conf).makeQualified(path).toString();
+  }
+
   public static boolean exists(String uri, Configuration conf) {
     try {
       return fileSystem(uri, conf).exists(new Path(uri));

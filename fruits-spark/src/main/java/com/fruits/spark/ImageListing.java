@@ -2,6 +2,9 @@ package com.fruits.spark;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.ImageLocation;
+import com.fruits.core.dataset.ImageSource;
+import com.fruits.core.taxonomy.Taxon;
+import com.fruits.core.taxonomy.Taxonomy;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -23,9 +26,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Lists the images under a Hadoop URI ({@code file:}, {@code s3a:}, {@code hdfs:}) recursively, case-insensitively
- * by extension, skipping hidden files and folders (names starting with "."), and describes each with label, file,
- * split and rotation. No file content is read.
+ * Lists the images of one or more {@link ImageSource}s (Hadoop URIs: {@code file:}, {@code s3a:}, {@code hdfs:})
+ * recursively, case-insensitively by extension, skipping hidden files and folders (names starting with "."), and
+ * describes each with its source, split, {@link Taxonomy taxon} (label, species, variety), file and rotation. No
+ * file content is read.
  *
  * <p>Listing goes through {@link FileSystem#listFiles} (a flat, paged listing on S3A) rather than Spark's
  * {@code binaryFile} source, because Spark's file scan silently drops zero-byte files, and a zero-byte upload must
@@ -38,6 +42,24 @@ public final class ImageListing {
 
   public static Dataset<Row> list(SparkSession spark, String images) {
     return toDataset(spark, rows(spark, images));
+  }
+
+  /** The listing of {@code images} (one or more sources, see {@link ImageSource#parseList}) with the shipped taxonomy. */
+  public static List<Row> rows(SparkSession spark, String images) {
+    return rows(spark, ImageSource.parseList(images), Taxonomy.bundled(), ImageSource.DEFAULT_HOLDOUT);
+  }
+
+  /**
+   * The listing of every source, in order, as rows on the driver ({@link FeatureTable#LISTING_SCHEMA}): each photo
+   * with its split and its {@link Taxon} from {@code taxonomy} (label, species and variety are null for a folder the
+   * taxonomy does not map; such photos are featurized but never trained on).
+   */
+  public static List<Row> rows(SparkSession spark, List<ImageSource> sources, Taxonomy taxonomy, double holdout) {
+    List<Row> rows = new ArrayList<>();
+    for (ImageSource source : sources) {
+      rows.addAll(rows(spark, source, taxonomy, holdout));
+    }
+    return rows;
   }
 
   public static Dataset<Row> toDataset(SparkSession spark, List<Row> rows) {
@@ -63,8 +85,8 @@ public final class ImageListing {
     return spark.createDataFrame(distributed, FeatureTable.LISTING_SCHEMA);
   }
 
-  /** The listing as rows on the driver ({@link FeatureTable#LISTING_SCHEMA}), e.g. to sample before distributing. */
-  public static List<Row> rows(SparkSession spark, String images) {
+  private static List<Row> rows(SparkSession spark, ImageSource source, Taxonomy taxonomy, double holdout) {
+    String images = source.uri();
     Path root = new Path(images);
     FileSystem fs = HadoopFiles.fileSystem(images, spark.sparkContext().hadoopConfiguration());
     List<Row> rows = new ArrayList<>();
@@ -74,14 +96,16 @@ public final class ImageListing {
       }
       Path qualifiedRoot = fs.makeQualified(root);
       if (fs instanceof LocalFileSystem) {
-        walkLocal(java.nio.file.Path.of(qualifiedRoot.toUri()), rows);
+        walkLocal(java.nio.file.Path.of(qualifiedRoot.toUri()), source, taxonomy, holdout, rows);
       } else {
         RemoteIterator<LocatedFileStatus> files = fs.listFiles(qualifiedRoot, true);
         while (files.hasNext()) {
           LocatedFileStatus file = files.next();
           if (file.isFile() && ImageLocation.isImageFile(file.getPath().getName())
               && !isHidden(file.getPath(), qualifiedRoot)) {
-            rows.add(describe(file.getPath().toString(), file.getLen(), file.getModificationTime()));
+            String relative = file.getPath().toUri().getPath().substring(qualifiedRoot.toUri().getPath().length());
+            rows.add(describe(file.getPath().toString(), relative, file.getLen(), file.getModificationTime(), source,
+                taxonomy, holdout));
           }
         }
       }
@@ -100,7 +124,8 @@ public final class ImageListing {
     return false;
   }
 
-  private static void walkLocal(java.nio.file.Path root, List<Row> rows) throws IOException {
+  private static void walkLocal(java.nio.file.Path root, ImageSource source, Taxonomy taxonomy, double holdout,
+      List<Row> rows) throws IOException {
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(java.nio.file.Path dir, BasicFileAttributes attrs) {
@@ -112,16 +137,22 @@ public final class ImageListing {
       public FileVisitResult visitFile(java.nio.file.Path file, BasicFileAttributes attrs) {
         String name = file.getFileName().toString();
         if (attrs.isRegularFile() && ImageLocation.isImageFile(name) && !name.startsWith(".")) {
-          rows.add(describe(new Path(file.toUri()).toString(), attrs.size(), attrs.lastModifiedTime().toMillis()));
+          String relative = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+          rows.add(describe(new Path(file.toUri()).toString(), relative, attrs.size(),
+              attrs.lastModifiedTime().toMillis(), source, taxonomy, holdout));
         }
         return FileVisitResult.CONTINUE;
       }
     });
   }
 
-  private static Row describe(String path, long length, long modifiedMillis) {
+  private static Row describe(String path, String relative, long length, long modifiedMillis, ImageSource source,
+      Taxonomy taxonomy, double holdout) {
     ImageLocation location = ImageLocation.parse(path);
-    return RowFactory.create(path, location.label(), location.file(), location.split(), location.rotation(),
-        length, new Timestamp(modifiedMillis));
+    ImageSource.Placement placement = source.place(relative, taxonomy, holdout);
+    Taxon taxon = placement.taxon();
+    return RowFactory.create(path, taxon == null ? null : taxon.label(), location.file(), placement.split(),
+        location.rotation(), length, new Timestamp(modifiedMillis), source.name(),
+        taxon == null ? null : taxon.species(), taxon == null ? null : taxon.variety());
   }
 }

@@ -90,6 +90,16 @@ final class ReadAhead<T> {
     return !pending.isEmpty() || items.hasNext();
   }
 
+  /** The item {@link #next} returns next, without waiting for its bytes. */
+  T peek() {
+    topUp();
+    Pending<T> head = pending.peek();
+    if (head == null) {
+      throw new NoSuchElementException();
+    }
+    return head.item();
+  }
+
   /** The next item with its bytes; blocks until they are read. */
   Read<T> next() throws InterruptedException {
     topUp();

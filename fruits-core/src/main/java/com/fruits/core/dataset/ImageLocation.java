@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
  * the original-size release). Nothing here depends on class names or image sizes.
  */
 public record ImageLocation(String label, String file, String split, String rotation) {
+  public static final String TRAINING = "Training";
+  public static final String TEST = "Test";
+  public static final String VALIDATION = "Validation";
   private static final Pattern ROTATION = Pattern.compile("^(r\\d*)_", Pattern.CASE_INSENSITIVE);
   private static final Pattern IMAGE_FILE = Pattern.compile(".*\\.(jpe?g|png)$", Pattern.CASE_INSENSITIVE);
 
@@ -29,11 +32,12 @@ public record ImageLocation(String label, String file, String split, String rota
     return IMAGE_FILE.matcher(name).matches();
   }
 
-  private static String splitName(String folder) {
+  /** The split a folder name stands for ({@link #TRAINING}, {@link #TEST}, {@link #VALIDATION}), or null. */
+  public static String splitName(String folder) {
     return switch (folder.toLowerCase(Locale.ROOT)) {
-      case "training", "train" -> "Training";
-      case "test", "testing" -> "Test";
-      case "validation", "val" -> "Validation";
+      case "training", "train" -> TRAINING;
+      case "test", "testing" -> TEST;
+      case "validation", "val" -> VALIDATION;
       default -> null;
     };
   }

@@ -164,6 +164,26 @@ public final class OnnxFeaturizer implements AutoCloseable {
     return features;
   }
 
+  /**
+   * Features of the {@code count} images whose tensors fill {@code tensors} from index 0, in as many runs as the
+   * graph's batch needs (one for a dynamic batch).
+   */
+  public float[][] runAll(float[] tensors, int count) {
+    int batch = maxBatch();
+    if (count <= batch) {
+      return run(tensors, count);
+    }
+    int size = spec.input().tensorSize();
+    float[][] features = new float[count][];
+    float[] chunk = new float[batch * size];
+    for (int start = 0; start < count; start += batch) {
+      int n = Math.min(batch, count - start);
+      System.arraycopy(tensors, start * size, chunk, 0, n * size);
+      System.arraycopy(run(chunk, n), 0, features, start, n);
+    }
+    return features;
+  }
+
   private float[][] infer(float[] tensors, int count) {
     int size = spec.input().tensorSize();
     int batch = spec.dynamicBatch() ? count : spec.batchSize();

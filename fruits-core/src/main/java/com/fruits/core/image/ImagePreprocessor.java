@@ -53,11 +53,18 @@ public final class ImagePreprocessor {
 
   /** Decodes {@code imageBytes} and writes its tensor into {@code dest} from {@code offset}. */
   public void prepare(byte[] imageBytes, float[] dest, int offset) throws ImageDecodeException {
+    prepare(decode(imageBytes), dest, offset);
+  }
+
+  /**
+   * Decodes {@code imageBytes} at the smallest scale the decoder may choose that still leaves the model's input, and
+   * the closer {@link ImageViews}, at least twice their size.
+   */
+  public RgbImage decode(byte[] imageBytes) throws ImageDecodeException {
     double fraction = spec.resize().cropFraction();
     int minWidth = (int) Math.ceil(spec.width() / fraction);
     int minHeight = (int) Math.ceil(spec.height() / fraction);
-    RgbImage image = decoder.decode(imageBytes, minWidth, minHeight);
-    prepare(image, dest, offset);
+    return decoder.decode(imageBytes, minWidth, minHeight);
   }
 
   /** A new tensor (3 × H × W floats) for one image. */

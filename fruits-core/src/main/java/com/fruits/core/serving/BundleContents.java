@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The parameters of a trained classifier, as fitted: a standard scaler (mean, std; a zero std maps to 0, as in
- * Spark ML), a PCA projection {@code pca[d][k]}, an optional {@link ColorTerm}, and a multinomial logistic regression
+ * Spark ML), a PCA projection {@code pca[d][k]} (null: none, the classifier reads the d standardized features), an
+ * optional {@link ColorTerm}, and a multinomial logistic regression
  * {@code coefficients[K][k + b]} + {@code intercepts[K]} over {@code labels[K]}, whose inputs are the k components
  * followed by the b weighted, standardized colour bins. {@code modelSpec} is the featurizer's spec JSON.
  */
@@ -51,8 +52,8 @@ public record BundleContents(
   public BundleContents {
     labels = List.copyOf(labels);
     int d = mean.length;
-    int k = pca.length == 0 ? 0 : pca[0].length;
-    if (std.length != d || pca.length != d) {
+    int k = pca == null ? d : pca.length == 0 ? 0 : pca[0].length;
+    if (std.length != d || pca != null && pca.length != d) {
       throw new IllegalArgumentException("scaler and PCA disagree on the feature dimension");
     }
     if (coefficients.length != labels.size() || intercepts.length != labels.size()) {
@@ -72,6 +73,11 @@ public record BundleContents(
   }
 
   public int components() {
-    return pca.length == 0 ? 0 : pca[0].length;
+    return pca == null ? mean.length : pca.length == 0 ? 0 : pca[0].length;
+  }
+
+  /** Whether the classifier reads the standardized features themselves, without a PCA projection. */
+  public boolean unprojected() {
+    return pca == null;
   }
 }

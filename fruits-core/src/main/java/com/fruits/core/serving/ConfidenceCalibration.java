@@ -81,9 +81,18 @@ public record ConfidenceCalibration(double threshold, double targetPrecision, do
 
   public void write(Path bundleDir) {
     try {
-      Files.writeString(bundleDir.resolve(FILE), JSON.writeValueAsString(this) + "\n");
+      Files.writeString(bundleDir.resolve(FILE), json());
     } catch (IOException e) {
       throw new FruitsException("cannot write " + bundleDir.resolve(FILE) + ": " + e.getMessage());
+    }
+  }
+
+  /** The {@value #FILE} document. */
+  public String json() {
+    try {
+      return JSON.writeValueAsString(this) + "\n";
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -7,6 +7,7 @@ import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.image.ImageDecoder;
 import com.fruits.core.image.ImagePreprocessor;
+import com.fruits.core.image.ImageViews;
 import com.fruits.core.model.ModelResolver;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,9 +17,12 @@ import java.util.List;
  * {@link ServingBundle}'s classifier. Spark-free and thread-safe: what a web server holds, one per process.
  */
 public final class FruitRecognizer {
-  /** The answer for one photo, with where the time went. */
-  public record Recognition(List<Prediction> top, double preprocessMillis, double inferenceMillis,
-      double classifyMillis) {}
+  /**
+   * The answer for one photo, with where the time went: the {@code top} labels and every label's probability, in
+   * the bundle's label order.
+   */
+  public record Recognition(List<Prediction> top, double[] probabilities, double preprocessMillis,
+      double inferenceMillis, double classifyMillis) {}
 
   /** What the classifier sees of one photo: the model's features and its {@link ColorHistogram}. */
   public record Description(float[] features, float[] color) {}
@@ -29,12 +33,17 @@ public final class FruitRecognizer {
   /** Per calling thread: one photo's input tensor (padded to a fixed batch), reused from photo to photo. */
   private final ThreadLocal<float[]> tensorBuffer;
 
+  /** Whether the classifier answers from the mean of the photo's {@link ImageViews} (as it was trained to). */
+  private final boolean views;
+
   private FruitRecognizer(ServingBundle bundle, ImagePreprocessor preprocessor, OnnxFeaturizer featurizer) {
     this.bundle = bundle;
     this.preprocessor = preprocessor;
     this.featurizer = featurizer;
-    int batch = featurizer.maxBatch() == Integer.MAX_VALUE ? 1 : featurizer.maxBatch();
-    this.tensorBuffer = ThreadLocal.withInitial(() -> new float[batch * preprocessor.tensorSize()]);
+    this.views = bundle.metadata().path("views").asInt(1) > 1;
+    int tensors = Math.max(views ? ImageViews.COUNT : 1,
+        featurizer.maxBatch() == Integer.MAX_VALUE ? 1 : featurizer.maxBatch());
+    this.tensorBuffer = ThreadLocal.withInitial(() -> new float[tensors * preprocessor.tensorSize()]);
   }
 
   /**
@@ -86,16 +95,36 @@ public final class FruitRecognizer {
     return tensors;
   }
 
-  /** The {@code top} most probable fruits for one photo. */
+  /**
+   * The {@code top} most probable labels for one photo, and every label's probability. A bundle trained on views
+   * answers from the mean of the photo's {@link ImageViews} features, exactly as the training scored its photos.
+   */
   public Recognition recognize(byte[] image, int top) throws ImageDecodeException {
     long start = System.nanoTime();
-    float[] tensors = tensor(image);
+    float[] tensors = tensorBuffer.get();
+    int count = 1;
+    if (views) {
+      ImageViews.prepare(preprocessor, preprocessor.decode(image), tensors, 0);
+      count = ImageViews.COUNT;
+    } else {
+      preprocessor.prepare(image, tensors, 0);
+    }
     float[] color = bundle.usesColor() ? ColorHistogram.of(preprocessor, tensors, 0) : null;
     long prepared = System.nanoTime();
-    float[] features = featurizer.run(tensors, 1)[0];
+    float[][] all = featurizer.runAll(tensors, count);
+    float[] features = all[0];
+    if (count > 1) {
+      float[] concatenated = new float[count * features.length];
+      for (int v = 0; v < count; v++) {
+        System.arraycopy(all[v], 0, concatenated, v * features.length, features.length);
+      }
+      features = ImageViews.mean(concatenated, features.length);
+    }
     long inferred = System.nanoTime();
-    List<Prediction> best = bundle.top(features, color, top);
+    double[] probabilities = bundle.probabilities(features, color);
+    List<Prediction> best = bundle.top(probabilities, top);
     long classified = System.nanoTime();
-    return new Recognition(best, (prepared - start) / 1e6, (inferred - prepared) / 1e6, (classified - inferred) / 1e6);
+    return new Recognition(best, probabilities, (prepared - start) / 1e6, (inferred - prepared) / 1e6,
+        (classified - inferred) / 1e6);
   }
 }

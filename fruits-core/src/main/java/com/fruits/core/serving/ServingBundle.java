@@ -34,13 +34,14 @@ import java.util.Map;
  *                      coefficients[K][k + b] (row-major), intercepts[K]
  * </pre>
  *
- * Version 1 bundles (no colour term, b = 0) load as they are. Scaler → PCA → logistic regression is affine end to
+ * Version 1 bundles (no colour term, b = 0) load as they are. Version 3 adds {@code "projection": "none"}: no PCA
+ * array, the classifier reads the d standardized features (k = d). Scaler → PCA → logistic regression is affine end to
  * end, and so is the colour term, so loading folds them into a {@code d × K} and a {@code b × K} matrix and a bias: a
  * prediction is two small matrix-vector products and a softmax (tens of microseconds).
  */
 public final class ServingBundle {
   public static final String FORMAT = "fruits-bundle";
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
   public static final String JSON_FILE = "bundle.json";
   public static final String ARRAYS_FILE = "bundle.bin";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -72,12 +73,16 @@ public final class ServingBundle {
     // z = (x - mean) / std ; p = z . P ; logits = W p + b  ==>  logits = x . A + c
     double[] projectedCoefficients = new double[dimension * classes]; // P W^T, d x K
     for (int i = 0; i < dimension; i++) {
-      double[] pcaRow = contents.pca()[i];
+      double[] pcaRow = contents.unprojected() ? null : contents.pca()[i];
       for (int c = 0; c < classes; c++) {
         double[] w = contents.coefficients()[c];
         double sum = 0;
-        for (int j = 0; j < k; j++) {
-          sum += pcaRow[j] * w[j];
+        if (pcaRow == null) {
+          sum = w[i];
+        } else {
+          for (int j = 0; j < k; j++) {
+            sum += pcaRow[j] * w[j];
+          }
         }
         projectedCoefficients[i * classes + c] = sum;
       }
@@ -125,12 +130,14 @@ public final class ServingBundle {
     int k = c.components();
     int classes = c.labels().size();
     int b = c.color().bins();
-    ByteBuffer buffer =
-        ByteBuffer.allocate(Math.toIntExact(8 * arrayCount(d, k, b, classes))).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(8 * arrayCount(d, k, c.unprojected(), b, classes)))
+        .order(ByteOrder.LITTLE_ENDIAN);
     Arrays.stream(c.mean()).forEach(buffer::putDouble);
     Arrays.stream(c.std()).forEach(buffer::putDouble);
-    for (double[] row : c.pca()) {
-      Arrays.stream(row).forEach(buffer::putDouble);
+    if (!c.unprojected()) {
+      for (double[] row : c.pca()) {
+        Arrays.stream(row).forEach(buffer::putDouble);
+      }
     }
     Arrays.stream(c.color().mean()).forEach(buffer::putDouble);
     Arrays.stream(c.color().std()).forEach(buffer::putDouble);
@@ -150,6 +157,7 @@ public final class ServingBundle {
     c.labels().forEach(labels::add);
     root.put("featureDimension", c.featureDimension());
     root.put("components", c.components());
+    root.put("projection", c.unprojected() ? "none" : "pca");
     ObjectNode color = root.putObject("color");
     color.put("descriptor", c.color().descriptor());
     color.put("bins", c.color().bins());
@@ -164,8 +172,8 @@ public final class ServingBundle {
     arrayInfo.put("file", ARRAYS_FILE);
     arrayInfo.put("sha256", HexFormat.of().formatHex(Hashing.sha256().digest(arrays)));
     arrayInfo.put("encoding", "float64 little-endian");
-    arrayInfo.put("layout", "mean[d], std[d], pca[d][k] row-major, colorMean[b], colorStd[b], coefficients[K][k+b] "
-        + "row-major, intercepts[K]");
+    arrayInfo.put("layout", "mean[d], std[d], pca[d][k] row-major (absent when projection is none), colorMean[b], "
+        + "colorStd[b], coefficients[K][k+b] row-major, intercepts[K]");
     root.set("metadata", JSON.valueToTree(c.metadata()));
     try {
       return JSON.writeValueAsString(root) + "\n";
@@ -207,7 +215,8 @@ public final class ServingBundle {
     int classes = labels.size();
     JsonNode colorNode = root.path("color"); // absent in version 1: no colour term
     int b = colorNode.path("bins").asInt(0);
-    long expectedBytes = 8L * arrayCount(d, k, b, classes);
+    boolean unprojected = "none".equals(root.path("projection").asText("pca"));
+    long expectedBytes = 8L * arrayCount(d, k, unprojected, b, classes);
     if (arrays.length != expectedBytes) {
       throw new FruitsException("bundle " + dir + " is damaged: " + ARRAYS_FILE + " has " + arrays.length
           + " bytes, expected " + expectedBytes);
@@ -215,8 +224,8 @@ public final class ServingBundle {
     ByteBuffer buffer = ByteBuffer.wrap(arrays).order(ByteOrder.LITTLE_ENDIAN);
     double[] mean = read(buffer, d);
     double[] std = read(buffer, d);
-    double[][] pca = new double[d][];
-    for (int i = 0; i < d; i++) {
+    double[][] pca = unprojected ? null : new double[d][];
+    for (int i = 0; !unprojected && i < d; i++) {
       pca[i] = read(buffer, k);
     }
     BundleContents.ColorTerm color = b == 0 ? BundleContents.ColorTerm.NONE : new BundleContents.ColorTerm(
@@ -231,12 +240,17 @@ public final class ServingBundle {
     BundleContents contents = new BundleContents(labels, specJson, root.path("specHash").asText(), mean, std, pca,
         color, coefficients, intercepts, Map.of());
     return new ServingBundle(labels, spec, root.path("specHash").asText(), contents, root.path("metadata"),
-        actual.substring(0, 12));
+        versionOf(arrays));
   }
 
   /** Doubles in {@code bundle.bin}. */
-  private static long arrayCount(int d, int k, int b, int classes) {
-    return 2L * d + (long) d * k + 2L * b + (long) classes * (k + b) + classes;
+  private static long arrayCount(int d, int k, boolean unprojected, int b, int classes) {
+    return 2L * d + (unprojected ? 0 : (long) d * k) + 2L * b + (long) classes * (k + b) + classes;
+  }
+
+  /** The version a bundle with these arrays has: the first 12 hex digits of their SHA-256. */
+  public static String versionOf(byte[] arrays) {
+    return HexFormat.of().formatHex(Hashing.sha256().digest(arrays)).substring(0, 12);
   }
 
   private static double[] read(ByteBuffer buffer, int n) {
@@ -338,7 +352,11 @@ public final class ServingBundle {
 
   /** The {@code n} most probable labels, best first ({@code color} as in {@link #probabilities}). */
   public List<Prediction> top(float[] features, float[] color, int n) {
-    double[] p = probabilities(features, color);
+    return top(probabilities(features, color), n);
+  }
+
+  /** The {@code n} most probable labels of the label probabilities {@code p} ({@link #probabilities}), best first. */
+  public List<Prediction> top(double[] p, int n) {
     // selection rather than a sort: n is tiny, and sorting boxed indices on every request kept the JIT compiler
     // recompiling TimSort in the server; ties go to the lower index, as a stable sort would
     boolean[] taken = new boolean[p.length];

@@ -36,8 +36,8 @@ function showGuesses(top) {
   for (const guess of top) {
     const item = element('li');
     const name = element('div', 'guess-name');
-    name.append(element('span', '', guess.commonName === guess.label ? guess.label
-      : `${guess.commonName} (${guess.label})`), element('span', '', percent(guess.confidence)));
+    const variety = guess.variety ? ` · ${guess.variety}?` : '';
+    name.append(element('span', '', `${guess.commonName}${variety}`), element('span', '', percent(guess.confidence)));
     const bar = element('div', 'bar');
     bar.setAttribute('role', 'meter');
     bar.setAttribute('aria-valuemin', '0');
@@ -77,10 +77,12 @@ function showCard(fruit) {
 function showAnswer(answer) {
   const result = $('result');
   result.classList.toggle('unsure', !answer.recognized);
-  $('answer').textContent = answer.recognized ? answer.fruit.commonName : "I don't recognise this fruit";
+  $('answer').textContent = answer.recognized
+    ? answer.fruit.commonName + (answer.variety ? ` — probably ${answer.variety}` : '')
+    : answer.message;
   $('answer-detail').textContent = answer.recognized
-    ? `${answer.fruit.variety} · ${percent(answer.top[0].confidence)} sure`
-    : 'Closest guesses below. Try another photo: one fruit, plain background, good light.';
+    ? `${percent(answer.top[0].confidence)} sure`
+    : 'Closest guesses below. Try another photo: get closer, fill the frame with the fruit, good light.';
   showGuesses(answer.top);
   result.hidden = false;
   showCard(answer.recognized ? answer.fruit : null);

@@ -1,53 +1,49 @@
 package com.fruits.spark.ml;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.not;
 
 import com.fruits.core.FruitsException;
-import com.fruits.core.dataset.BlockedFolds;
-import com.fruits.core.dataset.StratifiedSample;
-import com.fruits.core.image.ColorHistogram;
+import com.fruits.core.dataset.ImageLocation;
+import com.fruits.core.image.ImageViews;
 import com.fruits.core.serving.BundleContents;
+import com.fruits.core.serving.ConfidenceCalibration;
 import com.fruits.core.serving.ServingBundle;
+import com.fruits.core.serving.SpeciesAnswers;
+import com.fruits.core.taxonomy.Taxon;
+import com.fruits.core.taxonomy.Taxonomy;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.HadoopFiles;
 import com.fruits.spark.Summaries;
+import com.fruits.spark.synthetic.SynthesizeJob;
 import java.io.IOException;
+import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.ml.Pipeline;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
-import org.apache.spark.ml.feature.ElementwiseProduct;
-import org.apache.spark.ml.feature.PCAModel;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StandardScalerModel;
-import org.apache.spark.ml.feature.StringIndexer;
-import org.apache.spark.ml.feature.StringIndexerModel;
-import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.ml.feature.VectorSlicer;
-import org.apache.spark.ml.functions;
 import org.apache.spark.ml.linalg.Matrix;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.tuning.CrossValidator;
-import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -55,32 +51,35 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A fruit classifier: the reduce step's scaler, its own PCA, the photos' standardized {@link ColorHistogram} times a
- * weight, and a class-weighted multinomial logistic regression on both (L2 on the inputs as they are, without Spark's
- * per-feature standardization), with the number of components, the colour weight (0: no colour) and the
- * regularization chosen by blocked k-fold cross-validation on the Training split only ({@link BlockedFolds}: random
- * folds score near-duplicate frames at 100 %), then evaluated once on the Test split. The PCA and the colour scaler
- * are fitted once on all Training rows (unsupervised, no labels) before the folds. Exports a Spark ML model and a
- * Spark-free {@link ServingBundle}.
+ * The fruit classifier for real photos: a class-weighted multinomial logistic regression on the standardized CNN
+ * features, over {@link Taxon#label labels} (species, or species/variety, and not-a-fruit), trained on every source
+ * at once. Real photos featurized with {@link ImageViews views} count once per view (the closer crops teach the
+ * model most where real photos are few); photos are scored as the app answers them, from the mean of their views,
+ * through {@link SpeciesAnswers} (species first, the variety when sure, "not a fruit I know" below the threshold).
+ *
+ * <p>The held-out real photos (the Validation split) choose the regularization and fit the confidence threshold.
+ * For each {@linkplain TrainOptions#unseenSources unseen source} a second model is fitted without that source (and
+ * without synthetic scenes drawn on its backgrounds) and scored on all its photos: how the app does on photos from
+ * somewhere it has never seen.
  *
  * <pre>
- * &lt;out&gt;/spark-pca/           PCAModel on the reduce step's scaled features
- * &lt;out&gt;/spark-color-scaler/  StandardScalerModel on the colour histogram ({@value #COLOR_VECTOR})
- * &lt;out&gt;/spark-model/         PipelineModel: PCA slice, colour weighting, assembler, logistic regression
- * &lt;out&gt;/bundle/              the serving bundle (bundle.json + bundle.bin)
- * &lt;out&gt;/cv.csv, confusion.csv, per-class.csv, summary.json
+ * &lt;out&gt;/spark-model/      PipelineModel: StandardScaler, LogisticRegression
+ * &lt;out&gt;/bundle/           the serving bundle (bundle.json, bundle.bin, calibration.json)
+ * &lt;out&gt;/predictions.csv   every scored photo: where it is from, the truth and the answer
+ * &lt;out&gt;/summary.json
  * </pre>
  */
 public final class TrainJob {
   public static final String LABEL_INDEX = "label_index";
   public static final String WEIGHT = "weight";
-  public static final String FOLD = "fold";
-  /** The colour histogram as an ML vector, the input of the colour scaler. */
-  public static final String COLOR_VECTOR = "color_vector";
-  private static final String COLOR_SCALED = "color_z";
-  private static final String COLOR_WEIGHTED = "color_w";
-  private static final String SLICED = "x";
-  private static final String INPUTS = "inputs";
+  public static final String SAMPLE = "sample";
+  public static final String SCALED = "scaled";
+  public static final String PROBABILITY = "probability";
+  public static final String PREDICTIONS_CSV = "predictions.csv";
+  /** What a scored photo was scored as: held out of the model's training, Test split, or an unseen source's. */
+  static final String HELD_OUT = "held-out";
+  static final String TEST = "test";
+  static final String UNSEEN = "unseen";
 
   private final SparkSession spark;
   private final TrainOptions options;
@@ -90,278 +89,423 @@ public final class TrainJob {
     this.options = options;
   }
 
+  /** A model fitted without one source, and its scoring of that source's photos. */
+  record UnseenRun(List<String> labels, List<Scored> scored) {}
+
+  /** A photo's scoring: its provenance, its truth and the label probabilities of a model. */
+  record Scored(String path, String source, String split, String species, String variety, double[] probabilities) {}
+
   public TrainSummary run() {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Map<String, Double> stages = new LinkedHashMap<>();
     String out = options.out();
-    String reducedSummary = HadoopFiles.child(options.reduced(), "summary.json");
-    if (!HadoopFiles.exists(reducedSummary, conf)) {
-      throw new FruitsException("no reduce output at " + options.reduced() + " (run `fruits reduce` first)");
-    }
     HadoopFiles.prepareOutput(out, options.overwrite(), false, null, conf);
 
     long t = System.nanoTime();
-    ReduceSummary reduce = Summaries.read(reducedSummary, ReduceSummary.class, conf);
-    String fingerprint = HadoopFiles.fingerprint(options.reduced(), conf);
-    Dataset<Row> table = FeatureVectors.table(spark, reduce.features());
+    Dataset<Row> table = FeatureVectors.table(spark, options.features());
+    String fingerprint = HadoopFiles.fingerprint(FeatureTable.table(options.features()), conf);
     String specHash = FeatureVectors.specHash(table);
-    if (!specHash.equals(reduce.specHash())) {
-      throw new FruitsException("the features at " + reduce.features() + " come from model spec "
-          + specHash.substring(0, 12) + " but the reduce step was fitted on " + reduce.specHash().substring(0, 12)
-          + "; run reduce again");
-    }
-    StandardScalerModel scaler =
-        (StandardScalerModel) PipelineModel.load(HadoopFiles.child(options.reduced(), ReduceJob.MODEL)).stages()[0];
-    FeatureTable.requireCurrentColor(table, "the feature table at " + reduce.features(),
-        "featurize again with --overwrite");
-    Dataset<Row> vectors = scaler.transform(FeatureVectors.vectors(table))
-        .withColumn(COLOR_VECTOR, functions.array_to_vector(col(FeatureTable.COLOR)));
-    Dataset<Row> training = vectors.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TRAINING));
-    Dataset<Row> test = vectors.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TEST));
-    if (options.perClass() != null) {
-      training = perClass(training);
-    }
-    StringIndexerModel indexer = new StringIndexer().setInputCol(FeatureTable.LABEL).setOutputCol(LABEL_INDEX)
-        .setStringOrderType("alphabetAsc").fit(training);
-    List<String> labels = Arrays.asList(indexer.labelsArray()[0]);
+    String taxonomyFile = FeatureTable.taxonomy(options.features());
+    String taxonomyVersion = HadoopFiles.exists(taxonomyFile, conf)
+        ? Taxonomy.parse(HadoopFiles.readString(taxonomyFile, conf), taxonomyFile).version() : "unknown";
+    requireSourceColumns(table);
+    Dataset<Row> labelled = table.where(col(FeatureTable.FEATURES).isNotNull().and(col(FeatureTable.LABEL).isNotNull()))
+        .select(FeatureTable.PATH, FeatureTable.LABEL, FeatureTable.SOURCE, FeatureTable.SPLIT, FeatureTable.SPECIES,
+            FeatureTable.VARIETY, FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES)
+        .cache();
+    Dataset<Row> training = labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TRAINING));
+    List<String> labels = training.select(FeatureTable.LABEL).distinct().orderBy(FeatureTable.LABEL)
+        .as(Encoders.STRING()).collectAsList();
     if (labels.size() < 2) {
       throw new FruitsException("the Training split has " + labels.size() + " label(s); a classifier needs at least 2");
     }
-    Dataset<Row> unknown = test.where(not(col(FeatureTable.LABEL).isin(labels.toArray())));
-    Map<String, Long> unknownLabels = new TreeMap<>();
-    unknown.groupBy(FeatureTable.LABEL).count().collectAsList()
-        .forEach(r -> unknownLabels.put(String.valueOf(r.getString(0)), r.getLong(1)));
-    long unknownCount = unknownLabels.values().stream().mapToLong(Long::longValue).sum();
-    if (unknownCount > 0) {
-      System.err.println("fruits: " + unknownCount + " Test images have labels the Training split lacks, left out "
-          + "of the accuracy: " + unknownLabels);
-    }
-    test = test.where(col(FeatureTable.LABEL).isin(labels.toArray()));
-    Dataset<Row> weights = classWeights(training);
-    training = indexer.transform(training).join(broadcast(weights), FeatureTable.LABEL)
-        .join(broadcast(folds(training)), FeatureTable.PATH);
-    test = indexer.transform(test);
+    Map<String, Long> photosBySource = new TreeMap<>();
+    training.groupBy(FeatureTable.SOURCE).count().collectAsList()
+        .forEach(r -> photosBySource.put(r.getString(0), r.getLong(1)));
+    long trainingPhotos = photosBySource.values().stream().mapToLong(Long::longValue).sum();
+    Dataset<Row> samples = samples(training, labels).cache();
+    long sampleCount = samples.count();
+    Dataset<Row> validation = labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.VALIDATION));
+    Dataset<Row> test = labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TEST));
+    boolean hasValidation = !validation.isEmpty();
     stages.put("load", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
-    int dimension = reduce.featureDimension();
-    long trainingCount = training.count();
-    List<Integer> candidates = candidates(reduce, dimension, trainingCount);
-    int kMax = candidates.get(candidates.size() - 1);
-    PCAModel pca = VarianceCurve.fitPca(training, kMax);
-    StandardScalerModel colorScaler = new StandardScaler().setInputCol(COLOR_VECTOR).setOutputCol(COLOR_SCALED)
-        .setWithMean(true).setWithStd(true).fit(training);
-    Dataset<Row> trainingPca = colorScaler.transform(pca.transform(training))
-        .select(VarianceCurve.PCA_COLUMN, COLOR_SCALED, LABEL_INDEX, WEIGHT, FOLD).cache();
-    Dataset<Row> testPca = colorScaler.transform(pca.transform(test))
-        .select(VarianceCurve.PCA_COLUMN, COLOR_SCALED, LABEL_INDEX, FeatureTable.LABEL).cache();
-    stages.put("pca", FeaturizeJob.seconds(t));
+    StandardScalerModel scaler = new StandardScaler().setInputCol(SAMPLE).setOutputCol(SCALED).setWithMean(true)
+        .setWithStd(true).fit(samples);
+    Dataset<Row> scaledSamples = scaler.transform(samples).select(SCALED, LABEL_INDEX, WEIGHT).cache();
+    List<TrainSummary.RegPoint> search = new ArrayList<>();
+    LogisticRegressionModel best = null;
+    double bestAccuracy = -1;
+    double bestReg = options.regParams().get(0);
+    Dataset<Row> chooser = hasValidation ? validation : test;
+    String chooserName = hasValidation ? ImageLocation.VALIDATION : ImageLocation.TEST;
+    for (double reg : options.regParams()) {
+      LogisticRegressionModel model = fit(scaledSamples, reg);
+      if (options.regParams().size() == 1) {
+        best = model;
+        break;
+      }
+      double accuracy = speciesAccuracy(score(chooser, scaler, model), labels);
+      search.add(new TrainSummary.RegPoint(reg, accuracy, chooserName));
+      System.err.printf(Locale.ROOT, "fruits: reg=%g: species top-1 %.4f on the %s split%n", reg, accuracy, chooserName);
+      if (accuracy > bestAccuracy) {
+        bestAccuracy = accuracy;
+        best = model;
+        bestReg = reg;
+      }
+    }
+    stages.put("fit", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
-    VectorSlicer slicer = new VectorSlicer().setInputCol(VarianceCurve.PCA_COLUMN).setOutputCol(SLICED);
-    ElementwiseProduct colorWeight = new ElementwiseProduct().setInputCol(COLOR_SCALED).setOutputCol(COLOR_WEIGHTED);
-    VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {SLICED, COLOR_WEIGHTED})
-        .setOutputCol(INPUTS);
-    LogisticRegression lr = new LogisticRegression().setFeaturesCol(INPUTS).setLabelCol(LABEL_INDEX)
-        .setWeightCol(WEIGHT).setFamily("multinomial").setMaxIter(options.maxIter()).setElasticNetParam(0.0)
-        // The components are already on the scale of the standardized features: rescaling each to unit variance
-        // would penalize the weak, noisy ones no more than the strong ones. Blocked CV: 93.4 % -> 95.5 %.
-        .setStandardization(false);
-    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {slicer, colorWeight, assembler, lr});
-    List<ParamMap> grid = new ArrayList<>();
-    for (int k : candidates) {
-      for (double weight : options.colorWeights()) {
-        double[] scaling = new double[ColorHistogram.BINS];
-        Arrays.fill(scaling, weight);
-        for (double reg : options.regParams()) {
-          grid.add(new ParamMap().put(slicer.indices(), IntStream.range(0, k).toArray())
-              .put(colorWeight.scalingVec(), Vectors.dense(scaling)).put(lr.regParam(), reg));
-        }
-      }
-    }
-    MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setLabelCol(LABEL_INDEX)
-        .setMetricName("accuracy");
-    CrossValidatorModel cv = new CrossValidator().setEstimator(pipeline)
-        .setEstimatorParamMaps(grid.toArray(new ParamMap[0])).setEvaluator(accuracy).setNumFolds(options.folds())
-        .setFoldCol(FOLD).setSeed(options.seed()).setParallelism(Math.max(1, spark.sparkContext().defaultParallelism())).fit(trainingPca);
-    List<TrainSummary.CvPoint> cvPoints = new ArrayList<>();
-    int best = 0;
-    for (int i = 0; i < grid.size(); i++) {
-      int k = ((int[]) grid.get(i).apply(slicer.indices())).length;
-      double weight = ((Vector) grid.get(i).apply(colorWeight.scalingVec())).apply(0);
-      double reg = (Double) grid.get(i).apply(lr.regParam());
-      cvPoints.add(new TrainSummary.CvPoint(k, weight, reg, cv.avgMetrics()[i]));
-      if (cv.avgMetrics()[i] > cv.avgMetrics()[best]) {
-        best = i;
-      }
-      System.err.printf(Locale.ROOT, "fruits: cross-validation k=%d colour weight=%g reg=%g: accuracy %.4f%n", k,
-          weight, reg, cv.avgMetrics()[i]);
-    }
-    PipelineModel model = (PipelineModel) cv.bestModel();
-    stages.put("cross-validate", FeaturizeJob.seconds(t));
-
-    t = System.nanoTime();
-    Dataset<Row> predictions = model.transform(testPca);
-    long testCount = testPca.count();
-    int classes = labels.size();
-    long[][] confusion = new long[classes][classes];
-    for (Row r : predictions.groupBy(LABEL_INDEX, "prediction").count().collectAsList()) {
-      confusion[(int) r.getDouble(0)][(int) r.getDouble(1)] = r.getLong(2);
-    }
-    long correct = 0;
-    for (int c = 0; c < classes; c++) {
-      correct += confusion[c][c];
-    }
-    double testAccuracy = testCount == 0 ? Double.NaN : (double) correct / testCount;
-    double[] precision = new double[classes];
-    double[] recall = new double[classes];
-    for (int c = 0; c < classes; c++) {
-      long predicted = 0;
-      long actual = 0;
-      for (int o = 0; o < classes; o++) {
-        predicted += confusion[o][c];
-        actual += confusion[c][o];
-      }
-      precision[c] = predicted == 0 ? Double.NaN : (double) confusion[c][c] / predicted;
-      recall[c] = actual == 0 ? Double.NaN : (double) confusion[c][c] / actual;
-    }
+    SpeciesAnswers answers = new SpeciesAnswers(labels);
+    List<Scored> heldOut = score(validation, scaler, best);
+    List<Scored> testScored = score(test, scaler, best);
+    ConfidenceCalibration calibration = calibrate(heldOut.isEmpty() ? testScored : heldOut, answers,
+        heldOut.isEmpty() ? ImageLocation.TEST : ImageLocation.VALIDATION);
+    double threshold = calibration.threshold();
+    Map<String, TrainSummary.Scores> heldOutScores = scoresBySource(heldOut, answers, threshold);
+    Map<String, TrainSummary.Scores> testScores = scoresBySource(testScored, answers, threshold);
     stages.put("evaluate", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
-    int k = cvPoints.get(best).components();
-    double colorWeightChosen = cvPoints.get(best).colorWeight();
-    double reg = cvPoints.get(best).regParam();
+    Map<String, TrainSummary.Scores> unseenScores = new LinkedHashMap<>();
+    Map<String, UnseenRun> unseenRuns = new LinkedHashMap<>();
+    for (String source : options.unseenSources()) {
+      Set<String> backgroundsFrom = scenesOnBackgroundsOf(source);
+      Dataset<Row> without = labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TRAINING)
+          .and(col(FeatureTable.SOURCE).notEqual(source)));
+      if (!backgroundsFrom.isEmpty()) {
+        without = without.where(org.apache.spark.sql.functions.not(
+            col(FeatureTable.PATH).isin(backgroundsFrom.toArray())));
+      }
+      List<String> unseenLabels = without.select(FeatureTable.LABEL).distinct().orderBy(FeatureTable.LABEL)
+          .as(Encoders.STRING()).collectAsList();
+      Dataset<Row> unseenSamples = samples(without, unseenLabels);
+      StandardScalerModel unseenScaler = new StandardScaler().setInputCol(SAMPLE).setOutputCol(SCALED)
+          .setWithMean(true).setWithStd(true).fit(unseenSamples);
+      Dataset<Row> scaled = unseenScaler.transform(unseenSamples).select(SCALED, LABEL_INDEX, WEIGHT).cache();
+      LogisticRegressionModel model = fit(scaled, bestReg);
+      scaled.unpersist();
+      List<Scored> scored = score(labelled.where(col(FeatureTable.SOURCE).equalTo(source)), unseenScaler, model);
+      unseenRuns.put(source, new UnseenRun(unseenLabels, scored));
+      SpeciesAnswers unseenAnswers = new SpeciesAnswers(unseenLabels);
+      unseenScores.put(source, scores(scored, unseenAnswers, threshold));
+      System.err.println("fruits: unseen " + source + ": " + unseenScores.get(source));
+    }
+    stages.put("unseen", FeaturizeJob.seconds(t));
+
+    t = System.nanoTime();
     try {
-      model.write().overwrite().save(HadoopFiles.child(out, "spark-model"));
-      pca.write().overwrite().save(HadoopFiles.child(out, "spark-pca"));
-      colorScaler.write().overwrite().save(HadoopFiles.child(out, "spark-color-scaler"));
+      new PipelineModel("fruits-classifier", new org.apache.spark.ml.Transformer[] {scaler, best}).write().overwrite()
+          .save(HadoopFiles.child(out, "spark-model"));
     } catch (IOException e) {
       throw new FruitsException("cannot save the model to " + out + ": " + e.getMessage());
     }
-    LogisticRegressionModel lrModel = (LogisticRegressionModel) model.stages()[3];
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("trainedAt", startedAt.toString());
-    metadata.put("testAccuracy", testAccuracy);
-    metadata.put("components", k);
-    metadata.put("colorWeight", colorWeightChosen);
-    metadata.put("regParam", reg);
-    metadata.put("trainingRows", trainingCount);
-    BundleContents contents = bundle(labels, reduce, scaler, pca, colorScaler, colorWeightChosen, lrModel, k, metadata,
-        conf);
+    metadata.put("regParam", bestReg);
+    metadata.put("trainingPhotos", trainingPhotos);
+    metadata.put("trainingSamples", sampleCount);
+    metadata.put("taxonomyVersion", taxonomyVersion);
+    metadata.put("views", ImageViews.COUNT);
+    metadata.put("varietyConfidence", options.varietyConfidence());
+    BundleContents contents = bundle(labels, specHash, scaler, best, metadata, conf);
     byte[] arrays = ServingBundle.arrays(contents);
-    HadoopFiles.writeBytes(HadoopFiles.child(out, "bundle/" + ServingBundle.ARRAYS_FILE), arrays, conf);
-    HadoopFiles.writeString(HadoopFiles.child(out, "bundle/" + ServingBundle.JSON_FILE),
-        ServingBundle.json(contents, arrays), conf);
-    writeCsvs(labels, cvPoints, confusion, precision, recall, conf);
+    String bundleDir = HadoopFiles.child(out, "bundle");
+    HadoopFiles.writeBytes(HadoopFiles.child(bundleDir, ServingBundle.ARRAYS_FILE), arrays, conf);
+    HadoopFiles.writeString(HadoopFiles.child(bundleDir, ServingBundle.JSON_FILE), ServingBundle.json(contents, arrays),
+        conf);
+    ConfidenceCalibration stored = new ConfidenceCalibration(threshold, calibration.targetPrecision(),
+        calibration.floor(), calibration.split(), calibration.photos(), calibration.accuracy(), calibration.coverage(),
+        calibration.answeredAccuracy(), ServingBundle.versionOf(arrays));
+    HadoopFiles.writeString(HadoopFiles.child(bundleDir, ConfidenceCalibration.FILE), stored.json(), conf);
+    writePredictions(heldOut, testScored, unseenRuns, answers, threshold, conf);
     stages.put("export", FeaturizeJob.seconds(t));
-    trainingPca.unpersist();
-    testPca.unpersist();
+    scaledSamples.unpersist();
+    samples.unpersist();
+    labelled.unpersist();
 
-    TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.reduced(), out, fingerprint,
-        specHash, labels, trainingCount, testCount, unknownCount, unknownLabels, cvPoints, k, colorWeightChosen, reg,
-        testAccuracy,
-        mean(precision), mean(recall), stages, FeaturizeJob.seconds(started));
+    TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.features(), out, fingerprint,
+        specHash, taxonomyVersion, labels, answers.species(), trainingPhotos, sampleCount, photosBySource, search,
+        bestReg, threshold, calibration.split(), options.targetPrecision(), options.varietyConfidence(),
+        heldOutScores, testScores, unseenScores, stages, FeaturizeJob.seconds(started));
     Summaries.write(HadoopFiles.child(out, "summary.json"), summary, conf);
     return summary;
   }
 
-  /** k at 80, 90 and 95 % (or the user's list), capped by the dimension and the number of training rows. */
-  private List<Integer> candidates(ReduceSummary reduce, int dimension, long rows) {
-    List<Integer> wanted = options.components().isEmpty()
-        ? List.of(reduce.k80(), reduce.k90(), reduce.k95()) : options.components();
-    TreeSet<Integer> ks = new TreeSet<>();
-    for (int k : wanted) {
-      if (k > dimension) {
-        throw new FruitsException("asked for " + k + " components but the features have only " + dimension
-            + " dimensions");
+  private static void requireSourceColumns(Dataset<Row> table) {
+    List<String> columns = Arrays.asList(table.columns());
+    for (String c : List.of(FeatureTable.SOURCE, FeatureTable.SPECIES, FeatureTable.VIEW_FEATURES)) {
+      if (!columns.contains(c)) {
+        throw new FruitsException("the feature table was written by an older version, without the " + c
+            + " column; featurize again with --overwrite");
       }
-      ks.add((int) Math.min(k, Math.max(1, rows - 1)));
     }
-    return new ArrayList<>(ks);
   }
 
-  private Dataset<Row> perClass(Dataset<Row> training) {
-    List<Row> keys = training.select(FeatureTable.PATH, FeatureTable.LABEL).collectAsList();
-    List<Row> picked = StratifiedSample.perClass(keys, r -> r.getString(1), r -> r.getString(0), options.perClass(),
-        options.seed());
-    return FeatureVectors.restrictTo(training, picked);
-  }
-
-  /** Blocked cross-validation folds ({@link BlockedFolds}): near-duplicate consecutive photos stay together. */
-  private Dataset<Row> folds(Dataset<Row> training) {
-    List<Row> keys = training.select(FeatureTable.PATH, FeatureTable.LABEL).collectAsList();
-    List<Row> folds = new ArrayList<>();
-    BlockedFolds.assign(keys, r -> r.getString(1), r -> r.getString(0), options.folds())
-        .forEach((path, fold) -> folds.add(RowFactory.create(path, fold)));
-    StructType schema = new StructType().add(FeatureTable.PATH, DataTypes.StringType).add(FOLD, DataTypes.IntegerType);
-    return spark.createDataFrame(folds, schema);
-  }
-
-  /** weight = N / (K × n_label): every class counts as much in the loss, whatever its number of photos. */
-  private Dataset<Row> classWeights(Dataset<Row> training) {
-    List<Row> counts = training.groupBy(FeatureTable.LABEL).count().collectAsList();
-    long total = counts.stream().mapToLong(r -> r.getLong(1)).sum();
-    List<Row> weights = new ArrayList<>();
-    for (Row r : counts) {
-      weights.add(RowFactory.create(r.getString(0), (double) total / (counts.size() * r.getLong(1))));
+  private LogisticRegressionModel fit(Dataset<Row> scaled, double reg) {
+    spark.sparkContext().setJobDescription("fruits train: logistic regression, reg=" + reg);
+    try {
+      return new LogisticRegression().setFeaturesCol(SCALED).setLabelCol(LABEL_INDEX).setWeightCol(WEIGHT)
+          .setFamily("multinomial").setMaxIter(options.maxIter()).setRegParam(reg).setElasticNetParam(0.0)
+          // the inputs are standardized already
+          .setStandardization(false).fit(scaled);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
     }
-    StructType schema = new StructType().add(FeatureTable.LABEL, DataTypes.StringType).add(WEIGHT, DataTypes.DoubleType);
-    return spark.createDataFrame(weights, schema);
   }
 
-  /** The bundle's arrays; a colour weight of 0 leaves the colour term out (its coefficients are all zero). */
-  private BundleContents bundle(List<String> labels, ReduceSummary reduce, StandardScalerModel scaler, PCAModel pca,
-      StandardScalerModel colorScaler, double colorWeight, LogisticRegressionModel lr, int k,
-      Map<String, Object> metadata, Configuration conf) {
-    int d = scaler.mean().size();
-    double[][] projection = new double[d][k];
-    Matrix pc = pca.pc();
+  static final StructType SAMPLE_SCHEMA = new StructType()
+      .add(SAMPLE, SQLDataTypes.VectorType(), false)
+      .add(LABEL_INDEX, DataTypes.DoubleType, false)
+      .add(WEIGHT, DataTypes.DoubleType, false);
+
+  /**
+   * The training vectors of {@code photos}: one per view of a photo with views, else its features; each weighted
+   * N / (K × n_label) over samples, so every label counts as much in the loss however many photos it has.
+   */
+  private Dataset<Row> samples(Dataset<Row> photos, List<String> labels) {
+    Map<String, Long> counts = new HashMap<>();
+    for (Row r : photos.selectExpr(FeatureTable.LABEL,
+        "IF(" + FeatureTable.VIEW_FEATURES + " IS NULL, 1, size(" + FeatureTable.VIEW_FEATURES + ") DIV size("
+            + FeatureTable.FEATURES + "))").groupBy(FeatureTable.LABEL).sum().collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
+    }
+    long total = counts.values().stream().mapToLong(Long::longValue).sum();
+    Map<String, double[]> indexAndWeight = new HashMap<>();
+    for (int i = 0; i < labels.size(); i++) {
+      long n = counts.getOrDefault(labels.get(i), 1L);
+      indexAndWeight.put(labels.get(i), new double[] {i, (double) total / (labels.size() * n)});
+    }
+    return photos.select(FeatureTable.LABEL, FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES)
+        .flatMap(new ExpandViews(indexAndWeight), org.apache.spark.sql.Encoders.row(SAMPLE_SCHEMA));
+  }
+
+  /** A photo's training samples: each view's vector (the view features are laid one view after the other). */
+  static final class ExpandViews implements FlatMapFunction<Row, Row>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Map<String, double[]> indexAndWeight;
+
+    ExpandViews(Map<String, double[]> indexAndWeight) {
+      this.indexAndWeight = new HashMap<>(indexAndWeight);
+    }
+
+    @Override
+    public Iterator<Row> call(Row r) {
+      double[] iw = indexAndWeight.get(r.getString(0));
+      List<Row> out = new ArrayList<>();
+      if (iw == null) {
+        return out.iterator();
+      }
+      List<Float> features = r.getList(1);
+      int d = features.size();
+      if (r.isNullAt(2)) {
+        out.add(RowFactory.create(vector(features, 0, d), iw[0], iw[1]));
+      } else {
+        List<Float> views = r.getList(2);
+        for (int v = 0; v + d <= views.size(); v += d) {
+          out.add(RowFactory.create(vector(views, v, d), iw[0], iw[1]));
+        }
+      }
+      return out.iterator();
+    }
+  }
+
+  private static Vector vector(List<Float> values, int from, int d) {
+    double[] x = new double[d];
     for (int i = 0; i < d; i++) {
-      for (int j = 0; j < k; j++) {
-        projection[i][j] = pc.apply(i, j);
+      x[i] = values.get(from + i);
+    }
+    return Vectors.dense(x);
+  }
+
+  static final StructType ANSWER_SCHEMA = new StructType()
+      .add(FeatureTable.PATH, DataTypes.StringType, false)
+      .add(FeatureTable.SOURCE, DataTypes.StringType, false)
+      .add(FeatureTable.SPLIT, DataTypes.StringType, true)
+      .add(FeatureTable.SPECIES, DataTypes.StringType, true)
+      .add(FeatureTable.VARIETY, DataTypes.StringType, true)
+      .add(SAMPLE, SQLDataTypes.VectorType(), false);
+
+  /** The label probabilities of each photo of {@code photos}, from the mean of its views' features as the app does. */
+  private List<Scored> score(Dataset<Row> photos, StandardScalerModel scaler, LogisticRegressionModel model) {
+    Dataset<Row> vectors = photos.select(FeatureTable.PATH, FeatureTable.SOURCE, FeatureTable.SPLIT,
+            FeatureTable.SPECIES, FeatureTable.VARIETY, FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES)
+        .map((MapFunction<Row, Row>) TrainJob::meanOfViews, org.apache.spark.sql.Encoders.row(ANSWER_SCHEMA));
+    Dataset<Row> probabilities = model.setFeaturesCol(SCALED).transform(scaler.transform(vectors))
+        .select(FeatureTable.PATH, FeatureTable.SOURCE, FeatureTable.SPLIT, FeatureTable.SPECIES, FeatureTable.VARIETY,
+            PROBABILITY);
+    List<Scored> scored = new ArrayList<>();
+    for (Row r : probabilities.collectAsList()) {
+      scored.add(new Scored(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+          ((Vector) r.get(5)).toArray()));
+    }
+    return scored;
+  }
+
+  private static Row meanOfViews(Row r) {
+    List<Float> features = r.getList(5);
+    int d = features.size();
+    double[] x = new double[d];
+    if (r.isNullAt(6)) {
+      for (int i = 0; i < d; i++) {
+        x[i] = features.get(i);
+      }
+    } else {
+      List<Float> views = r.getList(6);
+      int count = views.size() / d;
+      for (int v = 0; v < count; v++) {
+        for (int i = 0; i < d; i++) {
+          x[i] += views.get(v * d + i);
+        }
+      }
+      for (int i = 0; i < d; i++) {
+        x[i] /= count;
       }
     }
-    BundleContents.ColorTerm color = colorWeight == 0 ? BundleContents.ColorTerm.NONE
-        : BundleContents.ColorTerm.histogram(colorScaler.mean().toArray(), colorScaler.std().toArray(), colorWeight);
+    return RowFactory.create(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+        Vectors.dense(x));
+  }
+
+  private static double speciesAccuracy(List<Scored> scored, List<String> labels) {
+    SpeciesAnswers answers = new SpeciesAnswers(labels);
+    long right = 0;
+    for (Scored s : scored) {
+      if (answers.answer(s.probabilities(), 0, 1, 0).best().species().equals(s.species())) {
+        right++;
+      }
+    }
+    return scored.isEmpty() ? Double.NaN : (double) right / scored.size();
+  }
+
+  /**
+   * The threshold on the top species' probability: the lowest at which the photos answered as a fruit were right
+   * at least the target share of the time (a photo of no fruit answered as one counts as wrong); never below 0.5.
+   */
+  private ConfidenceCalibration calibrate(List<Scored> scored, SpeciesAnswers answers, String split) {
+    List<ConfidenceCalibration.Outcome> outcomes = new ArrayList<>();
+    for (Scored s : scored) {
+      SpeciesAnswers.Answer a = answers.answer(s.probabilities(), 0, 1, 0);
+      if (a.best().isFruit()) {
+        outcomes.add(new ConfidenceCalibration.Outcome(a.best().probability(), a.best().species().equals(s.species())));
+      }
+    }
+    if (outcomes.isEmpty()) {
+      return new ConfidenceCalibration(0.5, options.targetPrecision(), 0.5, split, 0, Double.NaN, 0, Double.NaN, "");
+    }
+    return ConfidenceCalibration.fit(outcomes.toArray(new ConfidenceCalibration.Outcome[0]), options.targetPrecision(),
+        0.5, split, "");
+  }
+
+  private Map<String, TrainSummary.Scores> scoresBySource(List<Scored> scored, SpeciesAnswers answers,
+      double threshold) {
+    Map<String, List<Scored>> bySource = new TreeMap<>();
+    scored.forEach(s -> bySource.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s));
+    Map<String, TrainSummary.Scores> out = new LinkedHashMap<>();
+    bySource.forEach((source, list) -> out.put(source, scores(list, answers, threshold)));
+    return out;
+  }
+
+  /** How the app's answers ({@link SpeciesAnswers}) do on {@code scored}. */
+  TrainSummary.Scores scores(List<Scored> scored, SpeciesAnswers answers, double threshold) {
+    Set<String> known = new HashSet<>(answers.species());
+    long fruit = 0;
+    long unknown = 0;
+    long right = 0;
+    long varietyPhotos = 0;
+    long varietyRight = 0;
+    long varietyNamed = 0;
+    long answered = 0;
+    long answeredFruit = 0;
+    long answeredRight = 0;
+    long notFruit = 0;
+    long refused = 0;
+    for (Scored s : scored) {
+      SpeciesAnswers.Answer a = answers.answer(s.probabilities(), threshold, options.varietyConfidence(), 0);
+      boolean speciesRight = a.best().species().equals(s.species());
+      if (a.recognized()) {
+        answered++;
+        answeredRight += speciesRight ? 1 : 0;
+      }
+      if (Taxon.NOT_A_FRUIT_SPECIES.equals(s.species())) {
+        notFruit++;
+        refused += a.recognized() ? 0 : 1;
+        continue;
+      }
+      if (!known.contains(s.species())) {
+        unknown++;
+        continue;
+      }
+      fruit++;
+      right += speciesRight ? 1 : 0;
+      answeredFruit += a.recognized() ? 1 : 0;
+      if (speciesRight && s.variety() != null && a.best().variety() != null) {
+        varietyPhotos++;
+        varietyRight += s.variety().equals(a.best().variety()) ? 1 : 0;
+        varietyNamed += a.varietyNamed() ? 1 : 0;
+      }
+    }
+    return new TrainSummary.Scores(fruit, unknown, ratio(right, fruit), ratio(varietyRight, varietyPhotos),
+        ratio(varietyNamed, varietyPhotos), ratio(answeredFruit, fruit), ratio(answeredRight, answered), notFruit,
+        ratio(refused, notFruit));
+  }
+
+  private static double ratio(long a, long b) {
+    return b == 0 ? Double.NaN : (double) a / b;
+  }
+
+  /** Paths of the synthetic scenes drawn on a background from {@code source} (none without a scenes table). */
+  private Set<String> scenesOnBackgroundsOf(String source) {
+    if (options.scenes() == null) {
+      return Set.of();
+    }
+    String scenes = SynthesizeJob.scenes(options.scenes());
+    if (!HadoopFiles.exists(scenes, spark.sparkContext().hadoopConfiguration())) {
+      return Set.of();
+    }
+    return new HashSet<>(spark.read().parquet(scenes).where(col(SynthesizeJob.BACKGROUND_SOURCE).equalTo(source))
+        .select(FeatureTable.PATH).as(Encoders.STRING()).collectAsList());
+  }
+
+  /** The bundle's arrays: the scaler, no projection, the logistic regression over the features. */
+  private BundleContents bundle(List<String> labels, String specHash, StandardScalerModel scaler,
+      LogisticRegressionModel lr, Map<String, Object> metadata, Configuration conf) {
+    int d = scaler.mean().size();
     Matrix w = lr.coefficientMatrix();
-    double[][] coefficients = new double[labels.size()][k + color.bins()];
+    double[][] coefficients = new double[labels.size()][d];
     for (int c = 0; c < labels.size(); c++) {
-      for (int j = 0; j < k + color.bins(); j++) {
+      for (int j = 0; j < d; j++) {
         coefficients[c][j] = w.apply(c, j);
       }
     }
-    String specJson = HadoopFiles.readString(FeatureTable.modelSpec(reduce.features()), conf);
-    return new BundleContents(labels, specJson, reduce.specHash(), scaler.mean().toArray(), scaler.std().toArray(),
-        projection, color, coefficients, lr.interceptVector().toArray(), metadata);
+    String specJson = HadoopFiles.readString(FeatureTable.modelSpec(options.features()), conf);
+    return new BundleContents(labels, specJson, specHash, scaler.mean().toArray(), scaler.std().toArray(), null,
+        BundleContents.ColorTerm.NONE, coefficients, lr.interceptVector().toArray(), metadata);
   }
 
-  private void writeCsvs(List<String> labels, List<TrainSummary.CvPoint> cv, long[][] confusion, double[] precision,
-      double[] recall, Configuration conf) {
-    StringBuilder cvCsv = new StringBuilder("components,colorWeight,regParam,accuracy\n");
-    cv.forEach(p -> cvCsv.append(String.format(Locale.ROOT, "%d,%g,%g,%.6f%n", p.components(), p.colorWeight(),
-        p.regParam(), p.accuracy())));
-    HadoopFiles.writeString(HadoopFiles.child(options.out(), "cv.csv"), cvCsv.toString(), conf);
-    StringBuilder matrix = new StringBuilder("actual,predicted,images\n");
-    StringBuilder perClass = new StringBuilder("label,images,precision,recall\n");
-    for (int a = 0; a < labels.size(); a++) {
-      long support = 0;
-      for (int p = 0; p < labels.size(); p++) {
-        support += confusion[a][p];
-        if (confusion[a][p] > 0) {
-          matrix.append(Csv.field(labels.get(a))).append(',').append(Csv.field(labels.get(p))).append(',')
-              .append(confusion[a][p]).append('\n');
-        }
-      }
-      perClass.append(Csv.field(labels.get(a))).append(',').append(support).append(',')
-          .append(String.format(Locale.ROOT, "%.6f,%.6f%n", precision[a], recall[a]));
+  private void writePredictions(List<Scored> heldOut, List<Scored> test, Map<String, UnseenRun> unseen,
+      SpeciesAnswers answers, double threshold, Configuration conf) {
+    StringBuilder csv = new StringBuilder(
+        "scored_as,source,split,path,species,variety,answer_species,answer_variety,probability,recognized\n");
+    append(csv, HELD_OUT, heldOut, answers, threshold);
+    append(csv, TEST, test, answers, threshold);
+    unseen.forEach((source, run) -> append(csv, UNSEEN, run.scored(), new SpeciesAnswers(run.labels()), threshold));
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), PREDICTIONS_CSV), csv.toString(), conf);
+  }
+
+  private void append(StringBuilder csv, String scoredAs, List<Scored> scored, SpeciesAnswers answers,
+      double threshold) {
+    for (Scored s : scored) {
+      SpeciesAnswers.Answer a = answers.answer(s.probabilities(), threshold, options.varietyConfidence(), 0);
+      csv.append(scoredAs).append(',').append(Csv.field(s.source())).append(',').append(Csv.field(s.split()))
+          .append(',').append(Csv.field(s.path())).append(',').append(Csv.field(s.species())).append(',')
+          .append(Csv.field(s.variety())).append(',').append(Csv.field(a.best().species())).append(',')
+          .append(Csv.field(a.varietyNamed() ? a.best().variety() : null)).append(',')
+          .append(String.format(Locale.ROOT, "%.4f", a.best().probability())).append(',').append(a.recognized())
+          .append('\n');
     }
-    HadoopFiles.writeString(HadoopFiles.child(options.out(), "confusion.csv"), matrix.toString(), conf);
-    HadoopFiles.writeString(HadoopFiles.child(options.out(), "per-class.csv"), perClass.toString(), conf);
-  }
-
-  private static double mean(double[] values) {
-    return Arrays.stream(values).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
   }
 }

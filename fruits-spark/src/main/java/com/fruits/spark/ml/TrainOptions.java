@@ -3,52 +3,67 @@ package com.fruits.spark.ml;
 import java.util.List;
 
 /**
- * @param reduced a reduce output folder (its scaler is reused; its features table is read)
+ * What a train run is asked to do.
+ *
+ * @param features a featurize output folder (its table holds every source, split and view)
  * @param out the model output folder
- * @param components candidate numbers of PCA components for the classifier (empty: k at 80, 90 and 95 %)
- * @param colorWeights candidate weights of the standardized colour histogram beside the components (0: no colour)
- * @param regParams candidate L2 regularization strengths
- * @param folds cross-validation folds over the Training split
- * @param perClass train on at most this many Training images per label (null: all)
+ * @param regParams candidate L2 strengths; with more than one, the held-out real photos (the Validation split)
+ *     choose, or the Test split when there is no Validation split
+ * @param maxIter L-BFGS iterations per fit
+ * @param unseenSources sources to measure as never seen: for each, a second model is fitted without its photos (and
+ *     without synthetic scenes drawn on its backgrounds) and scored on all of them
+ * @param scenes the synthesize output whose scenes are in the table (null: none), to know their backgrounds
+ * @param targetPrecision the share of answered real photos that must be right; the confidence threshold follows
+ * @param varietyConfidence the probability of a variety, given its species, from which the variety is named
  */
-public record TrainOptions(String reduced, String out, List<Integer> components, List<Double> colorWeights,
-    List<Double> regParams, int folds, Integer perClass, long seed, int maxIter, boolean overwrite) {
+public record TrainOptions(String features, String out, List<Double> regParams, int maxIter,
+    List<String> unseenSources, String scenes, double targetPrecision, double varietyConfidence, boolean overwrite) {
   /**
-   * The default L2 candidates, as the command line writes them: one, the weakest, which blocked cross-validation on
-   * the shared data preferred in every comparison (1e-6 over 1e-5 over 1e-4 at k = 65, 154, 286 without colour, and
-   * at k = 154 with colour weight 8), by 0.02 to 0.3 points: a reg grid multiplied the training time for nothing.
+   * The default L2 strength, as the command line writes it. With class-balanced weights it is the mean loss's
+   * penalty: on the held-out grocery photos 3e-4 beat 1e-4 and 1e-3.
    */
-  public static final String DEFAULT_REG_PARAMS = "0.000001";
-  /** The default colour weights, as the command line writes them: without colour, and three strengths. */
-  public static final String DEFAULT_COLOR_WEIGHTS = "0,4,8,16";
+  public static final String DEFAULT_REG_PARAMS = "0.0003";
+  public static final double DEFAULT_TARGET_PRECISION = 0.97;
+  public static final double DEFAULT_VARIETY_CONFIDENCE = 0.6;
 
   public TrainOptions {
-    components = List.copyOf(components);
-    colorWeights = List.copyOf(colorWeights);
-    if (colorWeights.isEmpty() || colorWeights.stream().anyMatch(w -> w < 0)) {
-      throw new IllegalArgumentException("--color-weight needs at least one value >= 0");
-    }
     regParams = List.copyOf(regParams);
+    unseenSources = List.copyOf(unseenSources);
     if (regParams.isEmpty() || regParams.stream().anyMatch(r -> r < 0)) {
       throw new IllegalArgumentException("--reg needs at least one value >= 0");
     }
-    if (components.stream().anyMatch(k -> k <= 0)) {
-      throw new IllegalArgumentException("--components must be positive");
+    if (maxIter <= 0) {
+      throw new IllegalArgumentException("--max-iter must be positive");
     }
-    if (folds < 2) {
-      throw new IllegalArgumentException("--folds must be at least 2");
+    if (!(targetPrecision > 0 && targetPrecision <= 1)) {
+      throw new IllegalArgumentException("--precision must be in (0, 1]");
     }
-    if (perClass != null && perClass <= 0) {
-      throw new IllegalArgumentException("--per-class must be positive");
+    if (!(varietyConfidence > 0 && varietyConfidence <= 1)) {
+      throw new IllegalArgumentException("--variety-confidence must be in (0, 1]");
     }
   }
 
-  public static TrainOptions of(String reduced, String out) {
-    return new TrainOptions(reduced, out, List.of(), doubles(DEFAULT_COLOR_WEIGHTS), doubles(DEFAULT_REG_PARAMS), 3,
-        null, 42, 200, false);
+  public static TrainOptions of(String features, String out) {
+    return new TrainOptions(features, out, List.of(Double.valueOf(DEFAULT_REG_PARAMS)), 100, List.of(), null,
+        DEFAULT_TARGET_PRECISION, DEFAULT_VARIETY_CONFIDENCE, false);
   }
 
-  private static List<Double> doubles(String commaSeparated) {
-    return java.util.Arrays.stream(commaSeparated.split(",")).map(Double::valueOf).toList();
+  public TrainOptions withSearch(List<Double> regs, int iterations) {
+    return new TrainOptions(features, out, regs, iterations, unseenSources, scenes, targetPrecision,
+        varietyConfidence, overwrite);
+  }
+
+  public TrainOptions withUnseen(List<String> sources, String scenesFolder) {
+    return new TrainOptions(features, out, regParams, maxIter, sources, scenesFolder, targetPrecision,
+        varietyConfidence, overwrite);
+  }
+
+  public TrainOptions withAnswers(double precision, double variety) {
+    return new TrainOptions(features, out, regParams, maxIter, unseenSources, scenes, precision, variety, overwrite);
+  }
+
+  public TrainOptions withOverwrite(boolean replace) {
+    return new TrainOptions(features, out, regParams, maxIter, unseenSources, scenes, targetPrecision,
+        varietyConfidence, replace);
   }
 }

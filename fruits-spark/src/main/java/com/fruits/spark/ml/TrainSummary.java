@@ -1,61 +1,79 @@
 package com.fruits.spark.ml;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-/** The machine-readable record of a train run ({@code summary.json}). */
+/**
+ * The machine-readable record of a train run ({@code summary.json}): what the model was fitted on, how the
+ * regularization was chosen, and how it does on photos it never saw, split by where they come from.
+ *
+ * @param labels the classifier's classes: species, or species/variety (see {@link com.fruits.core.taxonomy.Taxon})
+ * @param trainingSamples training vectors: one per photo, or one per view of photos featurized with views
+ * @param threshold the species probability from which the app names a fruit, fitted on the held-out real photos
+ * @param heldOut the held-out photos of each source (Validation split), scored as the app answers
+ * @param test the Test split of each source (the studio's own test set)
+ * @param unseen per source: a model fitted without that source, scored on all of its photos
+ */
 public record TrainSummary(
     String command,
     String startedAt,
-    String reduced,
+    String features,
     String output,
     String inputFingerprint,
     String specHash,
+    String taxonomyVersion,
     List<String> labels,
-    long trainingRows,
-    long testRows,
-    long testRowsWithUnknownLabels,
-    Map<String, Long> unknownTestLabels,
-    List<CvPoint> crossValidation,
-    int components,
-    double colorWeight,
+    List<String> species,
+    long trainingPhotos,
+    long trainingSamples,
+    Map<String, Long> trainingPhotosBySource,
+    List<RegPoint> search,
     double regParam,
-    double testAccuracy,
-    double macroPrecision,
-    double macroRecall,
+    double threshold,
+    String thresholdFittedOn,
+    double targetPrecision,
+    double varietyConfidence,
+    Map<String, Scores> heldOut,
+    Map<String, Scores> test,
+    Map<String, Scores> unseen,
     Map<String, Double> stageSeconds,
     double wallSeconds) {
 
-  /** Mean accuracy over the folds for one (components, colour weight, regParam). */
-  public record CvPoint(int components, double colorWeight, double regParam, double accuracy) {}
+  /** One regularization candidate and its species top-1 on the photos that chose it. */
+  public record RegPoint(double regParam, double speciesAccuracy, String scoredOn) {}
 
   /**
-   * Whether this run's cross-validation covered exactly the candidates of {@code options} (components only when the
-   * options name them; by default they follow the reduce step, whose fingerprint the caller compares).
+   * How a model does on one set of photos, as the app answers them (the mean of the views' features).
+   *
+   * @param fruitPhotos photos of fruit the model knows the species of
+   * @param unknownSpeciesPhotos photos of fruit whose species the model was not trained on (never right)
+   * @param speciesTop1 share of {@code fruitPhotos} whose most probable species is right
+   * @param varietyTop1 among photos with a known variety and the right species, the share whose most probable
+   *     variety is right (NaN: none)
+   * @param varietyAnswered among those, the share where the variety is named (confident enough)
+   * @param answered share of the fruit photos the app answers (a fruit at or above the threshold)
+   * @param precision share of answered photos (fruit or not) whose species is right
+   * @param notFruitPhotos photos of no fruit
+   * @param notFruitRefused share of them the app refuses ("not a fruit I know")
    */
-  public boolean searched(TrainOptions options) {
-    Set<Double> weights = new HashSet<>();
-    Set<Double> regs = new HashSet<>();
-    Set<Integer> ks = new HashSet<>();
-    for (CvPoint p : crossValidation) {
-      weights.add(p.colorWeight());
-      regs.add(p.regParam());
-      ks.add(p.components());
-    }
-    return weights.equals(new HashSet<>(options.colorWeights()))
-        && regs.equals(new HashSet<>(options.regParams()))
-        && (options.components().isEmpty() || ks.equals(new HashSet<>(options.components())));
-  }
+  public record Scores(long fruitPhotos, long unknownSpeciesPhotos, double speciesTop1, double varietyTop1,
+      double varietyAnswered, double answered, double precision, long notFruitPhotos, double notFruitRefused) {}
 
   public String describe() {
-    return String.format(java.util.Locale.ROOT,
-        "trained on %d images (%d classes), k=%d, colour weight=%g, reg=%g chosen by %d-point cross-validation; "
-            + "Test top-1 accuracy %.2f%% on %d images%s in %.1fs",
-        trainingRows, labels.size(), components, colorWeight, regParam, crossValidation.size(), 100 * testAccuracy,
-        testRows,
-        testRowsWithUnknownLabels > 0 ? " (" + testRowsWithUnknownLabels + " with labels unknown to the model)" : "",
-        wallSeconds);
+    StringBuilder out = new StringBuilder(String.format(java.util.Locale.ROOT,
+        "trained on %d photos (%d samples, %d labels, %d species), reg=%g, threshold %.3f; ", trainingPhotos,
+        trainingSamples, labels.size(), species.size(), regParam, threshold));
+    heldOut.forEach((source, s) -> out.append(describe("held-out " + source, s)));
+    test.forEach((source, s) -> out.append(describe("Test " + source, s)));
+    unseen.forEach((source, s) -> out.append(describe("unseen " + source, s)));
+    return out.append(String.format(java.util.Locale.ROOT, "in %.1fs", wallSeconds)).toString();
+  }
+
+  private static String describe(String what, Scores s) {
+    return String.format(java.util.Locale.ROOT, "%s: species %.1f%% of %d%s, not-a-fruit refused %.1f%% of %d; ",
+        what, 100 * s.speciesTop1(), s.fruitPhotos(),
+        s.fruitPhotos() > 0 ? String.format(java.util.Locale.ROOT, " (answered %.0f%%, precision %.1f%%)",
+            100 * s.answered(), 100 * s.precision()) : "",
+        100 * s.notFruitRefused(), s.notFruitPhotos());
   }
 }

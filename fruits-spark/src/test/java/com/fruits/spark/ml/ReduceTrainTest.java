@@ -3,13 +3,15 @@ package com.fruits.spark.ml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.apache.spark.ml.functions.array_to_vector;
 import static org.apache.spark.sql.functions.col;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.TestImages;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.model.ModelResolver;
+import com.fruits.core.image.ImageViews;
+import com.fruits.core.image.ViewPolicy;
+import com.fruits.core.serving.ConfidenceCalibration;
 import com.fruits.core.serving.FruitRecognizer;
 import com.fruits.core.serving.ServingBundle;
 import com.fruits.spark.FeatureTable;
@@ -20,8 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.feature.PCAModel;
-import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,9 +31,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** reduce and train on real MobileNetV2 features of real shared photos, on local[2]. */
+/**
+ * reduce and train on real MobileNetV2 features of real shared photos, on local[2]: studio photos of four fruits
+ * (mapped to species by the shipped taxonomy) and photos of no fruit, which get held-out Validation photos by the
+ * stable draw and every view.
+ */
 class ReduceTrainTest {
-  static final List<String> LABELS = List.of("Lemon", "Kiwi", "Strawberry", "Plum");
+  static final List<String> FOLDERS = List.of("Lemon", "Kiwi", "Strawberry", "Plum");
+  static final List<String> SPECIES = List.of("kiwi", "lemon", "plum", "strawberry");
+  static final String NOT_FRUIT_SOURCE = "imagenet-sample-nonfruit";
   private static SparkSession spark;
   @TempDir static Path work;
   private static String features;
@@ -41,25 +47,27 @@ class ReduceTrainTest {
 
   @BeforeAll
   static void featurize() throws Exception {
-    Path images = work.resolve("images");
-    for (String label : LABELS) {
-      copy("Training/" + label, images.resolve("Training/" + label), 16);
-      copy("Test/" + label, images.resolve("Test/" + label), 6);
+    Path studio = work.resolve("fruits-360");
+    for (String label : FOLDERS) {
+      copy(TestImages.fruitsDir().resolve("Training/" + label), studio.resolve("Training/" + label), 16);
+      copy(TestImages.fruitsDir().resolve("Test/" + label), studio.resolve("Test/" + label), 6);
     }
-    copy("Test/Pear", images.resolve("Test/Pear"), 2); // a class the Training split does not have
-    Files.write(images.resolve("Training/Lemon/broken.jpg"), new byte[0]);
+    copy(TestImages.fruitsDir().resolve("Test/Pear"), studio.resolve("Test/Pear"), 2); // a species Training lacks
+    Files.write(studio.resolve("Training/Lemon/broken.jpg"), new byte[0]);
+    copy(TestImages.sharedDir().resolve("data/" + NOT_FRUIT_SOURCE), work.resolve(NOT_FRUIT_SOURCE), 40);
     spark = SparkSession.builder().master("local[2]").appName("ml-test").config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4").getOrCreate();
     features = work.resolve("features").toString();
-    new FeaturizeJob(spark, FeaturizeOptions.of(images.toString(), features, TestImages.modelSpec("mobilenetv2")),
+    new FeaturizeJob(spark, FeaturizeOptions.of(studio + "," + work.resolve(NOT_FRUIT_SOURCE), features,
+            TestImages.modelSpec("mobilenetv2")).withTaxonomy(null, ViewPolicy.parse("default=1,fruits-360=0", 0)),
         ResolvedModel.resolve(TestImages.modelSpec("mobilenetv2")), false).run();
     reduce = new ReduceJob(spark, new ReduceOptions(features, work.resolve("reduced").toString(), 0.8, null,
         List.of("20", "all"), 2, false)).run();
   }
 
-  private static void copy(String from, Path to, int count) throws Exception {
+  private static void copy(Path from, Path to, int count) throws Exception {
     Files.createDirectories(to);
-    try (var files = Files.list(TestImages.fruitsDir().resolve(from))) {
+    try (var files = Files.list(from)) {
       for (Path file : files.sorted().limit(count).toList()) {
         Files.copy(file, to.resolve(file.getFileName()));
       }
@@ -72,8 +80,30 @@ class ReduceTrainTest {
   }
 
   @Test
+  void theTableRecordsSourceSpeciesSplitAndViews() {
+    Dataset<Row> table = spark.read().parquet(FeatureTable.table(features));
+    Row lemon = table.where(col("path").endsWith(".jpg").and(col("label").equalTo("lemon"))).first();
+    assertThat(lemon.<String>getAs("source")).isEqualTo("fruits-360");
+    assertThat(lemon.<String>getAs("species")).isEqualTo("lemon");
+    assertThat(table.where(col("label").equalTo("not-a-fruit")).count()).isEqualTo(40);
+    long heldOut = table.where(col("source").equalTo(NOT_FRUIT_SOURCE).and(col("split").equalTo("Validation"))).count();
+    assertThat(heldOut).isBetween(4L, 24L); // about 30 % by the stable draw
+    // every not-a-fruit photo has all views (share 1); studio Training photos none (share 0); Test photos all
+    assertThat(table.where(col("source").equalTo(NOT_FRUIT_SOURCE).and(col("view_features").isNull())).count())
+        .isZero();
+    assertThat(table.where(col("split").equalTo("Training").and(col("source").equalTo("fruits-360"))
+        .and(col("view_features").isNotNull())).count()).isZero();
+    Row test = table.where(col("split").equalTo("Test").and(col("label").equalTo("kiwi"))).first();
+    List<Float> views = test.getList(test.fieldIndex("view_features"));
+    List<Float> whole = test.getList(test.fieldIndex("features"));
+    assertThat(views).hasSize(ImageViews.COUNT * whole.size());
+    assertThat(views.subList(0, whole.size())).isEqualTo(whole); // view 0 is the whole photo
+  }
+
+  @Test
   void reduceKeepsEveryRowAndChoosesKByVariance() {
-    int training = LABELS.size() * 16;
+    long training = spark.read().parquet(FeatureTable.table(features)).where(col("split").equalTo("Training")
+        .and(col("error").isNull())).count();
     assertThat(reduce.fitRows()).isEqualTo(training);
     assertThat(reduce.fitOn()).isEqualTo("Training");
     assertThat(reduce.featureDimension()).isEqualTo(1280);
@@ -82,26 +112,16 @@ class ReduceTrainTest {
     assertThat(reduce.varianceKept()).isGreaterThanOrEqualTo(0.8);
     assertThat(reduce.k80()).isLessThanOrEqualTo(reduce.k90());
     assertThat(reduce.k90()).isLessThanOrEqualTo(reduce.k95());
-    assertThat(reduce.k95()).isLessThan(training);
-    assertThat(reduce.study()).extracting(ReduceSummary.StudyPoint::size).containsExactly("20", "20", "all");
-    assertThat(reduce.study().get(0).images()).isEqualTo(20);
-    assertThat(reduce.study().get(0).k80()).isLessThan(20);
-
-    Dataset<Row> table = spark.read().parquet(HadoopFiles.child(reduce.output(), "table"));
-    assertThat(table.count()).isEqualTo(reduce.rows());
-    Row broken = table.where(col("path").endsWith("/broken.jpg")).first();
-    assertThat(broken.isNullAt(broken.fieldIndex("pca"))).isTrue();
-    assertThat(broken.<String>getAs("error")).startsWith("empty_file");
-    Row any = table.where(col("pca").isNotNull()).first();
-    assertThat(((Vector) any.getAs("pca")).size()).isEqualTo(reduce.k());
+    assertThat(reduce.k95()).isLessThan((int) training);
+    assertThat(reduce.study()).extracting(ReduceSummary.StudyPoint::size).containsExactly("20", "all");
     assertThat(Path.of(reduce.output(), "explained-variance.csv")).exists();
-    assertThat(Path.of(reduce.output(), "class-balance.csv")).content().contains("Lemon,Training,,17");
+    assertThat(Path.of(reduce.output(), "class-balance.csv")).content().contains("lemon,Training,,17");
   }
 
   @Test
   void badReduceRequestsFailClearly() {
     assertThatThrownBy(() -> new ReduceOptions(features, "x", 1.5, null, List.of(), 1, false))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("--variance must be in (0, 1], got 1.5");
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ReduceJob(spark, new ReduceOptions(features, work.resolve("r2").toString(), 0.8,
         5000, List.of(), 1, false)).run())
         .isInstanceOf(FruitsException.class)
@@ -109,75 +129,67 @@ class ReduceTrainTest {
   }
 
   @Test
-  void trainScoresTestAndTheBundleAgreesWithSpark() {
+  void trainAnswersSpeciesAndTheBundleAgreesWithSpark() {
     String out = work.resolve("model").toString();
-    // 64 training photos: beyond a handful of components the classifier fits session-specific detail, and its
-    // Test accuracy then depends on the optimizer's path (k = 8 scored 0.25 to 1.0 across runs); k = 4 is stable
-    TrainSummary summary = new TrainJob(spark, new TrainOptions(reduce.output(), out, List.of(4), List.of(0.0, 1.0),
-        List.of(0.01, 0.1), 2, null, 42, 100, false)).run();
-    assertThat(summary.labels()).containsExactly("Kiwi", "Lemon", "Plum", "Strawberry");
-    assertThat(summary.testRowsWithUnknownLabels()).isEqualTo(2);
-    assertThat(summary.unknownTestLabels()).containsEntry("Pear", 2L);
-    assertThat(summary.testRows()).isEqualTo(LABELS.size() * 6);
-    assertThat(summary.crossValidation()).hasSize(4);
-    assertThat(summary.crossValidation()).extracting(TrainSummary.CvPoint::colorWeight).containsOnly(0.0, 1.0);
-    assertThat(summary.testAccuracy()).isGreaterThanOrEqualTo(0.9);
+    TrainSummary summary = new TrainJob(spark, TrainOptions.of(features, out).withSearch(List.of(0.001, 0.01), 60)
+        .withUnseen(List.of(NOT_FRUIT_SOURCE), null)).run();
+    assertThat(summary.labels()).containsExactly("kiwi", "lemon", "not-a-fruit", "plum", "strawberry");
+    assertThat(summary.search()).hasSize(2).allSatisfy(p -> assertThat(p.scoredOn()).isEqualTo("Validation"));
+    TrainSummary.Scores test = summary.test().get("fruits-360");
+    assertThat(test.fruitPhotos()).isEqualTo(FOLDERS.size() * 6);
+    assertThat(test.unknownSpeciesPhotos()).isEqualTo(2); // the pears
+    assertThat(test.speciesTop1()).isGreaterThanOrEqualTo(0.9);
+    TrainSummary.Scores heldOut = summary.heldOut().get(NOT_FRUIT_SOURCE);
+    assertThat(heldOut.notFruitPhotos()).isPositive();
+    assertThat(heldOut.notFruitRefused()).isGreaterThanOrEqualTo(0.5);
+    assertThat(summary.threshold()).isBetween(0.5, 1.0);
+    // without any photo of no fruit the unseen model cannot answer "not a fruit": only its threshold refuses
+    assertThat(summary.unseen().get(NOT_FRUIT_SOURCE).notFruitPhotos()).isEqualTo(40);
+    assertThat(Path.of(out, "predictions.csv")).content().contains("held-out," + NOT_FRUIT_SOURCE + ",Validation,");
+    assertThat(Path.of(out, "bundle", ConfidenceCalibration.FILE)).exists();
 
-    assertBundleAgreesWithSpark(out, summary);
-
-    // without colour (weight 0) the bundle leaves the colour term out, and still agrees
-    String plain = work.resolve("model-without-colour").toString();
-    TrainSummary without = new TrainJob(spark, new TrainOptions(reduce.output(), plain, List.of(4), List.of(0.0),
-        List.of(0.1), 2, null, 42, 100, false)).run();
-    assertBundleAgreesWithSpark(plain, without);
-  }
-
-  /** The Spark-free bundle in {@code out} reproduces Spark's probabilities on every Test image. */
-  private static void assertBundleAgreesWithSpark(String out, TrainSummary summary) {
     ServingBundle bundle = ServingBundle.load(Path.of(out, "bundle"));
-    assertThat(bundle.components()).isEqualTo(summary.components());
-    assertThat(bundle.usesColor()).isEqualTo(summary.colorWeight() > 0);
-    StandardScalerModel scaler =
-        (StandardScalerModel) PipelineModel.load(HadoopFiles.child(reduce.output(), "model")).stages()[0];
-    PCAModel pca = PCAModel.load(HadoopFiles.child(out, "spark-pca"));
-    StandardScalerModel colorScaler = StandardScalerModel.load(HadoopFiles.child(out, "spark-color-scaler"));
+    assertThat(bundle.labels()).isEqualTo(summary.labels());
+    assertThat(ConfidenceCalibration.read(Path.of(out, "bundle"), bundle.version()))
+        .hasValueSatisfying(c -> assertThat(c.threshold()).isEqualTo(summary.threshold()));
     PipelineModel classifier = PipelineModel.load(HadoopFiles.child(out, "spark-model"));
-    Dataset<Row> test = FeatureVectors.vectors(spark.read().parquet(FeatureTable.table(features)))
-        .where(col("split").equalTo("Test").and(col("label").isin(LABELS.toArray())))
-        .withColumn(TrainJob.COLOR_VECTOR, array_to_vector(col(FeatureTable.COLOR)));
-    List<Row> scored = classifier.transform(colorScaler.transform(pca.transform(scaler.transform(test))))
-        .select(FeatureTable.FEATURES, FeatureTable.COLOR, "probability").collectAsList();
-    assertThat(scored).hasSize(LABELS.size() * 6);
+    Dataset<Row> test2 = FeatureVectors.vectors(spark.read().parquet(FeatureTable.table(features)))
+        .where(col("split").equalTo("Test")).withColumn(TrainJob.SAMPLE, col(FeatureVectors.VECTOR));
+    List<Row> scored = classifier.transform(test2).select(FeatureTable.FEATURES, "probability").collectAsList();
+    assertThat(scored).hasSize(FOLDERS.size() * 6 + 2);
     for (Row row : scored) {
-      double[] expected = ((Vector) row.get(2)).toArray();
-      double[] actual = bundle.probabilities(floats(row.getList(0)), floats(row.getList(1)));
+      double[] expected = ((Vector) row.get(1)).toArray();
+      double[] actual = bundle.probabilities(floats(row.getList(0)), null);
       for (int c = 0; c < expected.length; c++) {
         assertThat(actual[c]).isCloseTo(expected[c], within(1e-6));
       }
     }
   }
 
-  /** One preprocessing path: a photo gets the same features, and the same answer, in serving as in the batch. */
+  /**
+   * One preprocessing path: a photo gets the same features (and views) in serving as in the batch, and the app
+   * answers from the mean of its views as the training scored it.
+   */
   @Test
   void recognizerReproducesTheBatchFeaturesAndPredictions() throws Exception {
     String out = work.resolve("model-for-serving").toString();
-    new TrainJob(spark, new TrainOptions(reduce.output(), out, List.of(4), List.of(1.0), List.of(0.1), 2, null, 42, 100,
-        false)).run();
+    new TrainJob(spark, TrainOptions.of(features, out).withSearch(List.of(0.01), 60)).run();
     FruitRecognizer recognizer = FruitRecognizer.open(Path.of(out, "bundle"),
         new ModelResolver(ModelResolver.defaultCacheDir()), 1);
-    List<Row> rows = spark.read().parquet(FeatureTable.table(features))
-        .where(col("split").equalTo("Test").and(col("label").isin(LABELS.toArray()))).collectAsList();
+    List<Row> rows = spark.read().parquet(FeatureTable.table(features)).where(col("split").equalTo("Test"))
+        .collectAsList();
     for (Row row : rows) {
       byte[] photo = Files.readAllBytes(Path.of(java.net.URI.create(row.getAs("path"))));
       FruitRecognizer.Description served = recognizer.describe(photo);
       float[] batchFeatures = floats(row.getList(row.fieldIndex("features")));
-      float[] batchColor = floats(row.getList(row.fieldIndex("color")));
       assertThat(served.features()).containsExactly(batchFeatures, within(1e-4f));
-      assertThat(served.color()).containsExactly(batchColor, within(1e-6f));
+      float[] mean = ImageViews.mean(floats(row.getList(row.fieldIndex("view_features"))), batchFeatures.length);
       FruitRecognizer.Recognition answer = recognizer.recognize(photo, 3);
       assertThat(answer.top()).hasSize(3);
-      assertThat(answer.top().get(0).label())
-          .isEqualTo(recognizer.bundle().top(served.features(), served.color(), 1).get(0).label());
+      double[] expected = recognizer.bundle().probabilities(mean, null);
+      for (int c = 0; c < expected.length; c++) {
+        assertThat(answer.probabilities()[c]).isCloseTo(expected[c], within(1e-4));
+      }
     }
   }
 
@@ -190,20 +202,14 @@ class ReduceTrainTest {
   }
 
   @Test
-  void featuresFromAnotherModelThanTheFittedPcaAreRefused() throws Exception {
-    Path images = work.resolve("few");
-    copy("Training/Kiwi", images.resolve("Training/Kiwi"), 2);
-    copy("Test/Kiwi", images.resolve("Test/Kiwi"), 1);
-    String otherFeatures = work.resolve("squeeze-features").toString();
-    new FeaturizeJob(spark, FeaturizeOptions.of(images.toString(), otherFeatures, TestImages.modelSpec("squeezenet")),
-        ResolvedModel.resolve(TestImages.modelSpec("squeezenet")), false).run();
-    // a reduce output fitted on MobileNetV2 features whose summary now points at SqueezeNet features
-    Path reduced = Files.createDirectories(work.resolve("mismatch"));
-    Files.writeString(reduced.resolve("summary.json"),
-        Files.readString(Path.of(reduce.output(), "summary.json")).replace(features, otherFeatures));
-    assertThatThrownBy(() -> new TrainJob(spark, TrainOptions.of(reduced.toString(), work.resolve("m2").toString())).run())
+  void aTableWithoutSourcesIsRefused() throws Exception {
+    String old = work.resolve("old-features").toString();
+    spark.read().parquet(FeatureTable.table(features)).drop(FeatureTable.VIEW_FEATURES).write()
+        .parquet(FeatureTable.table(old));
+    Files.copy(Path.of(features, "model-spec.json"), Path.of(old, "model-spec.json"));
+    assertThatThrownBy(() -> new TrainJob(spark, TrainOptions.of(old, work.resolve("m2").toString())).run())
         .isInstanceOf(FruitsException.class)
-        .hasMessageContaining("come from model spec")
-        .hasMessageContaining("run reduce again");
+        .hasMessageContaining("older version")
+        .hasMessageContaining("--overwrite");
   }
 }

@@ -1,0 +1,65 @@
+package com.fruits.cli;
+
+import com.fruits.core.dataset.ImageSource;
+import com.fruits.core.synthetic.SceneRecipe;
+import com.fruits.spark.synthetic.SynthesizeJob;
+import com.fruits.spark.synthetic.SynthesizeOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "synthesize", mixinStandardHelpOptions = true,
+    description = "Compose real-looking scenes from studio photos (fruit cut out of the white background) on real "
+        + "backgrounds, on Spark; featurize the result as the source 'synthetic'.")
+final class SynthesizeCommand implements Callable<Integer> {
+  @Option(names = "--studio", required = true, split = ",", paramLabel = "[NAME=]URI",
+      description = "Studio source(s): their Training photos of fruit are cut out.")
+  List<String> studio;
+
+  @Option(names = "--backgrounds", required = true, split = ",", paramLabel = "[NAME=]URI",
+      description = "Source(s) whose Training photos of no fruit (per the taxonomy) become backgrounds.")
+  List<String> backgrounds;
+
+  @Option(names = "--out", required = true, paramLabel = "URI",
+      description = "Output folder: images/, scenes/ (Parquet provenance), summary.json.")
+  String out;
+
+  @Option(names = "--scenes-per-label", defaultValue = "" + SynthesizeOptions.DEFAULT_SCENES_PER_LABEL,
+      description = "Scenes per species or variety (default: ${DEFAULT-VALUE}).")
+  int scenesPerLabel;
+
+  @Option(names = "--transforms", defaultValue = "all", paramLabel = "LIST",
+      description = "Transforms scenes may use: pile,lighting,blur,noise,jpeg, all or none (default: ${DEFAULT-VALUE}).")
+  String transforms;
+
+  @Option(names = "--size", defaultValue = "256", description = "Scene side in pixels (default: ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Makes every scene reproducible (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--taxonomy", paramLabel = "FILE", description = "Taxonomy CSV (default: the shipped one).")
+  Path taxonomy;
+
+  @Mixin SparkMasterOption sparkMaster;
+
+  @Override
+  public Integer call() {
+    SceneRecipe recipe;
+    try {
+      recipe = SceneRecipe.parse(transforms, size);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--transforms/--size: " + e.getMessage());
+    }
+    SynthesizeOptions options = SynthesizeOptions.of(String.join(",", studio), String.join(",", backgrounds), out)
+        .withScenes(scenesPerLabel, recipe, seed).withTaxonomy(taxonomy);
+    for (ImageSource source : ImageSource.parseList(options.studio() + "," + options.backgrounds())) {
+      Defaults.requireLocalPath(source.uri());
+    }
+    return SparkCommands.run("fruits synthesize", sparkMaster,
+        spark -> new SynthesizeJob(spark, options).run().describe());
+  }
+}
