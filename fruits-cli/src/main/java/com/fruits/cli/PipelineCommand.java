@@ -53,9 +53,9 @@ final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--taxonomy", paramLabel = "FILE", description = "Taxonomy CSV (default: catalog/taxonomy.csv).")
   Path taxonomy;
 
-  @Option(names = "--studio", defaultValue = "fruits-360", paramLabel = "SOURCE",
-      description = "The studio source synthetic scenes are made from, when other sources give backgrounds "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(names = "--studio", paramLabel = "SOURCE",
+      description = "The studio source (white background) that synthetic scenes are made from, on the photos of no "
+          + "fruit of every source; without it nothing is synthesized.")
   String studio;
 
   @Option(names = "--scenes-per-label", defaultValue = "" + SynthesizeOptions.DEFAULT_SCENES_PER_LABEL,
@@ -113,10 +113,13 @@ final class PipelineCommand implements Callable<Integer> {
     String model = HadoopFiles.child(work, "model");
     Path spec = modelSpec != null ? modelSpec : Defaults.modelSpec();
     ResolvedModel resolved = ResolvedModel.resolve(spec);
-    boolean synthesize = scenesPerLabel > 0 && sources.size() > 1
-        && sources.stream().anyMatch(s -> s.name().equals(studio));
+    if (studio != null && sources.stream().noneMatch(s -> s.name().equals(studio))) {
+      throw new IllegalArgumentException("--studio " + studio + " is none of the --images sources "
+          + sources.stream().map(ImageSource::name).toList());
+    }
+    boolean synthesize = studio != null && scenesPerLabel > 0;
     ViewPolicy viewPolicy = ViewPolicy.parse(views, 1);
-    if (!views.contains(studio + "=")) {
+    if (studio != null && !views.contains(studio + "=")) {
       viewPolicy = viewPolicy.with(studio, STUDIO_VIEW_SHARE);
     }
     Map<String, String> status = new LinkedHashMap<>();
@@ -144,7 +147,7 @@ final class PipelineCommand implements Callable<Integer> {
         System.err.println("fruits: " + scenes.describe());
         featurized.add(SynthesizeJob.SOURCE_NAME + "=" + SynthesizeJob.images(synthetic));
       } else {
-        status.put("synthesize", "skipped (needs the studio source '" + studio + "' and a source of backgrounds)");
+        status.put("synthesize", "skipped (no --studio source)");
       }
       seconds.put("synthesize", FeaturizeJob.seconds(t));
 

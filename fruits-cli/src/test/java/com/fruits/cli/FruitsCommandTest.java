@@ -39,7 +39,8 @@ class FruitsCommandTest {
 
   @Test
   void missingRequiredFlagIsAUsageError() {
-    assertOneLine(run("featurize", "--out", "y"), FruitsCommand.EXIT_USAGE, "Missing required option: '--images=URI'");
+    assertOneLine(run("featurize", "--out", "y"), FruitsCommand.EXIT_USAGE,
+        "Missing required option: '--images=[NAME=]URI'");
   }
 
   @Test

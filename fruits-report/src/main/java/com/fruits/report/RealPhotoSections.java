@@ -81,7 +81,7 @@ final class RealPhotoSections {
     return "<td>" + ReportBuilder.escape(text) + "</td>";
   }
 
-  /** Species top-1 per species on the held-out and unseen photos. */
+  /** Species top-1 per species, per set of scored photos (held out, Test, unseen). */
   void perSpecies() {
     CsvTable predictions = ReportBuilder.csv(run.model().resolve("predictions.csv"));
     if (predictions == null) {
@@ -91,7 +91,7 @@ final class RealPhotoSections {
     Map<String, Map<String, long[]>> bySet = new TreeMap<>();
     for (Map<String, String> r : predictions.rows()) {
       String species = r.get("species");
-      if (species == null || species.isEmpty() || "test".equals(r.get("scored_as"))) {
+      if (species == null || species.isEmpty()) {
         continue;
       }
       String set = r.get("scored_as") + " " + r.get("source");

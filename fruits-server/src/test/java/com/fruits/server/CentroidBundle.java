@@ -26,18 +26,32 @@ final class CentroidBundle {
   private CentroidBundle() {}
 
   static Path write(Path dir, int photosPerClass) throws Exception {
+    Map<String, List<Path>> photos = new java.util.LinkedHashMap<>();
+    for (String label : LABELS) {
+      photos.put(label, firstPhotos(TestImages.fruitsDir().resolve("Training").resolve(label), photosPerClass));
+    }
+    return write(dir, photos);
+  }
+
+  /** The first {@code count} photos of {@code folder}, in name order. */
+  static List<Path> firstPhotos(Path folder, int count) throws Exception {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.sorted().limit(count).toList();
+    }
+  }
+
+  /** A bundle over the labels of {@code photosByLabel}, each the centroid of its photos' features. */
+  static Path write(Path dir, Map<String, List<Path>> photosByLabel) throws Exception {
+    List<String> labels = List.copyOf(photosByLabel.keySet());
     ResolvedModel model = ResolvedModel.resolve(TestImages.modelSpec("mobilenetv2"));
     OnnxFeaturizer featurizer = SharedFeaturizers.get(model.spec(), model.modelFile(), 2);
     ImagePreprocessor preprocessor = new ImagePreprocessor(model.spec().input());
     int d = featurizer.featureDimension();
-    int classes = LABELS.size();
+    int classes = labels.size();
     float[][][] features = new float[classes][][];
     double[][] centroids = new double[classes][d];
     for (int c = 0; c < classes; c++) {
-      List<Path> photos;
-      try (Stream<Path> files = Files.list(TestImages.fruitsDir().resolve("Training").resolve(LABELS.get(c)))) {
-        photos = files.sorted().limit(photosPerClass).toList();
-      }
+      List<Path> photos = photosByLabel.get(labels.get(c));
       features[c] = new float[photos.size()][];
       for (int i = 0; i < photos.size(); i++) {
         features[c][i] = featurizer.run(preprocessor.prepare(Files.readAllBytes(photos.get(i))), 1)[0];
@@ -71,7 +85,7 @@ final class CentroidBundle {
     }
     double[] ones = new double[d];
     Arrays.fill(ones, 1);
-    ServingBundle.write(dir, new BundleContents(LABELS, ModelSpecs.toJson(model.spec()), model.spec().hash(),
+    ServingBundle.write(dir, new BundleContents(labels, ModelSpecs.toJson(model.spec()), model.spec().hash(),
         new double[d], ones, pca, BundleContents.ColorTerm.NONE, coefficients, intercepts,
         Map.of("classifier", "nearest centroid (test)")));
     return dir;

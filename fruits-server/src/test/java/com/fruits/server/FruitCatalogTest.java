@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.TestImages;
+import com.fruits.core.taxonomy.Taxonomy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +23,13 @@ class FruitCatalogTest {
     assertThat(classes).hasSizeGreaterThanOrEqualTo(24);
     assertThat(catalog.missing(classes)).as("classes without a card in catalog/fruits.yaml").isEmpty();
     assertThat(catalog.version()).isPositive();
+  }
+
+  @Test
+  void everySpeciesOfTheTaxonomyHasACompleteCard() {
+    List<String> species = Taxonomy.bundled().fruitSpecies();
+    assertThat(species).hasSizeGreaterThanOrEqualTo(30);
+    assertThat(FruitCatalog.bundled().missing(species)).as("species without a card in catalog/fruits.yaml").isEmpty();
   }
 
   @Test

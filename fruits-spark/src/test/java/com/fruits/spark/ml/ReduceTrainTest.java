@@ -113,7 +113,7 @@ class ReduceTrainTest {
     assertThat(reduce.k80()).isLessThanOrEqualTo(reduce.k90());
     assertThat(reduce.k90()).isLessThanOrEqualTo(reduce.k95());
     assertThat(reduce.k95()).isLessThan((int) training);
-    assertThat(reduce.study()).extracting(ReduceSummary.StudyPoint::size).containsExactly("20", "all");
+    assertThat(reduce.study()).extracting(ReduceSummary.StudyPoint::size).containsExactly("20", "20", "all");
     assertThat(Path.of(reduce.output(), "explained-variance.csv")).exists();
     assertThat(Path.of(reduce.output(), "class-balance.csv")).content().contains("lemon,Training,,17");
   }
