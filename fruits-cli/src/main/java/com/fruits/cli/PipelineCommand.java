@@ -58,13 +58,7 @@ final class PipelineCommand implements Callable<Integer> {
           + "fruit of every source; without it nothing is synthesized.")
   String studio;
 
-  @Option(names = "--scenes-per-label", defaultValue = "" + SynthesizeOptions.DEFAULT_SCENES_PER_LABEL,
-      description = "Synthetic scenes per species or variety; 0 for none (default: ${DEFAULT-VALUE}).")
-  int scenesPerLabel;
-
-  @Option(names = "--transforms", defaultValue = "all", paramLabel = "LIST",
-      description = "Scene transforms: pile,lighting,blur,noise,jpeg, all or none (default: ${DEFAULT-VALUE}).")
-  String transforms;
+  @Mixin SceneOptions scenes;
 
   @Option(names = "--views", paramLabel = "SOURCE=SHARE", defaultValue = DEFAULT_VIEWS,
       description = "Share of each source's Training photos featurized with every view (default: ${DEFAULT-VALUE}; "
@@ -117,7 +111,7 @@ final class PipelineCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--studio " + studio + " is none of the --images sources "
           + sources.stream().map(ImageSource::name).toList());
     }
-    boolean synthesize = studio != null && scenesPerLabel > 0;
+    boolean synthesize = studio != null && scenes.scenesPerLabel > 0;
     ViewPolicy viewPolicy = ViewPolicy.parse(views, 1);
     if (studio != null && !views.contains(studio + "=")) {
       viewPolicy = viewPolicy.with(studio, STUDIO_VIEW_SHARE);
@@ -129,22 +123,22 @@ final class PipelineCommand implements Callable<Integer> {
       Configuration conf = spark.sparkContext().hadoopConfiguration();
       long t = System.nanoTime();
       System.err.println("fruits: [1/5] synthesize");
-      SynthesizeSummary scenes = null;
+      SynthesizeSummary synthesized = null;
       List<String> featurized = new ArrayList<>(images);
       if (synthesize) {
         String studioSpec = sources.stream().filter(s -> s.name().equals(studio)).findFirst().orElseThrow()
             .toString();
         SynthesizeOptions options = SynthesizeOptions.of(studioSpec, String.join(",", images), synthetic)
-            .withScenes(scenesPerLabel, SceneRecipe.parse(transforms, SceneRecipe.DEFAULT.size()), 42)
+            .withScenes(scenes.scenesPerLabel, scenes.recipe(SceneRecipe.DEFAULT.size()), scenes.seed)
             .withTaxonomy(taxonomy);
-        scenes = previous(SynthesizeJob.summary(synthetic), SynthesizeSummary.class, conf);
-        if (scenes != null && options.sameScenes(scenes)) {
+        synthesized = previous(SynthesizeJob.summary(synthetic), SynthesizeSummary.class, conf);
+        if (synthesized != null && options.sameScenes(synthesized)) {
           status.put("synthesize", "reused (same studio photos, backgrounds and recipe)");
         } else {
-          scenes = new SynthesizeJob(spark, options).run();
-          status.put("synthesize", "made " + scenes.scenes());
+          synthesized = new SynthesizeJob(spark, options).run();
+          status.put("synthesize", "made " + synthesized.scenes());
         }
-        System.err.println("fruits: " + scenes.describe());
+        System.err.println("fruits: " + synthesized.describe());
         featurized.add(SynthesizeJob.SOURCE_NAME + "=" + SynthesizeJob.images(synthetic));
       } else {
         status.put("synthesize", "skipped (no --studio source)");
@@ -196,7 +190,7 @@ final class PipelineCommand implements Callable<Integer> {
       seconds.put("report", FeaturizeJob.seconds(t));
       status.put("report", report.toString());
 
-      PipelineSummary summary = new PipelineSummary(status, seconds, FeaturizeJob.seconds(started), scenes, featurize,
+      PipelineSummary summary = new PipelineSummary(status, seconds, FeaturizeJob.seconds(started), synthesized, featurize,
           reduce, train, report.toString());
       Summaries.write(HadoopFiles.child(work, "pipeline-summary.json"), summary, conf);
       System.out.printf(Locale.ROOT, "fruits: pipeline done in %.1fs: %s; report %s%n", summary.wallSeconds(), status,

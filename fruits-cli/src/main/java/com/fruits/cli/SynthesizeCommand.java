@@ -1,7 +1,6 @@
 package com.fruits.cli;
 
 import com.fruits.core.dataset.ImageSource;
-import com.fruits.core.synthetic.SceneRecipe;
 import com.fruits.spark.synthetic.SynthesizeJob;
 import com.fruits.spark.synthetic.SynthesizeOptions;
 import java.nio.file.Path;
@@ -27,19 +26,10 @@ final class SynthesizeCommand implements Callable<Integer> {
       description = "Output folder: images/, scenes/ (Parquet provenance), summary.json.")
   String out;
 
-  @Option(names = "--scenes-per-label", defaultValue = "" + SynthesizeOptions.DEFAULT_SCENES_PER_LABEL,
-      description = "Scenes per species or variety (default: ${DEFAULT-VALUE}).")
-  int scenesPerLabel;
-
-  @Option(names = "--transforms", defaultValue = "all", paramLabel = "LIST",
-      description = "Transforms scenes may use: pile,lighting,blur,noise,jpeg, all or none (default: ${DEFAULT-VALUE}).")
-  String transforms;
+  @Mixin SceneOptions scenes;
 
   @Option(names = "--size", defaultValue = "256", description = "Scene side in pixels (default: ${DEFAULT-VALUE}).")
   int size;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Makes every scene reproducible (default: ${DEFAULT-VALUE}).")
-  long seed;
 
   @Option(names = "--taxonomy", paramLabel = "FILE", description = "Taxonomy CSV (default: the shipped one).")
   Path taxonomy;
@@ -48,14 +38,8 @@ final class SynthesizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SceneRecipe recipe;
-    try {
-      recipe = SceneRecipe.parse(transforms, size);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--transforms/--size: " + e.getMessage());
-    }
     SynthesizeOptions options = SynthesizeOptions.of(String.join(",", studio), String.join(",", backgrounds), out)
-        .withScenes(scenesPerLabel, recipe, seed).withTaxonomy(taxonomy);
+        .withScenes(scenes.scenesPerLabel, scenes.recipe(size), scenes.seed).withTaxonomy(taxonomy);
     for (ImageSource source : ImageSource.parseList(options.studio() + "," + options.backgrounds())) {
       Defaults.requireLocalPath(source.uri());
     }

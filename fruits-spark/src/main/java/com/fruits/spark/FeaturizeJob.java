@@ -160,18 +160,17 @@ public final class FeaturizeJob {
 
   /** Says which folders the taxonomy does not map: their photos are featurized but never trained on. */
   private static void reportUnmapped(List<Row> listing) {
-    Map<String, Long> unmapped = new TreeMap<>();
+    Map<String, Long> perSource = new TreeMap<>();
+    String example = null;
     for (Row r : listing) {
       if (r.isNullAt(1)) {
-        String path = r.getString(0);
-        String folder = path.substring(0, Math.max(0, path.lastIndexOf('/')));
-        unmapped.merge(r.getString(7) + ": " + folder.substring(folder.lastIndexOf('/') + 1), 1L, Long::sum);
+        perSource.merge(r.getString(7), 1L, Long::sum);
+        example = example != null ? example : r.getString(0).substring(0, r.getString(0).lastIndexOf('/'));
       }
     }
-    if (!unmapped.isEmpty()) {
-      long total = unmapped.values().stream().mapToLong(Long::longValue).sum();
-      System.err.println("fruits: " + total + " photos in " + unmapped.size() + " folders the taxonomy does not map "
-          + "(featurized, never trained on), e.g. " + unmapped.keySet().stream().limit(3).toList());
+    if (!perSource.isEmpty()) {
+      System.err.println("fruits: photos in folders the taxonomy does not map (featurized, never trained on): "
+          + perSource + ", e.g. " + example);
     }
   }
 
