@@ -55,8 +55,9 @@ final class RealPhotoSections {
         "As the app answers: from the mean of each photo's views, a fruit named when its species reaches the "
             + "threshold %.3f (fitted on the %s split for %.0f %% precision), its variety when it holds %.0f %% of "
             + "the species. Held out: each source's Validation split, never trained on. Unseen source: a model "
-            + "fitted without that source (nor synthetic scenes on its backgrounds), scored on all its photos; "
-            + "species it never saw count as wrong in 'species top-1' only when the model knows them.",
+            + "fitted without that source (nor synthetic scenes on its backgrounds), scored on all its photos; its "
+            + "'species top-1' counts the photos of species that model knows, photos of other species count in "
+            + "'answered' and 'precision' (an answer for them is wrong).",
         train.path("threshold").asDouble(), train.path("thresholdFittedOn").asText(),
         100 * train.path("targetPrecision").asDouble(), 100 * train.path("varietyConfidence").asDouble())))
         .append("</p>\n");
@@ -111,42 +112,53 @@ final class RealPhotoSections {
         + "probable species is right, per set of photos (not-a-fruit: share whose most probable answer is not-a-fruit).");
   }
 
-  /** The photos the model got wrong with the most confidence: what to look at first. */
+  /**
+   * The photos the model got wrong with the most confidence, held-out ones first, then those of unseen sources:
+   * what to look at first.
+   */
   void worstMistakes() {
     CsvTable predictions = ReportBuilder.csv(run.model().resolve("predictions.csv"));
     if (predictions == null) {
       return;
     }
-    List<Map<String, String>> wrong = new ArrayList<>();
+    Map<String, List<Map<String, String>>> wrong = new TreeMap<>(); // "held-out" sorts before "unseen"
+    long scored = 0;
     for (Map<String, String> r : predictions.rows()) {
-      if (!"test".equals(r.get("scored_as")) && !r.get("species").equals(r.get("answer_species"))) {
-        wrong.add(r);
+      if (!"test".equals(r.get("scored_as"))) {
+        scored++;
+        if (!r.get("species").equals(r.get("answer_species"))) {
+          wrong.computeIfAbsent(r.get("scored_as"), k -> new ArrayList<>()).add(r);
+        }
       }
     }
-    wrong.sort(Comparator.comparingDouble((Map<String, String> r) -> Double.parseDouble(r.get("probability")))
-        .reversed());
     html.append("<h2>Worst mistakes</h2>\n<div class=\"thumbs\">");
     int shown = 0;
-    for (Map<String, String> r : wrong) {
-      String image = thumbnail(r.get("path"));
-      if (image == null) {
-        continue;
-      }
-      html.append("<figure><img alt=\"\" src=\"").append(image).append("\"><figcaption>")
-          .append(ReportBuilder.escape(String.format(Locale.ROOT, "%s, answered %s (%.0f %%%s) · %s %s",
-              r.get("species"), r.get("answer_species"), 100 * Double.parseDouble(r.get("probability")),
-              Boolean.parseBoolean(r.get("recognized")) ? ", named" : ", not named", r.get("scored_as"),
-              r.get("source"))))
-          .append("</figcaption></figure>");
-      if (++shown == MISTAKES) {
-        break;
+    for (List<Map<String, String>> set : wrong.values()) {
+      set.sort(Comparator.comparingDouble((Map<String, String> r) -> Double.parseDouble(r.get("probability")))
+          .reversed());
+      int shownOfSet = 0;
+      for (Map<String, String> r : set) {
+        String image = thumbnail(r.get("path"));
+        if (image == null) {
+          continue;
+        }
+        html.append("<figure><img alt=\"\" src=\"").append(image).append("\"><figcaption>")
+            .append(ReportBuilder.escape(String.format(Locale.ROOT, "%s, answered %s (%.0f %%%s) · %s %s",
+                r.get("species"), r.get("answer_species"), 100 * Double.parseDouble(r.get("probability")),
+                Boolean.parseBoolean(r.get("recognized")) ? ", named" : ", not named", r.get("scored_as"),
+                r.get("source"))))
+            .append("</figcaption></figure>");
+        shown++;
+        if (++shownOfSet == MISTAKES / wrong.size()) {
+          break;
+        }
       }
     }
+    long mistakes = wrong.values().stream().mapToLong(List::size).sum();
     html.append("</div><p class=\"sub\">").append(ReportBuilder.escape(String.format(Locale.ROOT,
-        "%d of the %d held-out and unseen photos got a wrong most probable species; the %d most confident are shown "
-            + "('not named': the app refused them, below the threshold).", wrong.size(),
-        predictions.rows().stream().filter(r -> !"test".equals(r.get("scored_as"))).count(), shown)))
-        .append("</p>\n");
+        "%d of the %d held-out and unseen photos got a wrong most probable species; the %d most confident are shown, "
+            + "held-out ones first ('not named': the app refused them, below the threshold). An unseen source's "
+            + "photos include species its model never saw.", mistakes, scored, shown))).append("</p>\n");
   }
 
   /** A few synthetic scenes, one per label in turn, with what made them. */
