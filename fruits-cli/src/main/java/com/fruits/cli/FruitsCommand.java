@@ -25,7 +25,7 @@ public final class FruitsCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (featurize, reduce, train, report, pipeline, upload, download, bench)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (synthesize, featurize, reduce, train, report, pipeline, upload, download, bench)");
   }
 
   public static void main(String[] args) {

@@ -70,10 +70,15 @@ public record TrainSummary(
   }
 
   private static String describe(String what, Scores s) {
-    return String.format(java.util.Locale.ROOT, "%s: species %.1f%% of %d%s, not-a-fruit refused %.1f%% of %d; ",
-        what, 100 * s.speciesTop1(), s.fruitPhotos(),
-        s.fruitPhotos() > 0 ? String.format(java.util.Locale.ROOT, " (answered %.0f%%, precision %.1f%%)",
-            100 * s.answered(), 100 * s.precision()) : "",
-        100 * s.notFruitRefused(), s.notFruitPhotos());
+    StringBuilder out = new StringBuilder(what).append(':');
+    if (s.fruitPhotos() > 0) {
+      out.append(String.format(java.util.Locale.ROOT, " species %.1f%% of %d (answered %.0f%%, precision %.1f%%)",
+          100 * s.speciesTop1(), s.fruitPhotos(), 100 * s.answered(), 100 * s.precision()));
+    }
+    if (s.notFruitPhotos() > 0) {
+      out.append(String.format(java.util.Locale.ROOT, " not-a-fruit refused %.1f%% of %d", 100 * s.notFruitRefused(),
+          s.notFruitPhotos()));
+    }
+    return out.append("; ").toString();
   }
 }
