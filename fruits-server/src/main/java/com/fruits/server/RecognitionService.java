@@ -107,10 +107,6 @@ public final class RecognitionService implements AutoCloseable {
     return catalog;
   }
 
-  List<String> labels() {
-    return recognizer.bundle().labels();
-  }
-
   /** The species the model answers (not-a-fruit left out). */
   List<String> species() {
     return answers.species().stream().filter(s -> !Taxon.NOT_A_FRUIT_SPECIES.equals(s)).toList();

@@ -75,7 +75,7 @@ public final class FeaturizeJob {
     stages.put("prepare", seconds(t));
 
     t = System.nanoTime();
-    Taxonomy taxonomy = options.taxonomy() == null ? Taxonomy.bundled() : Taxonomy.load(options.taxonomy());
+    Taxonomy taxonomy = Taxonomy.loadOrBundled(options.taxonomy());
     List<Row> listing = ImageListing.rows(spark, options.sources(), taxonomy, ImageSource.DEFAULT_HOLDOUT);
     long listed = listing.size();
     reportUnmapped(listing);

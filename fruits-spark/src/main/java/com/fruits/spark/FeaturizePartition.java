@@ -22,9 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.nio.file.Files;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -246,7 +244,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
         timers.inferCpu().add(threadCpuNanos() - startedCpu);
         int at = 0;
         for (int i = 0; i < pending.size(); i++) {
-          float[] views = tensorCounts[i] == 1 ? null : concat(features, at, tensorCounts[i]);
+          float[] views = tensorCounts[i] == 1 ? null : ImageViews.concatenate(features, at, tensorCounts[i]);
           ready.add(output(pending.get(i), features[at], colors[i], views, null));
           at += tensorCounts[i];
         }
@@ -274,11 +272,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       }
       try {
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(path);
-        FileSystem fs = fileSystemOf(file);
-        if (fs instanceof LocalFileSystem) { // plain NIO: Hadoop's checksummed local file system also looks for a .crc
-          return Files.readAllBytes(Path.of(fs.makeQualified(file).toUri()));
-        }
-        return HadoopFiles.readFully(fs, file, length);
+        return HadoopFiles.readFully(fileSystemOf(file), file, length);
       } catch (IOException | RuntimeException e) {
         throw ReadAhead.readFailure(e);
       }
@@ -296,15 +290,6 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       java.net.URI uri = file.toUri();
       return uri.getScheme() == null || java.util.Objects.equals(uri.getScheme(), fsUri.getScheme())
           && java.util.Objects.equals(uri.getAuthority(), fsUri.getAuthority());
-    }
-
-    private static float[] concat(float[][] features, int from, int count) {
-      int dim = features[from].length;
-      float[] all = new float[count * dim];
-      for (int v = 0; v < count; v++) {
-        System.arraycopy(features[from + v], 0, all, v * dim, dim);
-      }
-      return all;
     }
 
     private Row output(Row image, float[] features, float[] color, float[] views, String error) {

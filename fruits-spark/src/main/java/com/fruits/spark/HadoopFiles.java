@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** Small helpers over Hadoop's FileSystem API, so the jobs treat local disk, HDFS and S3 alike. */
@@ -160,8 +161,19 @@ public final class HadoopFiles {
     }
   }
 
-  /** Reads a whole file whose length is known from the listing. */
+  /**
+   * Reads a whole file whose length is known from the listing (negative: not known). Local files go through plain
+   * NIO: Hadoop's checksummed local file system also looks for a .crc, and forks a shell for a file's status.
+   */
   public static byte[] readFully(FileSystem fs, Path path, long length) throws IOException {
+    if (fs instanceof LocalFileSystem) {
+      return java.nio.file.Files.readAllBytes(java.nio.file.Path.of(fs.makeQualified(path).toUri()));
+    }
+    if (length < 0) {
+      try (FSDataInputStream in = fs.open(path)) {
+        return in.readAllBytes();
+      }
+    }
     byte[] bytes = new byte[Math.toIntExact(length)];
     try (FSDataInputStream in = fs.open(path)) {
       in.readFully(0, bytes);

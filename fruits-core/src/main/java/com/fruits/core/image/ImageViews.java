@@ -58,6 +58,19 @@ public final class ImageViews {
     return new RgbImage(side, side, pixels);
   }
 
+  /**
+   * The {@code count} feature vectors of {@code features} from {@code from} laid one after the other: a photo's views
+   * as the feature table stores them.
+   */
+  public static float[] concatenate(float[][] features, int from, int count) {
+    int dim = features[from].length;
+    float[] all = new float[count * dim];
+    for (int v = 0; v < count; v++) {
+      System.arraycopy(features[from + v], 0, all, v * dim, dim);
+    }
+    return all;
+  }
+
   /** The mean of the views' features, {@code viewFeatures} holding {@code count} vectors of {@code dim} one after the other. */
   public static float[] mean(float[] viewFeatures, int dim) {
     int count = viewFeatures.length / dim;

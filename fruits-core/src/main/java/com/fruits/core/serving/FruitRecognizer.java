@@ -114,11 +114,7 @@ public final class FruitRecognizer {
     float[][] all = featurizer.runAll(tensors, count);
     float[] features = all[0];
     if (count > 1) {
-      float[] concatenated = new float[count * features.length];
-      for (int v = 0; v < count; v++) {
-        System.arraycopy(all[v], 0, concatenated, v * features.length, features.length);
-      }
-      features = ImageViews.mean(concatenated, features.length);
+      features = ImageViews.mean(ImageViews.concatenate(all, 0, count), features.length);
     }
     long inferred = System.nanoTime();
     double[] probabilities = bundle.probabilities(features, color);

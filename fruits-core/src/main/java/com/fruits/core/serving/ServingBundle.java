@@ -240,7 +240,7 @@ public final class ServingBundle {
     BundleContents contents = new BundleContents(labels, specJson, root.path("specHash").asText(), mean, std, pca,
         color, coefficients, intercepts, Map.of());
     return new ServingBundle(labels, spec, root.path("specHash").asText(), contents, root.path("metadata"),
-        versionOf(arrays));
+        versionOfHash(actual));
   }
 
   /** Doubles in {@code bundle.bin}. */
@@ -250,7 +250,11 @@ public final class ServingBundle {
 
   /** The version a bundle with these arrays has: the first 12 hex digits of their SHA-256. */
   public static String versionOf(byte[] arrays) {
-    return HexFormat.of().formatHex(Hashing.sha256().digest(arrays)).substring(0, 12);
+    return versionOfHash(HexFormat.of().formatHex(Hashing.sha256().digest(arrays)));
+  }
+
+  private static String versionOfHash(String arraysSha256Hex) {
+    return arraysSha256Hex.substring(0, 12);
   }
 
   private static double[] read(ByteBuffer buffer, int n) {

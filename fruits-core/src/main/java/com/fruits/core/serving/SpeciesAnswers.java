@@ -14,13 +14,11 @@ import java.util.Map;
  * its species' probability. The same rule serves the app and scores the model in training.
  */
 public final class SpeciesAnswers {
-  private final List<String> labels;
   private final List<String> species;
   private final int[] speciesOf;
   private final String[] varietyOf;
 
   public SpeciesAnswers(List<String> labels) {
-    this.labels = List.copyOf(labels);
     Map<String, Integer> index = new LinkedHashMap<>();
     this.speciesOf = new int[labels.size()];
     this.varietyOf = new String[labels.size()];
@@ -52,11 +50,6 @@ public final class SpeciesAnswers {
   /** The distinct species, in order of first appearance among the labels. */
   public List<String> species() {
     return species;
-  }
-
-  /** The species of label {@code i}. */
-  public String speciesOfLabel(int i) {
-    return species.get(speciesOf[i]);
   }
 
   /** Each species' probability (sum over its labels), in {@link #species()} order. */
@@ -108,9 +101,5 @@ public final class SpeciesAnswers {
       }
     }
     return new Guess(species.get(s), probability, variety, probability > 0 ? varietyP / probability : 0);
-  }
-
-  public List<String> labels() {
-    return labels;
   }
 }

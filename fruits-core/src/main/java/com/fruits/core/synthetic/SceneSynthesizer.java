@@ -38,10 +38,6 @@ public final class SceneSynthesizer {
     this.recipe = recipe;
   }
 
-  public SceneRecipe recipe() {
-    return recipe;
-  }
-
   /**
    * One scene of {@code fruits} (studio photos of one species, white background) on {@code background}. Fruit
    * photos whose cut-out is almost empty are skipped; at least one must remain.
@@ -50,11 +46,13 @@ public final class SceneSynthesizer {
     SplittableRandom random = new SplittableRandom(seed);
     int size = recipe.size();
     List<BufferedImage> cutouts = new ArrayList<>();
+    List<BufferedImage> shadows = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Source fruit : fruits) {
       BufferedImage cut = Cutout.of(fruit.image());
       if (cut != null) {
         cutouts.add(cut);
+        shadows.add(shadowOf(cut));
         names.add(fruit.name());
       }
     }
@@ -71,9 +69,9 @@ public final class SceneSynthesizer {
       drawBackground(g, background.image(), zoom, random, size);
       placements = layout(random, names);
       for (SceneParameters.Placement p : placements) {
-        drawFruit(g, cutouts.get(names.indexOf(p.photo())), p, size);
+        int photo = names.indexOf(p.photo());
+        drawFruit(g, cutouts.get(photo), shadows.get(photo), p, size);
       }
-      g.setComposite(AlphaComposite.SrcOver);
     } finally {
       g.dispose();
     }
@@ -159,7 +157,8 @@ public final class SceneSynthesizer {
     return 2 * random.nextDouble() - 1;
   }
 
-  private static void drawFruit(Graphics2D g, BufferedImage cutout, SceneParameters.Placement p, int size) {
+  private static void drawFruit(Graphics2D g, BufferedImage cutout, BufferedImage shadowMask,
+      SceneParameters.Placement p, int size) {
     double scale = p.width() * size / Math.max(cutout.getWidth(), cutout.getHeight());
     AffineTransform at = new AffineTransform();
     at.translate(p.x() * size, p.y() * size);
@@ -171,7 +170,7 @@ public final class SceneSynthesizer {
     shadow.translate(size * p.width() * 0.06, size * p.width() * 0.08);
     shadow.concatenate(at);
     g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.35f));
-    g.drawImage(shadowOf(cutout), shadow, null);
+    g.drawImage(shadowMask, shadow, null);
     g.setComposite(AlphaComposite.SrcOver);
     g.drawImage(cutout, at, null);
   }

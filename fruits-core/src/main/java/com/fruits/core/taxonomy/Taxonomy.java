@@ -42,18 +42,16 @@ public final class Taxonomy {
   private static final String RESOURCE = "/fruits/taxonomy.csv";
 
   private final Map<String, Map<String, Taxon>> rules;
-  private final String origin;
   private final String csv;
 
-  private Taxonomy(Map<String, Map<String, Taxon>> rules, String origin, String csv) {
+  private Taxonomy(Map<String, Map<String, Taxon>> rules, String csv) {
     this.rules = rules;
-    this.origin = origin;
     this.csv = csv;
   }
 
   /** A taxonomy that names no source: every photo's species is its folder name. */
   public static Taxonomy empty() {
-    return new Taxonomy(Map.of(), "none", HEADER + "\n");
+    return new Taxonomy(Map.of(), HEADER + "\n");
   }
 
   public static Taxonomy bundled() {
@@ -65,6 +63,11 @@ public final class Taxonomy {
     } catch (IOException e) {
       throw new FruitsException("cannot read the shipped taxonomy: " + e.getMessage());
     }
+  }
+
+  /** The taxonomy in {@code file}, or the shipped one when {@code file} is null. */
+  public static Taxonomy loadOrBundled(Path file) {
+    return file == null ? bundled() : load(file);
   }
 
   public static Taxonomy load(Path file) {
@@ -116,11 +119,7 @@ public final class Taxonomy {
     }
     Map<String, Map<String, Taxon>> frozen = new LinkedHashMap<>();
     rules.forEach((source, map) -> frozen.put(source, Collections.unmodifiableMap(map)));
-    return new Taxonomy(Collections.unmodifiableMap(frozen), origin, csv);
-  }
-
-  public String origin() {
-    return origin;
+    return new Taxonomy(Collections.unmodifiableMap(frozen), csv);
   }
 
   /** The CSV text this taxonomy was read from (kept with the features and the model as provenance). */
@@ -131,11 +130,6 @@ public final class Taxonomy {
   /** The first 12 hex digits of the SHA-256 of {@link #csv}: which taxonomy a table or a model used. */
   public String version() {
     return com.fruits.core.Hashing.sha256Hex(csv.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
-  }
-
-  /** Whether the taxonomy has rules for {@code source}. */
-  public boolean names(String source) {
-    return rules.containsKey(source);
   }
 
   /**
@@ -164,11 +158,6 @@ public final class Taxonomy {
     TreeSet<String> species = new TreeSet<>();
     rules.values().forEach(map -> map.values().stream().filter(Taxon::isFruit).forEach(t -> species.add(t.species())));
     return new ArrayList<>(species);
-  }
-
-  /** The rules of each source: folder → taxon, in file order. */
-  public Map<String, Map<String, Taxon>> rules() {
-    return rules;
   }
 
   /** For each species, the varieties the rules name (sorted). */

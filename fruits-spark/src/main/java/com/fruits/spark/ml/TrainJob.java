@@ -116,8 +116,7 @@ public final class TrainJob {
             FeatureTable.VARIETY, FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES)
         .cache();
     Dataset<Row> training = labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TRAINING));
-    List<String> labels = training.select(FeatureTable.LABEL).distinct().orderBy(FeatureTable.LABEL)
-        .as(Encoders.STRING()).collectAsList();
+    List<String> labels = labelsOf(training);
     if (labels.size() < 2) {
       throw new FruitsException("the Training split has " + labels.size() + " label(s); a classifier needs at least 2");
     }
@@ -133,9 +132,8 @@ public final class TrainJob {
     stages.put("load", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
-    StandardScalerModel scaler = new StandardScaler().setInputCol(SAMPLE).setOutputCol(SCALED).setWithMean(true)
-        .setWithStd(true).fit(samples);
-    Dataset<Row> scaledSamples = scaler.transform(samples).select(SCALED, LABEL_INDEX, WEIGHT).cache();
+    StandardScalerModel scaler = fitScaler(samples);
+    Dataset<Row> scaledSamples = scaled(scaler, samples);
     List<TrainSummary.RegPoint> search = new ArrayList<>();
     LogisticRegressionModel best = null;
     double bestAccuracy = -1;
@@ -181,12 +179,10 @@ public final class TrainJob {
         without = without.where(org.apache.spark.sql.functions.not(
             col(FeatureTable.PATH).isin(backgroundsFrom.toArray())));
       }
-      List<String> unseenLabels = without.select(FeatureTable.LABEL).distinct().orderBy(FeatureTable.LABEL)
-          .as(Encoders.STRING()).collectAsList();
+      List<String> unseenLabels = labelsOf(without);
       Dataset<Row> unseenSamples = samples(without, unseenLabels);
-      StandardScalerModel unseenScaler = new StandardScaler().setInputCol(SAMPLE).setOutputCol(SCALED)
-          .setWithMean(true).setWithStd(true).fit(unseenSamples);
-      Dataset<Row> scaled = unseenScaler.transform(unseenSamples).select(SCALED, LABEL_INDEX, WEIGHT).cache();
+      StandardScalerModel unseenScaler = fitScaler(unseenSamples);
+      Dataset<Row> scaled = scaled(unseenScaler, unseenSamples);
       LogisticRegressionModel model = fit(scaled, bestReg);
       scaled.unpersist();
       List<Scored> scored = score(labelled.where(col(FeatureTable.SOURCE).equalTo(source)), unseenScaler, model);
@@ -244,6 +240,22 @@ public final class TrainJob {
             + " column; featurize again with --overwrite");
       }
     }
+  }
+
+  /** The labels of {@code photos}, sorted: the classifier's classes in index order. */
+  private static List<String> labelsOf(Dataset<Row> photos) {
+    return photos.select(FeatureTable.LABEL).distinct().orderBy(FeatureTable.LABEL).as(Encoders.STRING())
+        .collectAsList();
+  }
+
+  private static StandardScalerModel fitScaler(Dataset<Row> samples) {
+    return new StandardScaler().setInputCol(SAMPLE).setOutputCol(SCALED).setWithMean(true).setWithStd(true)
+        .fit(samples);
+  }
+
+  /** The standardized samples, cached: every L-BFGS iteration reads them. */
+  private static Dataset<Row> scaled(StandardScalerModel scaler, Dataset<Row> samples) {
+    return scaler.transform(samples).select(SCALED, LABEL_INDEX, WEIGHT).cache();
   }
 
   private LogisticRegressionModel fit(Dataset<Row> scaled, double reg) {
@@ -346,28 +358,24 @@ public final class TrainJob {
     return scored;
   }
 
+  /** A photo as the app answers it: the mean of its views' features ({@link ImageViews#mean}), else its features. */
   private static Row meanOfViews(Row r) {
-    List<Float> features = r.getList(5);
-    int d = features.size();
-    double[] x = new double[d];
-    if (r.isNullAt(6)) {
-      for (int i = 0; i < d; i++) {
-        x[i] = features.get(i);
-      }
-    } else {
-      List<Float> views = r.getList(6);
-      int count = views.size() / d;
-      for (int v = 0; v < count; v++) {
-        for (int i = 0; i < d; i++) {
-          x[i] += views.get(v * d + i);
-        }
-      }
-      for (int i = 0; i < d; i++) {
-        x[i] /= count;
-      }
+    float[] features = floats(r.getList(5));
+    float[] answered = r.isNullAt(6) ? features : ImageViews.mean(floats(r.getList(6)), features.length);
+    double[] x = new double[answered.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = answered[i];
     }
     return RowFactory.create(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
         Vectors.dense(x));
+  }
+
+  private static float[] floats(List<Float> values) {
+    float[] x = new float[values.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = values.get(i);
+    }
+    return x;
   }
 
   private static double speciesAccuracy(List<Scored> scored, List<String> labels) {
