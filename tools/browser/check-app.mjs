@@ -18,6 +18,7 @@ try {
   const errors = [];
   page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
   page.on('pageerror', (error) => errors.push(String(error)));
+
   await page.goto(url, { waitUntil: 'load' });
   await page.setInputFiles('#photo', photo);
   await page.waitForSelector('#card:not([hidden])', { timeout: 30000 });

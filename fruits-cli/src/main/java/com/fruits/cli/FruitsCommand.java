@@ -1,9 +1,8 @@
 package com.fruits.cli;
 
-import com.fruits.core.FruitsException;
+import com.fruits.core.ExitCodes;
 import com.fruits.spark.storage.Redaction;
 import com.fruits.spark.storage.StorageErrors;
-import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,10 +15,8 @@ import picocli.CommandLine.Command;
       TransferCommand.Upload.class, TransferCommand.Download.class,
       CommandLine.HelpCommand.class})
 public final class FruitsCommand implements Runnable {
-  /** Exit code of a run that failed for a reason the user can fix (missing input, existing output, ...). */
-  public static final int EXIT_FAILURE = 1;
-  /** Exit code of a command line that could not be understood. */
-  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_FAILURE = ExitCodes.FAILURE;
+  public static final int EXIT_USAGE = ExitCodes.USAGE;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -36,35 +33,10 @@ public final class FruitsCommand implements Runnable {
   /** The configured command line: one readable line for any usage or run error, never a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new FruitsCommand());
-    cli.setParameterExceptionHandler((e, args) -> {
-      PrintWriter err = e.getCommandLine().getErr();
-      err.println("fruits: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName()
-          + " --help')");
-      return EXIT_USAGE;
-    });
-    cli.setExecutionExceptionHandler((e, command, parsed) -> {
-      PrintWriter err = command.getErr();
-      if (e instanceof IllegalArgumentException) {
-        err.println("fruits: " + e.getMessage());
-        return EXIT_USAGE;
-      }
-      if (e instanceof FruitsException) {
-        err.println("fruits: error: " + e.getMessage());
-        return EXIT_FAILURE;
-      }
-      var storage = StorageErrors.recognize("the storage", e);
-      if (storage.isPresent()) {
-        err.println("fruits: error: " + storage.get().getMessage());
-        return EXIT_FAILURE;
-      }
-      err.println("fruits: unexpected error: " + Redaction.text(String.valueOf(e)));
-      if (System.getenv("FRUITS_DEBUG") != null) {
-        e.printStackTrace(err);
-      } else {
-        err.println("fruits: set FRUITS_DEBUG=1 for the stack trace");
-      }
-      return EXIT_FAILURE;
-    });
+    cli.setParameterExceptionHandler((e, args) -> ExitCodes.usage(e.getMessage(),
+        e.getCommandLine().getCommandSpec().qualifiedName(), e.getCommandLine().getErr()));
+    cli.setExecutionExceptionHandler((e, command, parsed) -> ExitCodes.report(e, command.getErr(),
+        failure -> StorageErrors.recognize("the storage", failure).map(Exception::getMessage), Redaction::text));
     return cli;
   }
 }

@@ -104,8 +104,17 @@ public final class TestImages {
 
   /** Inserts an APP1/Exif segment with the given orientation right after the JPEG's SOI marker. */
   public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+    return withExif(jpeg, orientation, 8);
+  }
+
+  /**
+   * Inserts an APP1/Exif segment whose TIFF header puts the first IFD at {@code ifdOffset} (8 in a sound file; a
+   * hostile one claims e.g. 0xFFFFFFF2) and whose IFD holds the given orientation.
+   */
+  public static byte[] withExif(byte[] jpeg, int orientation, int ifdOffset) {
     byte[] tiff = {
-      'M', 'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, IFD at offset 8
+      'M', 'M', 0, 42, (byte) (ifdOffset >>> 24), (byte) (ifdOffset >>> 16), (byte) (ifdOffset >>> 8),
+      (byte) ifdOffset, // big-endian TIFF header, then where the IFD starts
       0, 1, // one entry
       0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // orientation, SHORT, count 1, value
       0, 0, 0, 0 // no next IFD
@@ -129,6 +138,41 @@ public final class TestImages {
     b[at + 1] = (byte) (value >>> 16);
     b[at + 2] = (byte) (value >>> 8);
     b[at + 3] = (byte) value;
+  }
+
+  /**
+   * A progressive JPEG of flat grey whose last scan is repeated {@code extraScans} times: a scan bomb. Each repeat
+   * is a few bytes, and a progressive decoder renders the whole image once per scan.
+   */
+  public static byte[] scanBomb(int width, int height, int extraScans) {
+    BufferedImage grey = solid(width, height, BufferedImage.TYPE_3BYTE_BGR, 0x808080);
+    javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+    param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+    ByteArrayOutputStream progressive = new ByteArrayOutputStream();
+    try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(progressive)) {
+      writer.setOutput(out);
+      writer.write(null, new javax.imageio.IIOImage(grey, null, null), param);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+    byte[] jpeg = progressive.toByteArray();
+    int lastScan = -1;
+    for (int i = 0; i + 1 < jpeg.length; i++) {
+      if (jpeg[i] == (byte) 0xFF && jpeg[i + 1] == (byte) 0xDA) {
+        lastScan = i;
+      }
+    }
+    int endOfImage = jpeg.length - 2;
+    ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+    bomb.write(jpeg, 0, endOfImage);
+    for (int i = 0; i < extraScans; i++) {
+      bomb.write(jpeg, lastScan, endOfImage - lastScan);
+    }
+    bomb.write(jpeg, endOfImage, 2);
+    return bomb.toByteArray();
   }
 
   /** A 4-channel JPEG with an Adobe APP14 marker, as Photoshop writes CMYK JPEGs (stored inverted, transform 0). */

@@ -6,6 +6,7 @@ import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import org.eclipse.jetty.http.BadMessageException;
 
 /**
  * Reads the photo out of a prediction request — a multipart form's {@code image} part, or the raw body with an
@@ -43,7 +44,19 @@ final class PhotoUploads {
       return photo;
     } catch (IOException e) {
       throw new ApiException(400, "upload_failed", "the upload was interrupted");
+    } catch (BadMessageException e) {
+      throw refused(e, maxBytes);
     }
+  }
+
+  /** What Jetty refuses while the body arrives: an upload slower than the minimum rate (408), or too large. */
+  private static ApiException refused(BadMessageException e, long maxBytes) {
+    return switch (e.getCode()) {
+      case 408 -> new ApiException(408, "upload_too_slow",
+          "the upload arrived too slowly; try again on a better connection");
+      case 413 -> tooLarge(maxBytes);
+      default -> new ApiException(400, "bad_request", "the request could not be read");
+    };
   }
 
   private static byte[] readPart(Context ctx, long maxBytes) {
@@ -51,6 +64,11 @@ final class PhotoUploads {
     try {
       file = ctx.uploadedFile(PART);
     } catch (Exception e) { // Javalin rethrows Jetty's checked ServletException unchecked
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BadMessageException bad && bad.getCode() == 408) {
+          throw refused(bad, maxBytes);
+        }
+      }
       if (mentionsSize(e)) {
         throw tooLarge(maxBytes);
       }
@@ -70,6 +88,8 @@ final class PhotoUploads {
       return photo;
     } catch (IOException e) {
       throw new ApiException(400, "upload_failed", "the upload was interrupted");
+    } catch (BadMessageException e) {
+      throw refused(e, maxBytes);
     }
   }
 
@@ -125,6 +145,9 @@ final class PhotoUploads {
       case NOT_AN_IMAGE -> new ApiException(415, "not_an_image", "the upload is not a JPEG or PNG photo");
       case TOO_LARGE -> new ApiException(422, "too_many_pixels", String.format(Locale.ROOT,
           "the photo's header claims more than %d megapixels; send a smaller photo", maxPixels / 1_000_000));
+      case TOO_COSTLY -> new ApiException(422, "too_costly",
+          "the photo would take too much work to decode (e.g. a progressive JPEG of very many scans); "
+              + "save it as an ordinary JPEG");
       case CORRUPT, READ_ERROR -> new ApiException(422, "corrupt_image",
           "the photo could not be decoded (damaged or cut short)");
     };

@@ -20,6 +20,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Photo bytes → the app's answer ({@link SpeciesAnswers}): the species, the variety when the model is sure of it,
@@ -59,36 +60,24 @@ public final class RecognitionService implements AutoCloseable {
   public record Answer(boolean recognized, String label, String species, String variety, String message,
       List<Guess> top, FruitCard fruit, ModelInfo model, Latency latencyMs) {}
 
-  private final FruitRecognizer recognizer;
-  private final SpeciesAnswers answers;
-  private final double varietyConfidence;
+  /** A bundle ready to answer: requests take the one current when they arrive and finish on it. */
+  private record Model(FruitRecognizer recognizer, SpeciesAnswers answers, double varietyConfidence, ModelInfo info) {}
+
+  private final AtomicReference<Model> current = new AtomicReference<>();
+  private final double fallbackThreshold;
   private final FruitCatalog catalog;
-  private final ModelInfo model;
   private final ExecutorService workers;
   private final int slots;
   private final Duration queueTimeout;
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final ServerMetrics metrics;
 
   RecognitionService(FruitRecognizer recognizer, FruitCatalog catalog, ConfidenceCalibration calibration,
       double fallbackThreshold, int slots, Duration queueTimeout) {
-    ServingBundle bundle = recognizer.bundle();
-    SpeciesAnswers answers = new SpeciesAnswers(bundle.labels());
-    List<String> missing = catalog.missing(answers.species().stream()
-        .filter(species -> !Taxon.NOT_A_FRUIT_SPECIES.equals(species)).toList());
-    if (!missing.isEmpty()) {
-      throw new FruitsException("the fruit catalog (" + catalog.source() + ") has no card for " + missing
-          + ": add them before serving this bundle");
-    }
-    this.recognizer = recognizer;
-    this.answers = answers;
-    this.varietyConfidence = bundle.metadata().path("varietyConfidence").asDouble(DEFAULT_VARIETY_CONFIDENCE);
     this.catalog = catalog;
-    this.model = new ModelInfo(bundle.version(), bundle.modelSpec().name(), bundle.labels().size(),
-        calibration != null ? calibration.threshold() : fallbackThreshold,
-        calibration != null
-            ? String.format(java.util.Locale.ROOT, "calibrated on %s for %.1f%% precision", calibration.split(),
-                100 * calibration.targetPrecision())
-            : "default (bundle not calibrated)",
-        catalog.version());
+    this.fallbackThreshold = fallbackThreshold;
+    this.metrics = new ServerMetrics(waiting::get);
+    swap(recognizer, calibration);
     this.slots = slots;
     AtomicInteger threads = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(slots, task -> {
@@ -99,8 +88,37 @@ public final class RecognitionService implements AutoCloseable {
     this.queueTimeout = queueTimeout;
   }
 
+  /**
+   * Answers every request that arrives from now on with {@code recognizer}; requests already running finish on the
+   * model they started with. Refused, leaving the current model in place, when the catalog lacks a card it needs.
+   */
+  void swap(FruitRecognizer recognizer, ConfidenceCalibration calibration) {
+    ServingBundle bundle = recognizer.bundle();
+    SpeciesAnswers answers = new SpeciesAnswers(bundle.labels());
+    List<String> missing = catalog.missing(answers.species().stream()
+        .filter(species -> !Taxon.NOT_A_FRUIT_SPECIES.equals(species)).toList());
+    if (!missing.isEmpty()) {
+      throw new FruitsException("the fruit catalog (" + catalog.source() + ") has no card for " + missing
+          + ": add them before serving this bundle");
+    }
+    ModelInfo info = new ModelInfo(bundle.version(), bundle.modelSpec().name(), bundle.labels().size(),
+        calibration != null ? calibration.threshold() : fallbackThreshold,
+        calibration != null
+            ? String.format(java.util.Locale.ROOT, "calibrated on %s for %.1f%% precision", calibration.split(),
+                100 * calibration.targetPrecision())
+            : "default (bundle not calibrated)",
+        catalog.version());
+    current.set(new Model(recognizer, answers,
+        bundle.metadata().path("varietyConfidence").asDouble(DEFAULT_VARIETY_CONFIDENCE), info));
+    metrics.model(info.version(), info.featurizer());
+  }
+
   ModelInfo model() {
-    return model;
+    return current.get().info();
+  }
+
+  ServerMetrics metrics() {
+    return metrics;
   }
 
   FruitCatalog catalog() {
@@ -109,7 +127,7 @@ public final class RecognitionService implements AutoCloseable {
 
   /** The species the model answers (not-a-fruit left out). */
   List<String> species() {
-    return answers.species().stream().filter(s -> !Taxon.NOT_A_FRUIT_SPECIES.equals(s)).toList();
+    return current.get().answers().species().stream().filter(s -> !Taxon.NOT_A_FRUIT_SPECIES.equals(s)).toList();
   }
 
   /**
@@ -135,37 +153,44 @@ public final class RecognitionService implements AutoCloseable {
 
   Answer recognize(byte[] photo) throws ImageDecodeException, InterruptedException {
     long start = System.nanoTime();
+    Model model = current.get();
     long[] started = new long[1];
     CountDownLatch running = new CountDownLatch(1);
     FutureTask<FruitRecognizer.Recognition> task = new FutureTask<>(() -> {
       started[0] = System.nanoTime();
+      waiting.decrementAndGet();
       running.countDown();
-      return recognizer.recognize(photo, TOP);
+      return model.recognizer().recognize(photo, TOP);
     });
+    waiting.incrementAndGet();
     try {
       workers.execute(task);
     } catch (RejectedExecutionException e) {
+      waiting.decrementAndGet();
       throw stopping();
     }
     if (!running.await(queueTimeout.toMillis(), TimeUnit.MILLISECONDS) && task.cancel(false)) {
+      waiting.decrementAndGet();
       throw busy();
     }
     FruitRecognizer.Recognition recognition = outcome(task);
     long acquired = started[0];
-    SpeciesAnswers.Answer answer = answers.answer(recognition.probabilities(), model.threshold(), varietyConfidence,
-        TOP);
+    metrics.slotWait(Duration.ofNanos(acquired - start));
+    ModelInfo info = model.info();
+    SpeciesAnswers.Answer answer = model.answers().answer(recognition.probabilities(), info.threshold(),
+        model.varietyConfidence(), TOP);
     List<Guess> top = answer.guesses().stream().map(this::guess).toList();
     Latency latency = new Latency((System.nanoTime() - start) / 1e6, (acquired - start) / 1e6,
         recognition.preprocessMillis(), recognition.inferenceMillis(), recognition.classifyMillis());
     if (!answer.recognized()) {
       String message = answer.best().isFruit() ? NOT_RECOGNIZED : NOT_A_FRUIT;
-      return new Answer(false, null, null, null, message, top, null, model, latency);
+      return new Answer(false, null, null, null, message, top, null, info, latency);
     }
     SpeciesAnswers.Guess best = answer.best();
     FruitCard card = catalog.card(best.species()).orElseThrow();
     String variety = answer.varietyNamed() ? best.variety() : null;
     String message = card.commonName() + (variety != null ? " — probably " + variety : "");
-    return new Answer(true, best.species(), best.species(), variety, message, top, card, model, latency);
+    return new Answer(true, best.species(), best.species(), variety, message, top, card, info, latency);
   }
 
   /** The recognition's result, or the exception it threw, as the request thread's own. */

@@ -47,7 +47,7 @@ class CalibratorTest {
     assertThat(c.bundleVersion()).isEqualTo(recognizer.bundle().version());
 
     c.write(bundle);
-    ServerConfig config = ServerConfig.defaults(bundle).withPort("127.0.0.1", 0);
+    ServerConfig config = ServerConfig.builder(bundle).listen("127.0.0.1", 0).build();
     try (FruitsServer server = FruitsServer.start(config, new ModelResolver(temp.resolve("cache")))) {
       assertThat(server.model().threshold()).isEqualTo(c.threshold());
       assertThat(server.model().thresholdSource()).isEqualTo("calibrated on Test for 99.0% precision");

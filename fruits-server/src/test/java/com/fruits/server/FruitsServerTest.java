@@ -51,10 +51,9 @@ class FruitsServerTest {
     bundleDir = CentroidBundle.write(temp.resolve("bundle"), 20);
     // idle connections stay open longer than any test takes: the shared client's pooled connections must not be
     // closed by the server just as a test reuses one (closesAConnectionThatStopsSendingMidUpload has its own server)
-    ServerConfig config = ServerConfig.defaults(bundleDir).withPort("127.0.0.1", 0)
-        .withLimits(ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, ServerConfig.DEFAULT_MAX_PIXELS, Duration.ofSeconds(60),
-            Duration.ofMillis(300))
-        .withInferenceSlots(2);
+    ServerConfig config = ServerConfig.builder(bundleDir).listen("127.0.0.1", 0)
+        .idleTimeout(Duration.ofSeconds(60)).queueTimeout(Duration.ofMillis(300)).inferenceSlots(2)
+        .rateLimit(0, 1).build();
     server = FruitsServer.start(config, new ModelResolver(temp.resolve("cache")));
     base = URI.create("http://127.0.0.1:" + server.port() + "/");
   }
@@ -144,7 +143,8 @@ class FruitsServerTest {
   void answersEveryOneOfManyConcurrentRequestsWithItsOwnPhotosFruit() throws Exception {
     // 3 requests per class at once on 2 inference threads: each photo's tensor goes through per-thread buffers, so a
     // mix-up between requests would show as a wrong fruit
-    ServerConfig patient = ServerConfig.defaults(bundleDir).withPort("127.0.0.1", 0).withInferenceSlots(2);
+    ServerConfig patient = ServerConfig.builder(bundleDir).listen("127.0.0.1", 0).inferenceSlots(2).rateLimit(0, 1)
+        .build();
     try (FruitsServer busy = FruitsServer.start(patient, new ModelResolver(temp.resolve("cache")))) {
       URI predictions = URI.create("http://127.0.0.1:" + busy.port() + "/api/v1/predictions");
       List<String> labels = new ArrayList<>();
@@ -167,8 +167,8 @@ class FruitsServerTest {
 
   @Test
   void saysItDoesNotRecogniseAFruitBelowTheThreshold() throws Exception {
-    ServerConfig strict = new ServerConfig(bundleDir, null, "127.0.0.1", 0, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES,
-        ServerConfig.DEFAULT_MAX_PIXELS, Duration.ofSeconds(5), Duration.ofSeconds(5), 1, Math.nextUp(1.0));
+    ServerConfig strict = ServerConfig.builder(bundleDir).listen("127.0.0.1", 0).idleTimeout(Duration.ofSeconds(5))
+        .queueTimeout(Duration.ofSeconds(5)).inferenceSlots(1).fallbackThreshold(Math.nextUp(1.0)).build();
     try (FruitsServer unsure = FruitsServer.start(strict, new ModelResolver(temp.resolve("cache")))) {
       HttpResponse<String> response = HTTP.send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + unsure.port() + "/api/v1/predictions"))
@@ -307,9 +307,8 @@ class FruitsServerTest {
 
   @Test
   void closesAConnectionThatStopsSendingMidUpload() throws Exception {
-    ServerConfig impatient = ServerConfig.defaults(bundleDir).withPort("127.0.0.1", 0)
-        .withLimits(ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, ServerConfig.DEFAULT_MAX_PIXELS, Duration.ofSeconds(1),
-            Duration.ofSeconds(10));
+    ServerConfig impatient = ServerConfig.builder(bundleDir).listen("127.0.0.1", 0)
+        .idleTimeout(Duration.ofSeconds(1)).build();
     try (FruitsServer stalled = FruitsServer.start(impatient, new ModelResolver(temp.resolve("cache")));
          Socket socket = new Socket("127.0.0.1", stalled.port())) {
       socket.setSoTimeout(10_000);
@@ -339,7 +338,7 @@ class FruitsServerTest {
 
   @Test
   void aServiceThatIsShuttingDownAnswers503() throws Exception {
-    ServerConfig config = ServerConfig.defaults(bundleDir).withPort("127.0.0.1", 0);
+    ServerConfig config = ServerConfig.builder(bundleDir).listen("127.0.0.1", 0).build();
     RecognitionService service;
     try (FruitsServer stopping = FruitsServer.start(config, new ModelResolver(temp.resolve("cache")))) {
       service = stopping.service();

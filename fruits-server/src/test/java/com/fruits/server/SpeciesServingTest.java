@@ -44,7 +44,7 @@ class SpeciesServingTest {
         CentroidBundle.firstPhotos(TestImages.fruitsDir().resolve("Training/Golden 1"), 20));
     photos.put("not-a-fruit", CentroidBundle.firstPhotos(NON_FRUIT, 60));
     Path bundle = CentroidBundle.write(temp.resolve("bundle"), photos);
-    server = FruitsServer.start(ServerConfig.defaults(bundle).withPort("127.0.0.1", 0).withInferenceSlots(1),
+    server = FruitsServer.start(ServerConfig.builder(bundle).listen("127.0.0.1", 0).inferenceSlots(1).build(),
         new ModelResolver(temp.resolve("cache")));
     predictions = URI.create("http://127.0.0.1:" + server.port() + "/api/v1/predictions");
   }

@@ -27,10 +27,11 @@ public final class ExifOrientation {
       return UPRIGHT;
     }
     long ifd = u32(b, tiff + 4, little);
-    int dir = (int) (tiff + ifd);
-    if (ifd < 8 || dir + 2 > end) {
+    // the offset is an unsigned 32-bit count from a stranger's file: compare before adding, in long
+    if (ifd < 8 || tiff + ifd + 2 > end) {
       return UPRIGHT;
     }
+    int dir = (int) (tiff + ifd);
     int entries = u16(b, dir, little);
     for (int i = 0; i < entries; i++) {
       int entry = dir + 2 + i * 12;

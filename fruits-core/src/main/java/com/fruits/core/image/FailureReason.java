@@ -10,6 +10,8 @@ public enum FailureReason {
   CORRUPT,
   /** The header claims more pixels than the decoder accepts (decompression-bomb guard), or the file is too big. */
   TOO_LARGE,
+  /** Decoding would take more work than allowed (e.g. a progressive JPEG of hundreds of scans), or took too long. */
+  TOO_COSTLY,
   /** The file could not be read from storage. */
   READ_ERROR;
 

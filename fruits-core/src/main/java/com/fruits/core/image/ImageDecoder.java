@@ -24,31 +24,31 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * <p>Decodes JPEG (baseline, progressive, grayscale; CMYK/YCCK and ICC profiles through TwelveMonkeys, plain files
  * through the JDK's reader, see {@link JpegSegments}) and PNG (8/16-bit, gray, palette, alpha) into an 8-bit
  * {@link RgbImage}: alpha is composited onto white, EXIF orientation is applied,
- * 16-bit samples are reduced to 8 bits. The header is read first and images whose pixel count exceeds
- * {@code maxPixels} are refused before any pixel is decoded (decompression-bomb guard). Large photos are decoded
- * with source subsampling so that the result is still at least twice the size the caller needs.
+ * 16-bit samples are reduced to 8 bits. The header and the JPEG's scans are read first, and a file that would cost
+ * more than its {@link DecodeLimits} (pixels, progressive scans) is refused before any pixel is decoded; a decode
+ * that passes them and still runs past the deadline is stopped. Either way the caller gets an
+ * {@link ImageDecodeException}, never a stalled thread. Large photos are decoded with source subsampling so that the
+ * result is still at least twice the size the caller needs.
  *
  * <p>Instances are immutable and thread-safe.
  */
 public final class ImageDecoder {
-  /** 100 megapixels: larger than any phone photo, far below what would exhaust an executor. */
-  public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
-
   static {
     registerPlugins();
   }
 
-  private final long maxPixels;
+  private final DecodeLimits limits;
 
   public ImageDecoder() {
-    this(DEFAULT_MAX_PIXELS);
+    this(DecodeLimits.defaults());
   }
 
-  public ImageDecoder(long maxPixels) {
-    if (maxPixels <= 0) {
-      throw new IllegalArgumentException("maxPixels must be positive");
-    }
-    this.maxPixels = maxPixels;
+  public ImageDecoder(DecodeLimits limits) {
+    this.limits = java.util.Objects.requireNonNull(limits, "limits");
+  }
+
+  public DecodeLimits limits() {
+    return limits;
   }
 
   /**
@@ -85,26 +85,30 @@ public final class ImageDecoder {
     if (format == null) {
       throw new ImageDecodeException(FailureReason.NOT_AN_IMAGE, "not a JPEG or PNG image");
     }
+    long deadline = System.nanoTime() + limits.deadline().toNanos();
     if (!format.equals(JPEG)) {
-      return decode(bytes, format, ExifOrientation.UPRIGHT, minWidth, minHeight);
+      return decode(bytes, format, ExifOrientation.UPRIGHT, 1, minWidth, minHeight, deadline);
     }
     JpegSegments segments = JpegSegments.scan(bytes);
     if (segments.plain()) {
       try {
-        return decode(bytes, PLAIN_JPEG, segments.orientation(), minWidth, minHeight);
+        return decode(bytes, PLAIN_JPEG, segments.orientation(), segments.scans(), minWidth, minHeight, deadline);
       } catch (ImageDecodeException e) {
-        if (e.reason() != FailureReason.CORRUPT) {
+        if (e.reason() != FailureReason.CORRUPT || !e.worthAnotherReader()) {
           throw e;
         }
-        // a damaged or unusual file: TwelveMonkeys' reader tolerates more, and words the failure
+        // the JDK's reader gave up on the file's structure: TwelveMonkeys' reader tolerates more, and words the failure
       }
     }
-    return decode(bytes, JPEG, segments.orientation(), minWidth, minHeight);
+    return decode(bytes, JPEG, segments.orientation(), Math.max(1, segments.scans()), minWidth, minHeight, deadline);
   }
 
-  /** Decodes with the given kind of reader ({@link #JPEG}, {@link #PLAIN_JPEG}, {@link #PNG}), no fallback. */
-  RgbImage decode(byte[] bytes, String readerKind, int orientation, int minWidth, int minHeight)
-      throws ImageDecodeException {
+  /**
+   * Decodes with the given kind of reader ({@link #JPEG}, {@link #PLAIN_JPEG}, {@link #PNG}), no fallback;
+   * {@code scans} is the JPEG's scan count (1 for PNG), {@code deadline} a {@link System#nanoTime()}.
+   */
+  RgbImage decode(byte[] bytes, String readerKind, int orientation, int scans, int minWidth, int minHeight,
+      long deadline) throws ImageDecodeException {
     Readers readers = READERS.get();
     ImageReader reader = readers.borrow(readerKind);
     boolean readerFailed = false;
@@ -112,6 +116,9 @@ public final class ImageDecoder {
     try {
       reader.setInput(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)), true, true);
       reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+      if (scans > 1) {
+        reader.addIIOReadUpdateListener(new Deadline(deadline));
+      }
       int width;
       int height;
       try {
@@ -119,14 +126,10 @@ public final class ImageDecoder {
         height = reader.getHeight(0);
       } catch (IOException | RuntimeException e) {
         readerFailed = true;
-        throw new ImageDecodeException(FailureReason.CORRUPT, "unreadable image header (" + describe(e) + ")", e);
+        throw new ImageDecodeException(FailureReason.CORRUPT, "unreadable image header (" + describe(e) + ")", e,
+            true);
       }
-      long pixels = (long) width * height;
-      if (width <= 0 || height <= 0 || pixels > maxPixels) {
-        throw new ImageDecodeException(FailureReason.TOO_LARGE, String.format(Locale.ROOT,
-            "header claims %dx%d pixels (%.1f MP), above the %.1f MP limit; refused before decoding",
-            width, height, pixels / 1e6, maxPixels / 1e6));
-      }
+      limits.check(width, height, scans);
       boolean swap = ExifOrientation.swapsAxes(orientation);
       ImageReadParam param = reader.getDefaultReadParam();
       int step = subsampling(swap ? height : width, swap ? width : height, minWidth, minHeight);
@@ -136,6 +139,11 @@ public final class ImageDecoder {
       BufferedImage image;
       try {
         image = reader.read(0, param);
+      } catch (Deadline.Passed e) {
+        readerFailed = true;
+        throw new ImageDecodeException(FailureReason.TOO_COSTLY, String.format(Locale.ROOT,
+            "decoding %dx%d pixels of %d scans took longer than the %d ms allowed; stopped", width, height, scans,
+            limits.deadline().toMillis()));
       } catch (IOException | RuntimeException e) {
         readerFailed = true;
         throw new ImageDecodeException(FailureReason.CORRUPT, "damaged image data (" + describe(e) + ")", e);
@@ -145,6 +153,7 @@ public final class ImageDecoder {
       }
       for (String warning : warnings) {
         if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+          // every pixel the file holds has been decoded: another reader would only repeat that work
           throw new ImageDecodeException(FailureReason.CORRUPT, "truncated image data (" + warning.trim() + ")");
         }
       }
@@ -220,6 +229,59 @@ public final class ImageDecoder {
   }
 
   private static final ThreadLocal<Readers> READERS = ThreadLocal.withInitial(Readers::new);
+
+  /**
+   * Stops a multi-scan decode at its deadline. The JDK's native JPEG decoder ignores {@link ImageReader#abort()}
+   * between the passes of a progressive image (and refuses it from another thread), but it returns as soon as a
+   * listener it calls back throws, so the listener checks the clock at every pass and update and throws.
+   */
+  private static final class Deadline implements javax.imageio.event.IIOReadUpdateListener {
+    static final class Passed extends RuntimeException {
+      Passed() {
+        super("decode deadline passed", null, false, false);
+      }
+    }
+
+    private final long deadline;
+
+    Deadline(long deadline) {
+      this.deadline = deadline;
+    }
+
+    private void check() {
+      if (System.nanoTime() - deadline > 0) {
+        throw new Passed();
+      }
+    }
+
+    @Override
+    public void passStarted(ImageReader source, BufferedImage image, int pass, int minPass, int maxPass, int minX,
+        int minY, int periodX, int periodY, int[] bands) {
+      check();
+    }
+
+    @Override
+    public void imageUpdate(ImageReader source, BufferedImage image, int minX, int minY, int width, int height,
+        int periodX, int periodY, int[] bands) {
+      check();
+    }
+
+    @Override
+    public void passComplete(ImageReader source, BufferedImage image) {
+      check();
+    }
+
+    @Override
+    public void thumbnailPassStarted(ImageReader source, BufferedImage thumbnail, int pass, int minPass, int maxPass,
+        int minX, int minY, int periodX, int periodY, int[] bands) {}
+
+    @Override
+    public void thumbnailUpdate(ImageReader source, BufferedImage thumbnail, int minX, int minY, int width,
+        int height, int periodX, int periodY, int[] bands) {}
+
+    @Override
+    public void thumbnailPassComplete(ImageReader source, BufferedImage thumbnail) {}
+  }
 
   static int subsampling(int width, int height, int minWidth, int minHeight) {
     if (minWidth <= 0 || minHeight <= 0) {

@@ -5,6 +5,7 @@ import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.image.ImageDecodeException;
+import com.fruits.core.image.DecodeLimits;
 import com.fruits.core.image.ImageDecoder;
 import com.fruits.core.image.ImagePreprocessor;
 import com.fruits.core.image.ImageViews;
@@ -51,11 +52,11 @@ public final class FruitRecognizer {
    * through {@code resolver}), refusing a model whose spec hash differs from the one the classifier was trained on.
    */
   public static FruitRecognizer open(Path bundleDir, ModelResolver resolver, int intraOpThreads) {
-    return open(bundleDir, resolver, intraOpThreads, ImageDecoder.DEFAULT_MAX_PIXELS);
+    return open(bundleDir, resolver, intraOpThreads, DecodeLimits.defaults());
   }
 
-  /** As {@link #open(Path, ModelResolver, int)}, refusing photos whose header claims more than {@code maxPixels}. */
-  public static FruitRecognizer open(Path bundleDir, ModelResolver resolver, int intraOpThreads, long maxPixels) {
+  /** As {@link #open(Path, ModelResolver, int)}, refusing photos that would cost more to decode than {@code limits}. */
+  public static FruitRecognizer open(Path bundleDir, ModelResolver resolver, int intraOpThreads, DecodeLimits limits) {
     ServingBundle bundle = ServingBundle.load(bundleDir);
     if (!bundle.modelSpec().hash().equals(bundle.specHash())) {
       throw new FruitsException("bundle " + bundleDir + " was trained on features of spec " + bundle.specHash()
@@ -72,7 +73,7 @@ public final class FruitRecognizer {
           + bundle.featureDimension());
     }
     return new FruitRecognizer(bundle,
-        new ImagePreprocessor(bundle.modelSpec().input(), new ImageDecoder(maxPixels)), featurizer);
+        new ImagePreprocessor(bundle.modelSpec().input(), new ImageDecoder(limits)), featurizer);
   }
 
   public ServingBundle bundle() {

@@ -135,8 +135,8 @@ class ImageDecoderTest {
     for (byte[] jpeg : jpegs) {
       JpegSegments segments = JpegSegments.scan(jpeg);
       assertThat(segments.plain()).isTrue();
-      RgbImage jdk = decoder.decode(jpeg, ImageDecoder.PLAIN_JPEG, segments.orientation(), 0, 0);
-      RgbImage twelveMonkeys = decoder.decode(jpeg, ImageDecoder.JPEG, segments.orientation(), 0, 0);
+      RgbImage jdk = decoder.decode(jpeg, ImageDecoder.PLAIN_JPEG, segments.orientation(), 1, 0, 0, Long.MAX_VALUE);
+      RgbImage twelveMonkeys = decoder.decode(jpeg, ImageDecoder.JPEG, segments.orientation(), 1, 0, 0, Long.MAX_VALUE);
       assertThat(jdk.width()).isEqualTo(twelveMonkeys.width());
       assertThat(jdk.height()).isEqualTo(twelveMonkeys.height());
       assertThat(jdk.pixels()).isEqualTo(twelveMonkeys.pixels());
@@ -236,5 +236,59 @@ class ImageDecoderTest {
       }
     }).get();
     assertThat(onAnotherThread.pixels()).isEqualTo(first.pixels());
+  }
+
+  @Test
+  void aScanBombIsRefusedBeforeAnyPixelIsDecoded() throws Exception {
+    byte[] bomb = TestImages.scanBomb(2000, 2000, 300);
+    assertThatThrownBy(() -> decoder.decode(bomb))
+        .isInstanceOfSatisfying(ImageDecodeException.class, e -> {
+          assertThat(e.reason()).isEqualTo(FailureReason.TOO_COSTLY);
+          assertThat(e.getMessage()).contains("310 scans").contains("refused before decoding");
+        });
+    // few scans, but over so many pixels that rendering each is the cost
+    ImageDecoder strict = new ImageDecoder(DecodeLimits.defaults().withMaxScans(100, 20_000_000L));
+    assertThatThrownBy(() -> strict.decode(TestImages.scanBomb(2000, 2000, 0)))
+        .isInstanceOfSatisfying(ImageDecodeException.class,
+            e -> assertThat(e.reason()).isEqualTo(FailureReason.TOO_COSTLY));
+    assertThat(strict.decode(TestImages.scanBomb(400, 300, 0)).width()).isEqualTo(400);
+  }
+
+  @Test
+  void aDecodeThatOutlivesItsDeadlineIsStoppedByEitherReader() throws Exception {
+    // limits that let the bomb through: only the deadline can stop it
+    ImageDecoder patient = new ImageDecoder(new DecodeLimits(DecodeLimits.DEFAULT_MAX_PIXELS, 100_000,
+        Long.MAX_VALUE, java.time.Duration.ofMillis(30)));
+    byte[] bomb = TestImages.scanBomb(2000, 2000, 3000);
+    for (String reader : new String[] {ImageDecoder.PLAIN_JPEG, ImageDecoder.JPEG}) {
+      long deadline = System.nanoTime() + 30_000_000L;
+      assertThatThrownBy(() -> patient.decode(bomb, reader, 1, 3010, 0, 0, deadline))
+          .as(reader)
+          .isInstanceOfSatisfying(ImageDecodeException.class, e -> {
+            assertThat(e.reason()).isEqualTo(FailureReason.TOO_COSTLY);
+            assertThat(e.getMessage()).contains("took longer than the 30 ms allowed");
+          });
+    }
+    // the thread's readers are sound afterwards
+    assertThat(patient.decode(TestImages.scanBomb(64, 48, 0)).width()).isEqualTo(64);
+  }
+
+  @Test
+  void aTruncatedFileIsNotHandedToASecondReader() {
+    byte[] bomb = TestImages.scanBomb(600, 400, 50);
+    byte[] truncated = Arrays.copyOf(bomb, bomb.length - 200);
+    assertThatThrownBy(() -> decoder.decode(truncated))
+        .isInstanceOfSatisfying(ImageDecodeException.class, e -> {
+          assertThat(e.reason()).isEqualTo(FailureReason.CORRUPT);
+          assertThat(e.worthAnotherReader()).isFalse();
+        });
+  }
+
+  @Test
+  void aHostileExifOffsetLeavesThePhotoUpright() throws Exception {
+    byte[] jpeg = TestImages.read(TestImages.photo("Training", "Kiwi", "0_100.jpg"));
+    RgbImage upright = decoder.decode(jpeg);
+    RgbImage hostile = decoder.decode(TestImages.withExif(jpeg, 6, 0xFFFFFFF2));
+    assertThat(hostile.pixels()).isEqualTo(upright.pixels());
   }
 }

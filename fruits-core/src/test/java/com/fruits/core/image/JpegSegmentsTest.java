@@ -31,7 +31,7 @@ class JpegSegmentsTest {
 
   @Test
   void aSharedPhotoIsPlainAndUpright() {
-    assertThat(JpegSegments.scan(PHOTO)).isEqualTo(new JpegSegments(ExifOrientation.UPRIGHT, true));
+    assertThat(JpegSegments.scan(PHOTO)).isEqualTo(new JpegSegments(ExifOrientation.UPRIGHT, true, 1));
   }
 
   @Test
@@ -53,9 +53,26 @@ class JpegSegmentsTest {
   void segmentsThatCannotBeWalkedToTheScanAreNotPlain() {
     byte[] broken = PHOTO.clone();
     broken[2] = 0x12; // no marker where the first segment should start
-    assertThat(JpegSegments.scan(broken)).isEqualTo(new JpegSegments(ExifOrientation.UPRIGHT, false));
+    assertThat(JpegSegments.scan(broken)).isEqualTo(new JpegSegments(ExifOrientation.UPRIGHT, false, 0));
     byte[] cut = java.util.Arrays.copyOf(PHOTO, 30); // ends inside the segments
     assertThat(JpegSegments.scan(cut).plain()).isFalse();
     assertThat(JpegSegments.scan("not a jpeg".getBytes(StandardCharsets.UTF_8)).plain()).isFalse();
+  }
+
+  @Test
+  void countsTheScansOfAProgressiveFileAndOfAScanBomb() {
+    assertThat(JpegSegments.scan(TestImages.scanBomb(64, 48, 0)).scans()).isEqualTo(10);
+    assertThat(JpegSegments.scan(TestImages.scanBomb(64, 48, 300)).scans()).isEqualTo(310);
+    assertThat(JpegSegments.scan(TestImages.scanBomb(64, 48, 300)).plain()).isTrue();
+  }
+
+  @Test
+  void anExifOffsetPastTheEndOfTheFileIsIgnoredNotAnOverflow() {
+    // 0xFFFFFFF2 added to the segment's position in int arithmetic wraps to a negative index
+    for (int offset : new int[] {0xFFFFFFF2, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 4, 7, 10_000}) {
+      JpegSegments hostile = JpegSegments.scan(TestImages.withExif(PHOTO, 6, offset));
+      assertThat(hostile.orientation()).as("offset %x", offset).isEqualTo(ExifOrientation.UPRIGHT);
+      assertThat(hostile.scans()).isEqualTo(1);
+    }
   }
 }

@@ -57,7 +57,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "fruits: raw model, batch 1, %d single-threaded streams, %.0fs...%n", cores, seconds / 2);
     InferenceCeiling.Measurement raw = LoadBenchmark.rawModel(bundle, resolver, photos, cores, seconds / 2);
     FruitsServer server = url == null
-        ? FruitsServer.start(ServerConfig.defaults(bundle).withPort("127.0.0.1", 0), resolver) : null;
+        ? FruitsServer.start(ServerConfig.builder(bundle).listen("127.0.0.1", 0).rateLimit(0, 1).build(), resolver) : null;
     URI base = url != null ? url : URI.create(server.url());
     LoadBenchmark.Result result;
     try {

@@ -1,8 +1,9 @@
 package com.fruits.server.cli;
 
-import com.fruits.core.FruitsException;
-import java.io.PrintWriter;
+import com.fruits.core.ExitCodes;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,19 +34,13 @@ public final class ServeMain implements Runnable {
     }
   }
 
-  /** One readable line for any usage or run error, never a stack trace: exit 2 for usage, 1 for failures. */
+  /** The same error policy and exit codes as the Spark side's {@code fruits} ({@link ExitCodes}). */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ServeMain());
-    cli.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("fruits: " + e.getMessage() + " (see '"
-          + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
-      return 2;
-    });
-    cli.setExecutionExceptionHandler((e, command, parsed) -> {
-      PrintWriter err = command.getErr();
-      err.println(e instanceof FruitsException ? "fruits: error: " + e.getMessage() : "fruits: unexpected error: " + e);
-      return 1;
-    });
+    cli.setParameterExceptionHandler((e, args) -> ExitCodes.usage(e.getMessage(),
+        e.getCommandLine().getCommandSpec().qualifiedName(), e.getCommandLine().getErr()));
+    cli.setExecutionExceptionHandler((e, command, parsed) -> ExitCodes.report(e, command.getErr(),
+        failure -> Optional.empty(), UnaryOperator.identity()));
     return cli;
   }
 

@@ -89,6 +89,35 @@ function showAnswer(answer) {
   $('model').textContent = `Model ${answer.model.version} · answered in ${Math.round(answer.latencyMs.total)} ms`;
 }
 
+// The model sees 224 pixels (crops of 0.7 of the photo among them); 1280 on the long side leaves a wide margin and
+// turns a 4 MB phone photo into about 200 KB before it crosses a mobile network.
+const UPLOAD_LONG_SIDE = 1280;
+
+/** The photo upright (EXIF orientation applied) and at most UPLOAD_LONG_SIDE pixels long, as a JPEG; else as is. */
+async function shrink(file) {
+  if (!('createImageBitmap' in window)) return file;
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  } catch (error) {
+    return file; // a format the browser cannot decode: the server will say what is wrong with it
+  }
+  const scale = Math.min(1, UPLOAD_LONG_SIDE / Math.max(bitmap.width, bitmap.height));
+  if (scale === 1 && file.size < 1024 * 1024) {
+    bitmap.close();
+    return file;
+  }
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  const context = canvas.getContext('2d');
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.9));
+  return blob && blob.size < file.size ? blob : file;
+}
+
 async function recognise(file) {
   const preview = $('preview');
   if (preview.src) URL.revokeObjectURL(preview.src);
@@ -98,7 +127,8 @@ async function recognise(file) {
   $('card').hidden = true;
   showStatus('Looking at your photo…');
   const form = new FormData();
-  form.append('image', file);
+  const upload = await shrink(file);
+  form.append('image', upload, upload === file ? file.name : 'photo.jpg');
   try {
     const response = await fetch('/api/v1/predictions', { method: 'POST', body: form });
     const body = await response.json();
