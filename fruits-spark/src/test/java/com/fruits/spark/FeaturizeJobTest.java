@@ -75,7 +75,7 @@ class FeaturizeJobTest {
     assertThat(summary.imagesFailed()).isEqualTo(broken.size());
     assertThat(summary.failuresByReason())
         .containsOnly(Map.entry("corrupt", 1L), Map.entry("empty_file", 1L), Map.entry("not_an_image", 1L),
-            Map.entry("too_large", 1L));
+            Map.entry("too_large", 1L), Map.entry("too_costly", 1L));
     assertThat(summary.featureDimension()).isEqualTo(1280);
     assertThat(summary.tableRows()).isEqualTo(expected);
     assertThat(Path.of(out, "summary.json")).exists();

@@ -53,11 +53,14 @@ public final class ImageFolders {
     Files.write(dir.resolve("alpha.png"), TestImages.encode(alpha, "png"));
 
     Files.write(dir.resolve("exif-rotated.jpg"), exifRotatedLemon());
+    // an EXIF directory offset past the end of the file (it overflowed an int before): the photo is read upright
+    Files.write(dir.resolve("hostile-exif.jpg"), TestImages.withExif(TestImages.encode(lemon, "jpg"), 6, 0xFFFFFFF2));
 
     BufferedImage phone = new BufferedImage(6000, 4000, BufferedImage.TYPE_3BYTE_BGR);
     phone.getGraphics().drawImage(lemon, 1000, 0, 4000, 4000, null);
     Files.write(dir.resolve("phone-photo.JPG"), TestImages.encode(phone, "jpg"));
-    return List.of("gray.jpg", "cmyk.jpg", "gray16.png", "alpha.png", "exif-rotated.jpg", "phone-photo.JPG");
+    return List.of("gray.jpg", "cmyk.jpg", "gray16.png", "alpha.png", "exif-rotated.jpg", "hostile-exif.jpg",
+        "phone-photo.JPG");
   }
 
   /** The shared lemon photo stored rotated 90° counter-clockwise, with EXIF orientation 6 to view it upright. */
@@ -85,12 +88,14 @@ public final class ImageFolders {
     Files.write(dir.resolve("empty.jpg"), new byte[0]);
     Files.writeString(dir.resolve("notes.jpg"), "not a photo\n", StandardCharsets.UTF_8);
     Files.write(dir.resolve("bomb.png"), TestImages.pngHeaderClaiming(30000, 30000));
+    Files.write(dir.resolve("scan-bomb.jpg"), TestImages.scanBomb(1000, 1000, 300));
     // not images by name: never listed
     Files.writeString(dir.resolve("readme.txt"), "ignored\n");
     Files.write(dir.resolve("animation.gif"), kiwi);
     Files.write(Files.createDirectories(dir.resolve(".thumbnails")).resolve("hidden.jpg"), kiwi);
     Files.write(dir.resolve(".DS_Store.jpg"), kiwi);
     return List.of(new String[] {"truncated.jpg", "corrupt"}, new String[] {"empty.jpg", "empty_file"},
-        new String[] {"notes.jpg", "not_an_image"}, new String[] {"bomb.png", "too_large"});
+        new String[] {"notes.jpg", "not_an_image"}, new String[] {"bomb.png", "too_large"},
+        new String[] {"scan-bomb.jpg", "too_costly"});
   }
 }
