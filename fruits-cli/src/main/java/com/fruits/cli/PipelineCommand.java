@@ -4,7 +4,6 @@ import com.fruits.core.dataset.ImageSource;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.image.ViewPolicy;
 import com.fruits.core.synthetic.SceneRecipe;
-import com.fruits.report.ReportBuilder;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
@@ -185,13 +184,12 @@ final class PipelineCommand implements Callable<Integer> {
 
       t = System.nanoTime();
       System.err.println("fruits: [5/5] report");
-      Path report = Path.of(work, "report.html");
-      ReportBuilder.write(ReportBuilder.RunLayout.of(Path.of(work)), report);
+      String report = RunFolderReport.write(work, conf);
       seconds.put("report", FeaturizeJob.seconds(t));
-      status.put("report", report.toString());
+      status.put("report", report);
 
       PipelineSummary summary = new PipelineSummary(status, seconds, FeaturizeJob.seconds(started), synthesized, featurize,
-          reduce, train, report.toString());
+          reduce, train, report);
       Summaries.write(HadoopFiles.child(work, "pipeline-summary.json"), summary, conf);
       System.out.printf(Locale.ROOT, "fruits: pipeline done in %.1fs: %s; report %s%n", summary.wallSeconds(), status,
           report);

@@ -1,23 +1,42 @@
 package com.fruits.cli;
 
 import com.fruits.report.ReportBuilder;
+import com.fruits.spark.storage.StorageSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = "One self-contained HTML report of a run folder (features/, reduced/, model/). No Spark needed.")
+    description = "One self-contained HTML report of a run folder (features/, reduced/, model/), local or on object "
+        + "storage. No Spark needed.")
 final class ReportCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run folder (as `pipeline --work`).")
-  Path run;
+  @Option(names = "--run", required = true, paramLabel = "DIR|URI",
+      description = "The run folder (as `pipeline --work`), e.g. work or s3a://bucket/work.")
+  String run;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The HTML file to write.")
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "The HTML file to write (default: report.html inside the run folder).")
   Path out;
+
+  @Mixin S3EndpointOption s3;
 
   @Override
   public Integer call() {
-    ReportBuilder.write(ReportBuilder.RunLayout.of(run), out);
+    var conf = StorageSettings.hadoopConfiguration(s3.endpoint);
+    if (out == null) {
+      System.out.println("fruits: report " + RunFolderReport.write(run, conf));
+      return 0;
+    }
+    Path staged = RunFolderReport.isLocal(run) ? null : RunFolderReport.stage(run, conf);
+    try {
+      ReportBuilder.write(ReportBuilder.RunLayout.of(staged != null ? staged : Path.of(run)), out);
+    } finally {
+      if (staged != null) {
+        RunFolderReport.deleteQuietly(staged);
+      }
+    }
     System.out.println("fruits: report " + out.toAbsolutePath());
     return 0;
   }

@@ -7,6 +7,7 @@ import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.ImageSource;
 import com.fruits.core.dataset.StratifiedSample;
 import com.fruits.core.featurize.ResolvedModel;
+import com.fruits.core.image.FailureReason;
 import com.fruits.core.model.ModelSpecs;
 import com.fruits.core.progress.ProgressBar;
 import com.fruits.core.taxonomy.Taxonomy;
@@ -26,6 +27,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -94,7 +96,11 @@ public final class FeaturizeJob {
     Dataset<Row> todo = null;
     if (appending) {
       Dataset<Row> selected = ImageListing.toDataset(spark, sample);
-      Dataset<Row> existing = FeatureTable.current(spark.read().parquet(table))
+      // a photo storage failed to hand over (read_error) is read again: the failure was the store's, not the photo's
+      Dataset<Row> current = FeatureTable.current(spark.read().parquet(table));
+      Dataset<Row> existing = current
+          .where(current.col(FeatureTable.ERROR).isNull()
+              .or(functions.not(current.col(FeatureTable.ERROR).startsWith(FailureReason.READ_ERROR.code()))))
           .select(FeatureTable.PATH, FeatureTable.BYTES, FeatureTable.MODIFIED);
       todo = selected.join(existing, selected.col(FeatureTable.PATH).equalTo(existing.col(FeatureTable.PATH))
           .and(selected.col(FeatureTable.BYTES).equalTo(existing.col(FeatureTable.BYTES)))
@@ -178,6 +184,12 @@ public final class FeaturizeJob {
   private boolean prepareOutput(Configuration conf, String table) {
     String out = options.out();
     HadoopFiles.prepareOutput(out, options.overwrite(), options.resume(), "--resume to add only new images", conf);
+    if (options.resume() && HadoopFiles.exists(table, conf)
+        && !HadoopFiles.exists(HadoopFiles.child(table, "_SUCCESS"), conf)) {
+      // what a job that never committed left (the S3A committer's pending uploads, a local _temporary folder): none
+      // of it was ever part of the table
+      HadoopFiles.delete(table, conf);
+    }
     if (!options.resume() || !HadoopFiles.exists(table, conf)) {
       return false;
     }

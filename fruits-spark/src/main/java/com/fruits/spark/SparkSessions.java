@@ -18,6 +18,12 @@ public final class SparkSessions {
   public static SparkSession create(String appName, String master, String s3Endpoint) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     StorageSettings.forEndpoint(s3Endpoint).forEach((key, value) -> builder.config("spark.hadoop." + key, value));
+    // a setting spark-submit or spark-defaults.conf gave (e.g. another committer) stands
+    StorageSettings.committers().forEach((key, value) -> {
+      if (System.getProperty(key) == null) {
+        builder.config(key, value);
+      }
+    });
     // the one spark-submit set (a system property) stands unless a master is given
     String submitted = System.getProperty("spark.master");
     String resolved = master != null ? master : submitted != null ? submitted : "local[*]";

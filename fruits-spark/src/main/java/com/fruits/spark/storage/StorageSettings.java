@@ -16,6 +16,25 @@ public final class StorageSettings {
   private StorageSettings() {}
 
   /** The Hadoop settings {@code --s3-endpoint} stands for (empty when it is null). */
+  /**
+   * Spark settings that make every write to {@code s3a://} go through an S3A committer: the magic committer writes
+   * each file as an uncompleted multipart upload and completes them all at job commit, so a failed job leaves no
+   * partial table and nothing is renamed (on S3 a rename is a copy). Other file systems keep the classic committer.
+   * On EMR, its own EMRFS S3-optimized committer does this for {@code s3://} (see docs/deploy.md).
+   */
+  public static Map<String, String> committers() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("spark.hadoop.fs.s3a.committer.name", "magic");
+    settings.put("spark.hadoop.fs.s3a.committer.magic.enabled", "true");
+    settings.put("spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a",
+        "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory");
+    settings.put("spark.sql.sources.commitProtocolClass",
+        "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol");
+    settings.put("spark.sql.parquet.output.committer.class",
+        "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
+    return settings;
+  }
+
   public static Map<String, String> forEndpoint(String endpoint) {
     Map<String, String> settings = new LinkedHashMap<>();
     if (endpoint == null || endpoint.isBlank()) {

@@ -76,7 +76,7 @@ public final class LoopbackS3 implements AutoCloseable {
     return settings;
   }
 
-  Configuration configuration(String accessKey, String secretKey) {
+  public Configuration configuration(String accessKey, String secretKey) {
     Configuration conf = new Configuration();
     settings(accessKey, secretKey).forEach(conf::set);
     return conf;
