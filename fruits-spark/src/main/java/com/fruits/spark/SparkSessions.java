@@ -19,7 +19,8 @@ public final class SparkSessions {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     StorageSettings.forEndpoint(s3Endpoint).forEach((key, value) -> builder.config("spark.hadoop." + key, value));
     // a setting spark-submit or spark-defaults.conf gave (e.g. another committer) stands
-    StorageSettings.committers().forEach((key, value) -> {
+    String committer = System.getProperty(StorageSettings.COMMITTER_SETTING, "magic");
+    StorageSettings.committers(committer).forEach((key, value) -> {
       if (System.getProperty(key) == null) {
         builder.config(key, value);
       }

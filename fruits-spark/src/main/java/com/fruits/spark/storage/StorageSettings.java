@@ -16,15 +16,27 @@ public final class StorageSettings {
   private StorageSettings() {}
 
   /** The Hadoop settings {@code --s3-endpoint} stands for (empty when it is null). */
+  /** Which S3A committer writes to {@code s3a://}: {@code magic}, {@code directory} (staging) or {@code none}. */
+  public static final String COMMITTER_SETTING = "spark.fruits.s3a.committer";
+
   /**
-   * Spark settings that make every write to {@code s3a://} go through an S3A committer: the magic committer writes
-   * each file as an uncompleted multipart upload and completes them all at job commit, so a failed job leaves no
-   * partial table and nothing is renamed (on S3 a rename is a copy). Other file systems keep the classic committer.
-   * On EMR, its own EMRFS S3-optimized committer does this for {@code s3://} (see docs/deploy.md).
+   * Spark settings that make every write to {@code s3a://} go through an S3A committer. The magic committer (the
+   * default) writes each file as an uncompleted multipart upload and completes them all at job commit, so a failed job
+   * leaves no partial table and nothing is renamed (on S3 a rename is a copy); {@code directory}, the staging
+   * committer, does the same from local disk for stores without the magic committer's needs; {@code none} leaves the
+   * cluster's own committer alone (EMR: its EMRFS S3-optimized committer, see docs/deploy.md). Other file systems keep
+   * the classic committer. Empty when the job jar lacks the classes (the EMR build leaves them out).
    */
-  public static Map<String, String> committers() {
+  public static Map<String, String> committers(String committer) {
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("spark.hadoop.fs.s3a.committer.name", "magic");
+    if (!java.util.List.of("magic", "directory", "none").contains(committer)) {
+      throw new IllegalArgumentException(COMMITTER_SETTING + " must be magic, directory or none, not " + committer);
+    }
+    if ("none".equals(committer) || !loadable("org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
+        || !loadable("org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory")) {
+      return settings;
+    }
+    settings.put("spark.hadoop.fs.s3a.committer.name", committer);
     settings.put("spark.hadoop.fs.s3a.committer.magic.enabled", "true");
     settings.put("spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a",
         "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory");
@@ -33,6 +45,15 @@ public final class StorageSettings {
     settings.put("spark.sql.parquet.output.committer.class",
         "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
     return settings;
+  }
+
+  private static boolean loadable(String className) {
+    try {
+      Class.forName(className, false, StorageSettings.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   public static Map<String, String> forEndpoint(String endpoint) {

@@ -53,7 +53,7 @@ class S3FaultsTest {
         .config("spark.ui.enabled", "false");
     s3.settings(LoopbackS3.ACCESS_KEY, LoopbackS3.SECRET_KEY)
         .forEach((key, value) -> builder.config("spark.hadoop." + key, value));
-    StorageSettings.committers().forEach(builder::config);
+    StorageSettings.committers("magic").forEach(builder::config);
     builder.config("spark.hadoop.fs.s3a.retry.limit", "1").config("spark.hadoop.fs.s3a.retry.interval", "100ms")
         .config("spark.hadoop.fs.s3a.attempts.maximum", "1")
         .config("spark.hadoop.fs.s3a.connection.establish.timeout", "1s")
@@ -158,5 +158,15 @@ class S3FaultsTest {
     assertThat(featurize(options(photos.toString(), "s3a://killed/features", true))).isNull();
     assertEveryPhotoOnceAndFeaturized("s3a://killed/features");
     assertThat(Files.exists(photos)).isTrue();
+  }
+
+  @Test
+  void theCommitterIsChosenBySetting() {
+    assertThat(StorageSettings.committers("magic")).containsEntry("spark.hadoop.fs.s3a.committer.name", "magic");
+    assertThat(StorageSettings.committers("directory"))
+        .containsEntry("spark.hadoop.fs.s3a.committer.name", "directory");
+    assertThat(StorageSettings.committers("none")).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> StorageSettings.committers("rename"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(StorageSettings.COMMITTER_SETTING);
   }
 }
