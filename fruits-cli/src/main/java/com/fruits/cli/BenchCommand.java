@@ -1,6 +1,7 @@
 package com.fruits.cli;
 
 import com.fruits.core.FruitsException;
+import com.fruits.core.bench.CpuInfo;
 import com.fruits.core.featurize.InferenceCeiling;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
@@ -77,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
    * {@code compilerWaitSeconds}: how long the JIT compiler took to work off its queue after the warm-up run;
    * {@code ratio}: the mean of the rounds' ratios.
    */
-  record Result(String model, int cores, List<InferenceCeiling.Measurement> ceilingSettings,
+  record Result(String model, CpuInfo cpu, int cores, List<InferenceCeiling.Measurement> ceilingSettings,
       InferenceCeiling.Measurement ceiling, int warmupImages, double compilerWaitSeconds, List<Round> rounds,
       double ratio, double ratioMin, double ratioMax) {}
 
@@ -127,6 +128,8 @@ final class BenchCommand implements Callable<Integer> {
     Path specFile = modelSpec != null ? modelSpec : Defaults.modelSpec();
     ResolvedModel model = ResolvedModel.resolve(specFile);
     int cores = Runtime.getRuntime().availableProcessors();
+    CpuInfo cpu = CpuInfo.current();
+    System.out.println("cpu      " + cpu.describe());
 
     List<float[]> tensors = new ArrayList<>();
     ImagePreprocessor pre = new ImagePreprocessor(model.spec().input());
@@ -194,7 +197,7 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "ratio      %8.3f  (featurize stage / ceiling, mean of %d rounds, %.3f to %.3f; "
           + "target >= 0.9)%n", ratios.getAverage(), rounds, ratios.getMin(), ratios.getMax());
       System.out.println("last round's " + whereTheTimeGoes(last.endToEnd(), last.ceilingImagesPerSecond()));
-      Result result = new Result(model.spec().name(), cores, measurements, best, warmupCount, compilerSeconds,
+      Result result = new Result(model.spec().name(), cpu, cores, measurements, best, warmupCount, compilerSeconds,
           measuredRounds, ratios.getAverage(), ratios.getMin(), ratios.getMax());
       HadoopFiles.writeString(out.resolve("bench.json").toString(), Summaries.toJson(result),
           spark.sparkContext().hadoopConfiguration());

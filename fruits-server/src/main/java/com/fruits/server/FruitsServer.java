@@ -12,14 +12,15 @@ import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.InputStream;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,7 @@ public final class FruitsServer implements AutoCloseable {
 
   private static final String LOOPBACK = "127.0.0.1";
   /** The routes metrics name; anything else counts as static or unmatched, so a scan of URLs adds no series. */
-  private static final java.util.Set<String> ROUTES = java.util.Set.of("/api/v1/predictions", "/api/v1/fruits",
+  private static final Set<String> ROUTES = Set.of("/api/v1/predictions", "/api/v1/fruits",
       "/api/v1/openapi.json", "/healthz", "/metrics");
 
   private static void start(Javalin server, String host, int port, Runnable start) {

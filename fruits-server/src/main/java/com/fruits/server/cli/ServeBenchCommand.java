@@ -2,6 +2,7 @@ package com.fruits.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fruits.core.bench.CpuInfo;
 import com.fruits.core.featurize.InferenceCeiling;
 import com.fruits.core.model.ModelResolver;
 import com.fruits.core.serving.Calibrator;
@@ -23,6 +24,9 @@ import picocli.CommandLine.Option;
     description = "Load benchmark of the web API: starts `serve` in this process (or targets --url), posts photos "
         + "from concurrent clients and compares photos/s with the raw model's throughput.")
 final class ServeBenchCommand implements Callable<Integer> {
+  /** What {@code --out} holds: the figures and the CPU they were measured on. */
+  record Summary(CpuInfo cpu, LoadBenchmark.Result result) {}
+
   @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "The serving bundle.")
   Path bundle;
 
@@ -72,8 +76,11 @@ final class ServeBenchCommand implements Callable<Integer> {
     }
     System.out.printf(Locale.ROOT, "fruits: raw model again, %.0fs...%n", seconds / 2);
     result = result.withRawModelAfter(LoadBenchmark.rawModel(bundle, resolver, photos, cores, seconds / 2));
+    CpuInfo cpu = CpuInfo.current();
     Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+    Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(new Summary(cpu, result)));
+    System.out.println("fruits: cpu " + cpu.describe());
     System.out.printf(Locale.ROOT, "fruits: %d clients: %.1f photos/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, "
             + "max %.1f ms, %d errors; raw model %.1f photos/s before, %.1f after; ratio %.2f to their mean -> %s%n",
         clients, result.photosPerSecond(), result.p50Ms(), result.p90Ms(), result.p99Ms(), result.maxMs(),
