@@ -28,12 +28,12 @@ final class RunFolderReport {
   private RunFolderReport() {}
 
   /** Whether {@code uri} is a path on this machine (no scheme, or {@code file:}). */
-  public static boolean isLocal(String uri) {
+  static boolean isLocal(String uri) {
     return !uri.contains("://") && !uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || uri.startsWith("file:");
   }
 
   /** Writes {@code <run>/report.html} and returns where it is. */
-  public static String write(String run, Configuration conf) {
+  static String write(String run, Configuration conf) {
     if (isLocal(run)) {
       Path folder = run.startsWith("file:") ? Path.of(java.net.URI.create(run)) : Path.of(run);
       Path page = folder.resolve("report.html");
@@ -55,7 +55,7 @@ final class RunFolderReport {
   }
 
   /** A local copy of what the report reads from the run folder {@code run}; the caller deletes it. */
-  public static Path stage(String run, Configuration conf) {
+  static Path stage(String run, Configuration conf) {
     try {
       Path local = Files.createTempDirectory("fruits-run-");
       FileSystem fs = HadoopFiles.fileSystem(run, conf);
