@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly once, featurized; and a job whose writes fail leaves no partial table behind (the S3A magic committer).
  */
 class S3FaultsTest {
-  private static final int PHOTOS_PER_LABEL = 30;
+  // enough photos that the store stops while most tasks are still to write
+  private static final int PHOTOS_PER_LABEL = 60;
   private static final List<String> LABELS = List.of("Apple Red 1", "Cherry", "Kiwi", "Lemon", "Orange",
       "Strawberry");
 
