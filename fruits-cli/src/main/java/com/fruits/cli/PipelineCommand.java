@@ -184,7 +184,7 @@ final class PipelineCommand implements Callable<Integer> {
 
       t = System.nanoTime();
       System.err.println("fruits: [5/5] report");
-      String report = RunFolderReport.write(work, conf);
+      String report = RunFolderReport.write(work, null, conf);
       seconds.put("report", FeaturizeJob.seconds(t));
       status.put("report", report);
 

@@ -1,6 +1,5 @@
 package com.fruits.cli;
 
-import com.fruits.report.ReportBuilder;
 import com.fruits.spark.storage.StorageSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,20 +23,8 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var conf = StorageSettings.hadoopConfiguration(s3.endpoint);
-    if (out == null) {
-      System.out.println("fruits: report " + RunFolderReport.write(run, conf));
-      return 0;
-    }
-    Path staged = RunFolderReport.isLocal(run) ? null : RunFolderReport.stage(run, conf);
-    try {
-      ReportBuilder.write(ReportBuilder.RunLayout.of(staged != null ? staged : Path.of(run)), out);
-    } finally {
-      if (staged != null) {
-        RunFolderReport.deleteQuietly(staged);
-      }
-    }
-    System.out.println("fruits: report " + out.toAbsolutePath());
+    String report = RunFolderReport.write(run, out, StorageSettings.hadoopConfiguration(s3.endpoint));
+    System.out.println("fruits: report " + (out != null ? out.toAbsolutePath().toString() : report));
     return 0;
   }
 }

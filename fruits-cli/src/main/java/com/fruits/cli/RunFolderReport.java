@@ -28,34 +28,38 @@ final class RunFolderReport {
   private RunFolderReport() {}
 
   /** Whether {@code uri} is a path on this machine (no scheme, or {@code file:}). */
-  static boolean isLocal(String uri) {
+  private static boolean isLocal(String uri) {
     return !uri.contains("://") && !uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || uri.startsWith("file:");
   }
 
-  /** Writes {@code <run>/report.html} and returns where it is. */
-  static String write(String run, Configuration conf) {
-    if (isLocal(run)) {
-      Path folder = run.startsWith("file:") ? Path.of(java.net.URI.create(run)) : Path.of(run);
-      Path page = folder.resolve("report.html");
-      ReportBuilder.write(ReportBuilder.RunLayout.of(folder), page);
-      return page.toString();
-    }
-    Path staged = stage(run, conf);
+  /**
+   * Writes the report of {@code run} to {@code out}, or to {@code report.html} inside the run folder when {@code out}
+   * is null; returns where it is.
+   */
+  static String write(String run, Path out, Configuration conf) {
+    boolean local = isLocal(run);
+    Path folder = local ? (run.startsWith("file:") ? Path.of(java.net.URI.create(run)) : Path.of(run))
+        : stage(run, conf);
     try {
-      Path page = staged.resolve("report.html");
-      ReportBuilder.write(ReportBuilder.RunLayout.of(staged), page);
+      Path page = out != null ? out : folder.resolve("report.html");
+      ReportBuilder.write(ReportBuilder.RunLayout.of(folder), page);
+      if (local || out != null) {
+        return page.toString();
+      }
       String target = HadoopFiles.child(run, "report.html");
       HadoopFiles.writeBytes(target, Files.readAllBytes(page), conf);
       return target;
     } catch (IOException e) {
       throw new FruitsException("cannot write the report of " + run + ": " + HadoopFiles.oneLine(e));
     } finally {
-      deleteQuietly(staged);
+      if (!local) {
+        deleteQuietly(folder);
+      }
     }
   }
 
   /** A local copy of what the report reads from the run folder {@code run}; the caller deletes it. */
-  static Path stage(String run, Configuration conf) {
+  private static Path stage(String run, Configuration conf) {
     try {
       Path local = Files.createTempDirectory("fruits-run-");
       FileSystem fs = HadoopFiles.fileSystem(run, conf);
@@ -92,7 +96,7 @@ final class RunFolderReport {
     return relative.endsWith(".json") || relative.endsWith(".csv");
   }
 
-  static void deleteQuietly(Path dir) {
+  private static void deleteQuietly(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

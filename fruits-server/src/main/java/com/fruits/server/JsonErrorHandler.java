@@ -1,7 +1,8 @@
 package com.fruits.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -18,6 +19,7 @@ import org.eclipse.jetty.util.Callback;
  * "message"}} with the same security headers as every other response, instead of Jetty's HTML page.
  */
 final class JsonErrorHandler extends ErrorHandler {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final Runnable onError;
 
   /** {@code onError} counts what this handler answered (it runs on Jetty's threads). */
@@ -48,12 +50,14 @@ final class JsonErrorHandler extends ErrorHandler {
     return ByteBuffer.wrap(body(status));
   }
 
-  /** A fixed message per status: what Jetty says about the request may echo it, and is not for clients. */
+  /** A fixed message per status (what Jetty says about the request may echo it, and is not for clients). */
   static byte[] body(int status) {
     String reason = HttpStatus.getMessage(status);
     String code = reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
-    String json = String.format(Locale.ROOT, "{\"status\":%d,\"error\":\"%s\",\"message\":\"%s\"}", status,
-        code.isEmpty() ? "error" : code, reason.replace("\"", "'"));
-    return json.getBytes(StandardCharsets.UTF_8);
+    try {
+      return JSON.writeValueAsBytes(new ApiException.Body(status, code.isEmpty() ? "error" : code, reason));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a record of a number and two strings always serializes", e);
+    }
   }
 }

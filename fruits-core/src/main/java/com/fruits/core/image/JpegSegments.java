@@ -7,8 +7,9 @@ package com.fruits.core.image;
  * management, so the JDK's own reader decodes it exactly like TwelveMonkeys' reader, and faster. The scan count bounds
  * the cost of a progressive decode, which renders the whole image once per scan ({@link DecodeLimits}).
  *
- * @param scans the start-of-scan markers found by walking the file: its segments and, between them, the
- *     entropy-coded data (0 when the walk stopped before the first scan)
+ * @param scans for a progressive JPEG, the start-of-scan markers found by walking the file: its segments and, between
+ *     them, the entropy-coded data; for a sequential one, 1 (its decode costs the same however many scans it has);
+ *     0 when the walk stopped before the first scan
  */
 record JpegSegments(int orientation, boolean plain, int scans) {
   private static final JpegSegments UNREADABLE = new JpegSegments(ExifOrientation.UPRIGHT, false, 0);
@@ -22,6 +23,7 @@ record JpegSegments(int orientation, boolean plain, int scans) {
     int orientation = 0;
     boolean colorManaged = false;
     int scans = 0;
+    boolean progressive = false;
     int pos = 2;
     while (pos + 4 <= jpeg.length) {
       if ((jpeg[pos] & 0xFF) != 0xFF) {
@@ -48,9 +50,16 @@ record JpegSegments(int orientation, boolean plain, int scans) {
           || marker == 0xEE && startsWith(jpeg, body, bodyLength, "Adobe"))) {
         colorManaged = true;
       }
+      if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+        progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
+      }
       pos += 2 + length;
       if (marker == START_OF_SCAN) {
         scans++;
+        if (!progressive) {
+          // a sequential decoder renders each pixel once however many scans follow: no need to read on
+          break;
+        }
         pos = afterEntropyCodedData(jpeg, pos);
       }
     }
