@@ -8,6 +8,7 @@ import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.ImagePreprocessor;
 import com.fruits.core.image.ViewPolicy;
+import com.fruits.core.run.RunFolder;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
 import com.fruits.spark.FeaturizeSummary;
@@ -161,7 +162,7 @@ final class BenchCommand implements Callable<Integer> {
       double compilerSeconds = CompilerQuiescence.await(60);
       System.out.printf(Locale.ROOT, "warm-up    %d images; then %.1f s for the JIT compiler to work off its queue%n",
           warmupCount, compilerSeconds);
-      FeaturizeOptions measured = FeaturizeOptions.of(folder.toString(), out.resolve("features").toString(), specFile)
+      FeaturizeOptions measured = FeaturizeOptions.of(folder.toString(), out.resolve(RunFolder.FEATURES).toString(), specFile)
           .withTaxonomy(null, ViewPolicy.NONE).withSampling(count, null, 42).withExisting(true, false)
           .withExecution(batchSize, best.setting().threadsPerStream(), null);
       List<Round> measuredRounds = new ArrayList<>();

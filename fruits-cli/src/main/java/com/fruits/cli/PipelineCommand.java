@@ -3,6 +3,7 @@ package com.fruits.cli;
 import com.fruits.core.dataset.ImageSource;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.image.ViewPolicy;
+import com.fruits.core.run.RunFolder;
 import com.fruits.core.synthetic.SceneRecipe;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
@@ -81,6 +82,10 @@ final class PipelineCommand implements Callable<Integer> {
       description = "Classifier L2 candidates (default: ${DEFAULT-VALUE}).")
   List<Double> reg;
 
+  @Option(names = "--prior-weights", split = ",", paramLabel = "W", defaultValue = TrainOptions.DEFAULT_PRIOR_WEIGHTS,
+      description = "Candidate weights of the ImageNet head's prior, 0 for none (default: ${DEFAULT-VALUE}).")
+  List<Double> priorWeights;
+
   @Mixin SparkMasterOption sparkMaster;
 
   @Option(names = "--no-progress", negatable = false, description = "Do not draw progress bars.")
@@ -95,15 +100,26 @@ final class PipelineCommand implements Callable<Integer> {
       SynthesizeSummary synthesize, FeaturizeSummary featurize, ReduceSummary reduce, TrainSummary train,
       String report) {}
 
+  /** Whether {@code train} tried the prior weights asked for now (a table without head logits tries none). */
+  private boolean samePriorWeights(TrainSummary train) {
+    TrainSummary.PriorChoice prior = train.imagenetPrior();
+    if (prior == null) {
+      return true;
+    }
+    List<Double> tried = prior.search().isEmpty() ? List.of(prior.beta())
+        : prior.search().stream().map(TrainSummary.PriorPoint::beta).toList();
+    return tried.equals(priorWeights);
+  }
+
   @Override
   public Integer call() {
     long started = System.nanoTime();
     List<ImageSource> sources = ImageSource.parseList(String.join(",", images));
     sources.forEach(s -> Defaults.requireLocalPath(s.uri()));
-    String synthetic = HadoopFiles.child(work, "synthetic");
-    String features = HadoopFiles.child(work, "features");
-    String reduced = HadoopFiles.child(work, "reduced");
-    String model = HadoopFiles.child(work, "model");
+    String synthetic = HadoopFiles.child(work, RunFolder.SYNTHETIC);
+    String features = HadoopFiles.child(work, RunFolder.FEATURES);
+    String reduced = HadoopFiles.child(work, RunFolder.REDUCED);
+    String model = HadoopFiles.child(work, RunFolder.MODEL);
     Path spec = modelSpec != null ? modelSpec : Defaults.modelSpec();
     ResolvedModel resolved = ResolvedModel.resolve(spec);
     if (studio != null && sources.stream().noneMatch(s -> s.name().equals(studio))) {
@@ -157,7 +173,7 @@ final class PipelineCommand implements Callable<Integer> {
       t = System.nanoTime();
       System.err.println("fruits: [3/5] reduce");
       String featuresPrint = HadoopFiles.fingerprint(FeatureTable.table(features), conf);
-      ReduceSummary reduce = previous(HadoopFiles.child(reduced, "summary.json"), ReduceSummary.class, conf);
+      ReduceSummary reduce = previous(HadoopFiles.child(reduced, RunFolder.SUMMARY), ReduceSummary.class, conf);
       if (reduce != null && featuresPrint.equals(reduce.inputFingerprint()) && reduce.variance() == variance) {
         status.put("reduce", "reused (features unchanged)");
       } else {
@@ -169,11 +185,11 @@ final class PipelineCommand implements Callable<Integer> {
 
       t = System.nanoTime();
       System.err.println("fruits: [4/5] train");
-      TrainSummary train = previous(HadoopFiles.child(model, "summary.json"), TrainSummary.class, conf);
+      TrainSummary train = previous(HadoopFiles.child(model, RunFolder.SUMMARY), TrainSummary.class, conf);
       TrainOptions trainOptions = TrainOptions.of(features, model).withSearch(reg, 100)
-          .withUnseen(unseen, synthesize ? synthetic : null).withOverwrite(true);
+          .withUnseen(unseen, synthesize ? synthetic : null).withPriorWeights(priorWeights).withOverwrite(true);
       if (train != null && featuresPrint.equals(train.inputFingerprint()) && reg.contains(train.regParam())
-          && train.unseen().keySet().equals(new java.util.HashSet<>(unseen))) {
+          && train.unseen().keySet().equals(new java.util.HashSet<>(unseen)) && samePriorWeights(train)) {
         status.put("train", "reused (features and options unchanged)");
       } else {
         train = new TrainJob(spark, trainOptions).run();
@@ -190,7 +206,7 @@ final class PipelineCommand implements Callable<Integer> {
 
       PipelineSummary summary = new PipelineSummary(status, seconds, FeaturizeJob.seconds(started), synthesized, featurize,
           reduce, train, report);
-      Summaries.write(HadoopFiles.child(work, "pipeline-summary.json"), summary, conf);
+      Summaries.write(HadoopFiles.child(work, RunFolder.PIPELINE_SUMMARY), summary, conf);
       System.out.printf(Locale.ROOT, "fruits: pipeline done in %.1fs: %s; report %s%n", summary.wallSeconds(), status,
           report);
       System.out.println("fruits: " + train.describe());

@@ -1,6 +1,7 @@
 package com.fruits.cli;
 
 import com.fruits.core.FruitsException;
+import com.fruits.core.run.RunFolder;
 import com.fruits.report.ReportBuilder;
 import com.fruits.spark.HadoopFiles;
 import java.io.IOException;
@@ -41,12 +42,12 @@ final class RunFolderReport {
     Path folder = local ? (run.startsWith("file:") ? Path.of(java.net.URI.create(run)) : Path.of(run))
         : stage(run, conf);
     try {
-      Path page = out != null ? out : folder.resolve("report.html");
+      Path page = out != null ? out : folder.resolve(RunFolder.REPORT);
       ReportBuilder.write(ReportBuilder.RunLayout.of(folder), page);
       if (local || out != null) {
         return page.toString();
       }
-      String target = HadoopFiles.child(run, "report.html");
+      String target = HadoopFiles.child(run, RunFolder.REPORT);
       HadoopFiles.writeBytes(target, Files.readAllBytes(page), conf);
       return target;
     } catch (IOException e) {

@@ -43,6 +43,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "Name the variety from this probability within its species (default: ${DEFAULT-VALUE}).")
   double varietyConfidence;
 
+  @Option(names = "--prior-weights", split = ",", paramLabel = "W", defaultValue = TrainOptions.DEFAULT_PRIOR_WEIGHTS,
+      description = "Candidate weights of the ImageNet head's prior, 0 for none; the unseen sources choose "
+          + "(default: ${DEFAULT-VALUE}).")
+  List<Double> priorWeights;
+
   @Mixin SparkMasterOption sparkMaster;
 
   @Option(names = "--overwrite", description = "Replace an existing output.")
@@ -51,7 +56,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TrainOptions options = TrainOptions.of(features, out).withSearch(reg, maxIter).withUnseen(unseen, scenes)
-        .withAnswers(precision, varietyConfidence).withOverwrite(overwrite);
+        .withAnswers(precision, varietyConfidence).withPriorWeights(priorWeights).withOverwrite(overwrite);
     return SparkCommands.run("fruits train", sparkMaster, spark -> new TrainJob(spark, options).run().describe());
   }
 }

@@ -1,6 +1,7 @@
 package com.fruits.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fruits.core.run.RunFolder;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -61,6 +62,30 @@ final class RealPhotoSections {
         train.path("threshold").asDouble(), train.path("thresholdFittedOn").asText(),
         100 * train.path("targetPrecision").asDouble(), 100 * train.path("varietyConfidence").asDouble())))
         .append("</p>\n");
+    imagenetPrior(train.path("imagenetPrior"));
+  }
+
+  /** How much the backbone's own ImageNet head weighs in, how that was chosen, and what it names alone. */
+  private void imagenetPrior(JsonNode prior) {
+    if (prior.isMissingNode() || prior.isNull()) {
+      return;
+    }
+    StringBuilder search = new StringBuilder();
+    prior.path("search").forEach(p -> search.append(search.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT,
+        "%g → %s unseen, %s held out, %s Test%s", p.path("beta").asDouble(),
+        ReportBuilder.percent(p.path("unseen").asDouble(Double.NaN)),
+        ReportBuilder.percent(p.path("heldOut").asDouble(Double.NaN)),
+        ReportBuilder.percent(p.path("test").asDouble(Double.NaN)),
+        p.path("admissible").asBoolean(true) ? "" : " (too costly)")));
+    List<String> zeroShot = new ArrayList<>();
+    prior.path("zeroShot").forEach(z -> zeroShot.add(z.asText()));
+    html.append("<p class=\"sub\">").append(ReportBuilder.escape(String.format(Locale.ROOT,
+        "ImageNet prior: the answer weighs in MobileNetV2's own ImageNet head with weight %g, the best on the %s "
+            + "photos among the weights that cost the held-out photos and Test at most half a point%s. Species it "
+            + "names from the head alone (no training photo): %s.",
+        prior.path("beta").asDouble(), prior.path("chosenOn").asText(),
+        search.isEmpty() ? "" : " (species or not-a-fruit right, per weight: " + search + ")",
+        zeroShot.isEmpty() ? "none" : String.join(", ", zeroShot)))).append("</p>\n");
   }
 
   private void row(String kind, JsonNode bySource) {
@@ -84,7 +109,7 @@ final class RealPhotoSections {
 
   /** Species top-1 per species, per set of scored photos (held out, Test, unseen). */
   void perSpecies() {
-    CsvTable predictions = ReportBuilder.csv(run.model().resolve("predictions.csv"));
+    CsvTable predictions = ReportBuilder.csv(run.model().resolve(RunFolder.PREDICTIONS));
     if (predictions == null) {
       ReportBuilder.missing(html, "Species top-1 per species", "train");
       return;
@@ -117,7 +142,7 @@ final class RealPhotoSections {
    * what to look at first.
    */
   void worstMistakes() {
-    CsvTable predictions = ReportBuilder.csv(run.model().resolve("predictions.csv"));
+    CsvTable predictions = ReportBuilder.csv(run.model().resolve(RunFolder.PREDICTIONS));
     if (predictions == null) {
       return;
     }
@@ -191,7 +216,7 @@ final class RealPhotoSections {
             .append("</figcaption></figure>");
       }
     }
-    JsonNode summary = ReportBuilder.json(run.synthetic().resolve("summary.json"));
+    JsonNode summary = ReportBuilder.json(run.synthetic().resolve(RunFolder.SUMMARY));
     html.append("</div><p class=\"sub\">").append(ReportBuilder.escape(summary == null ? ""
         : String.format(Locale.ROOT, "%d scenes (%d per label, transforms %s, seed %d) made from %d studio photos on "
             + "%d real backgrounds, %.1f ms of a core per scene; each scene's parameters are in synthetic/scenes/.",

@@ -3,6 +3,7 @@ package com.fruits.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fruits.core.FruitsException;
+import com.fruits.core.run.RunFolder;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,8 +35,8 @@ public final class ReportBuilder {
      * {@code <run>/model}.
      */
     public static RunLayout of(Path run) {
-      return new RunLayout(run.resolve("synthetic"), run.resolve("features"), run.resolve("reduced"),
-          run.resolve("model"));
+      return new RunLayout(run.resolve(RunFolder.SYNTHETIC), run.resolve(RunFolder.FEATURES),
+          run.resolve(RunFolder.REDUCED), run.resolve(RunFolder.MODEL));
     }
   }
 
@@ -66,9 +67,9 @@ public final class ReportBuilder {
   }
 
   private String build() {
-    JsonNode features = json(run.features().resolve("summary.json"));
-    JsonNode reduce = json(run.reduced().resolve("summary.json"));
-    JsonNode train = json(run.model().resolve("summary.json"));
+    JsonNode features = json(run.features().resolve(RunFolder.SUMMARY));
+    JsonNode reduce = json(run.reduced().resolve(RunFolder.SUMMARY));
+    JsonNode train = json(run.model().resolve(RunFolder.SUMMARY));
     html.append("""
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">

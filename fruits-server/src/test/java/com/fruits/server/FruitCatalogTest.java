@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.TestImages;
+import com.fruits.core.serving.ImageNetPrior;
 import com.fruits.core.taxonomy.Taxonomy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,14 @@ class FruitCatalogTest {
     List<String> species = Taxonomy.bundled().fruitSpecies();
     assertThat(species).hasSizeGreaterThanOrEqualTo(30);
     assertThat(FruitCatalog.bundled().missing(species)).as("species without a card in catalog/fruits.yaml").isEmpty();
+  }
+
+  @Test
+  void everyFruitTheImageNetHeadCanNameHasACompleteCard() {
+    List<String> species = java.util.Arrays.stream(ImageNetPrior.bundledMap()).filter(java.util.Objects::nonNull)
+        .filter(s -> !s.equals("not-a-fruit")).distinct().toList();
+    assertThat(species).contains("banana", "jackfruit", "custard apple");
+    assertThat(FruitCatalog.bundled().missing(species)).as("zero-shot species without a card").isEmpty();
   }
 
   @Test

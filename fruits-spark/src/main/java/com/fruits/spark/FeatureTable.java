@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.max;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.image.ColorHistogram;
+import com.fruits.core.run.RunFolder;
 import java.util.Arrays;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -47,6 +48,12 @@ public final class FeatureTable {
   public static final String VIEW_FEATURES = "view_features";
   public static final String FEATURES = "features";
   /**
+   * The backbone's ImageNet logits of the photo (the mean over its views when it has them), or null when the model
+   * spec names no {@linkplain com.fruits.core.model.OutputSpec#head head}: the input of the classifier's
+   * {@link com.fruits.core.serving.ImageNetPrior}.
+   */
+  public static final String HEAD_LOGITS = "imagenet_logits";
+  /**
    * The photo's {@link ColorHistogram} (null on error); the column's metadata names its
    * {@linkplain #colorDescriptor descriptor}.
    */
@@ -71,14 +78,15 @@ public final class FeatureTable {
       .add(VARIETY, DataTypes.StringType, true);
 
   /**
-   * The feature table: the listing columns, then features, colour and view features (null on error), error, and
-   * provenance.
+   * The feature table: the listing columns, then features, colour, view features and ImageNet logits (null on
+   * error), error, and provenance.
    */
   public static final StructType SCHEMA = LISTING_SCHEMA
       .add(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true)
       .add(COLOR, DataTypes.createArrayType(DataTypes.FloatType, false), true,
           new MetadataBuilder().putString(DESCRIPTOR_KEY, ColorHistogram.DESCRIPTOR).build())
       .add(VIEW_FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true)
+      .add(HEAD_LOGITS, DataTypes.createArrayType(DataTypes.FloatType, false), true)
       .add(ERROR, DataTypes.StringType, true)
       .add(MODEL, DataTypes.StringType, false)
       .add(SPEC_HASH, DataTypes.StringType, false)
@@ -153,16 +161,16 @@ public final class FeatureTable {
   }
 
   public static String summary(String out) {
-    return HadoopFiles.child(out, "summary.json");
+    return HadoopFiles.child(out, RunFolder.SUMMARY);
   }
 
   public static String modelSpec(String out) {
-    return HadoopFiles.child(out, "model-spec.json");
+    return HadoopFiles.child(out, RunFolder.MODEL_SPEC);
   }
 
   /** The taxonomy the run's species and varieties come from, as it was then. */
   public static String taxonomy(String out) {
-    return HadoopFiles.child(out, "taxonomy.csv");
+    return HadoopFiles.child(out, RunFolder.TAXONOMY);
   }
 
   public static String runSummary(String out, String runId) {

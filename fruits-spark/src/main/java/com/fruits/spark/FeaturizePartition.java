@@ -231,7 +231,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
           pending.add(image);
           used += count;
         } catch (ImageDecodeException e) {
-          ready.add(output(image, null, null, null, e.describe()));
+          ready.add(output(image, null, null, null, null, e.describe()));
         } finally {
           timers.prepare().add(System.nanoTime() - started);
         }
@@ -239,13 +239,15 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       if (!pending.isEmpty()) {
         long started = System.nanoTime();
         long startedCpu = threadCpuNanos();
-        float[][] features = featurizer.runAll(tensors, used);
+        OnnxFeaturizer.Outputs outputs = featurizer.runAllOutputs(tensors, used);
         timers.infer().add(System.nanoTime() - started);
         timers.inferCpu().add(threadCpuNanos() - startedCpu);
+        float[][] features = outputs.features();
         int at = 0;
         for (int i = 0; i < pending.size(); i++) {
           float[] views = tensorCounts[i] == 1 ? null : ImageViews.concatenate(features, at, tensorCounts[i]);
-          ready.add(output(pending.get(i), features[at], colors[i], views, null));
+          float[] head = outputs.head() == null ? null : ImageViews.meanOf(outputs.head(), at, tensorCounts[i]);
+          ready.add(output(pending.get(i), features[at], colors[i], views, head, null));
           at += tensorCounts[i];
         }
       }
@@ -292,7 +294,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
           && java.util.Objects.equals(uri.getAuthority(), fsUri.getAuthority());
     }
 
-    private Row output(Row image, float[] features, float[] color, float[] views, String error) {
+    private Row output(Row image, float[] features, float[] color, float[] views, float[] head, String error) {
       Object[] values = new Object[FeatureTable.SCHEMA.size()];
       for (int i = 0; i < image.size(); i++) {
         values[i] = image.get(i);
@@ -301,10 +303,11 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       values[at] = features;
       values[at + 1] = color;
       values[at + 2] = views;
-      values[at + 3] = error;
-      values[at + 4] = model;
-      values[at + 5] = specHash;
-      values[at + 6] = runId;
+      values[at + 3] = head;
+      values[at + 4] = error;
+      values[at + 5] = model;
+      values[at + 6] = specHash;
+      values[at + 7] = runId;
       return RowFactory.create(values);
     }
   }

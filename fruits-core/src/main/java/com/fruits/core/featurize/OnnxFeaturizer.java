@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Runs an ONNX image model described by a {@link ModelSpec} on preprocessed NCHW tensors and returns one feature
- * vector per image. {@link #open} checks the graph against the spec (input name, shape, output name, batch) and
+ * vector per image, and, when the spec names a {@linkplain com.fruits.core.model.OutputSpec#head head}, the graph's
+ * ImageNet logits of each image from the same run. {@link #open} checks the graph against the spec (input name, shape, output name, batch) and
  * runs one dry inference, so a mismatch fails with one readable line before any real work starts.
  *
  * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls. Each calling thread keeps one native
@@ -37,6 +38,8 @@ public final class OnnxFeaturizer implements AutoCloseable {
   private final OrtEnvironment env;
   private final OrtSession session;
   private final int featureDimension;
+  /** The graph's outputs one run fetches: the features, then the head when the spec has one. */
+  private final Set<String> fetched;
   private final int intraOpThreads;
   /** Per calling thread: the direct buffer the input tensor views, grown to the largest batch seen. */
   private final ThreadLocal<FloatBuffer> inputBuffer = ThreadLocal.withInitial(() -> FloatBuffer.allocate(0));
@@ -59,6 +62,8 @@ public final class OnnxFeaturizer implements AutoCloseable {
     this.env = env;
     this.session = session;
     this.intraOpThreads = intraOpThreads;
+    this.fetched = spec.output().hasHead() ? Set.of(spec.output().name(), spec.output().head())
+        : Set.of(spec.output().name());
     this.featureDimension = dryRun();
   }
 
@@ -116,6 +121,14 @@ public final class OnnxFeaturizer implements AutoCloseable {
         throw new FruitsException(where + "no output named '" + spec.output().name() + "' (outputs: " + outputs
             + "; only graph outputs can be used as features)");
       }
+      if (spec.output().hasHead() && spec.output().head().equals(spec.output().name())) {
+        throw new FruitsException(where + "output.head names the features output '" + spec.output().name()
+            + "'; it must name the graph's ImageNet classifier output");
+      }
+      if (spec.output().hasHead() && !outputs.contains(spec.output().head())) {
+        throw new FruitsException(where + "no output named '" + spec.output().head() + "' for output.head (outputs: "
+            + outputs + ")");
+      }
     } catch (OrtException e) {
       throw new FruitsException(where + oneLine(e.getMessage()));
     }
@@ -128,9 +141,22 @@ public final class OnnxFeaturizer implements AutoCloseable {
   /** Runs one blank image through the graph: proves it runs and measures the feature dimension. */
   private int dryRun() {
     int batch = spec.dynamicBatch() ? 1 : spec.batchSize();
-    float[][] features = infer(new float[batch * spec.input().tensorSize()], batch);
-    return features[0].length;
+    Outputs outputs = infer(new float[batch * spec.input().tensorSize()], batch);
+    if (outputs.head() != null && outputs.head()[0].length != HEAD_CLASSES) {
+      throw new FruitsException("model spec '" + spec.name() + "': output.head '" + spec.output().head() + "' has "
+          + outputs.head()[0].length + " values an image, not the " + HEAD_CLASSES + " ImageNet classes");
+    }
+    return outputs.features()[0].length;
   }
+
+  /** The classes of an ImageNet (ILSVRC-2012) head, in its standard order. */
+  public static final int HEAD_CLASSES = 1000;
+
+  /**
+   * What one run gives for each image: its features and, when the spec names a head, its ImageNet logits (else
+   * {@code head} is null).
+   */
+  public record Outputs(float[][] features, float[][] head) {}
 
   /** Images run through any featurizer in this JVM since it started (dry runs excluded). */
   public static long imagesInferred() {
@@ -159,9 +185,14 @@ public final class OnnxFeaturizer implements AutoCloseable {
    * {@code count} must not exceed {@link #maxBatch()}; a short last batch is padded.
    */
   public float[][] run(float[] tensors, int count) {
-    float[][] features = infer(tensors, count);
+    return runOutputs(tensors, count).features();
+  }
+
+  /** As {@link #run}, with the head's logits when the spec names a head. */
+  public Outputs runOutputs(float[] tensors, int count) {
+    Outputs outputs = infer(tensors, count);
     IMAGES_INFERRED.addAndGet(count);
-    return features;
+    return outputs;
   }
 
   /**
@@ -169,22 +200,32 @@ public final class OnnxFeaturizer implements AutoCloseable {
    * graph's batch needs (one for a dynamic batch).
    */
   public float[][] runAll(float[] tensors, int count) {
+    return runAllOutputs(tensors, count).features();
+  }
+
+  /** As {@link #runAll}, with the head's logits when the spec names a head. */
+  public Outputs runAllOutputs(float[] tensors, int count) {
     int batch = maxBatch();
     if (count <= batch) {
-      return run(tensors, count);
+      return runOutputs(tensors, count);
     }
     int size = spec.input().tensorSize();
     float[][] features = new float[count][];
+    float[][] head = spec.output().hasHead() ? new float[count][] : null;
     float[] chunk = new float[batch * size];
     for (int start = 0; start < count; start += batch) {
       int n = Math.min(batch, count - start);
       System.arraycopy(tensors, start * size, chunk, 0, n * size);
-      System.arraycopy(run(chunk, n), 0, features, start, n);
+      Outputs part = runOutputs(chunk, n);
+      System.arraycopy(part.features(), 0, features, start, n);
+      if (head != null) {
+        System.arraycopy(part.head(), 0, head, start, n);
+      }
     }
-    return features;
+    return new Outputs(features, head);
   }
 
-  private float[][] infer(float[] tensors, int count) {
+  private Outputs infer(float[] tensors, int count) {
     int size = spec.input().tensorSize();
     int batch = spec.dynamicBatch() ? count : spec.batchSize();
     if (count < 1 || count > batch) {
@@ -205,12 +246,18 @@ public final class OnnxFeaturizer implements AutoCloseable {
     }
   }
 
-  private float[][] inferOpen(float[] tensors, int length, long[] shape, int count) {
+  private Outputs inferOpen(float[] tensors, int length, long[] shape, int count) {
     try (OnnxTensor input = OnnxTensor.createTensor(env, directCopy(tensors, length), shape);
-         OrtSession.Result result = session.run(Map.of(spec.input().name(), input), Set.of(spec.output().name()))) {
-      OnnxTensor output = (OnnxTensor) result.get(0);
+         OrtSession.Result result = session.run(Map.of(spec.input().name(), input), fetched)) {
+      OnnxTensor output = (OnnxTensor) result.get(spec.output().name()).orElseThrow();
       long[] outShape = ((TensorInfo) output.getInfo()).getShape();
-      return toFeatures(output.getFloatBuffer(), outShape, count);
+      float[][] features = toFeatures(output.getFloatBuffer(), outShape, count, spec.output().pooling());
+      float[][] head = null;
+      if (spec.output().hasHead()) {
+        OnnxTensor logits = (OnnxTensor) result.get(spec.output().head()).orElseThrow();
+        head = toFeatures(logits.getFloatBuffer(), ((TensorInfo) logits.getInfo()).getShape(), count, Pooling.AVG);
+      }
+      return new Outputs(features, head);
     } catch (OrtException e) {
       throw new FruitsException("inference failed for model '" + spec.name() + "': " + oneLine(e.getMessage()), e);
     }
@@ -232,13 +279,12 @@ public final class OnnxFeaturizer implements AutoCloseable {
     return buffer;
   }
 
-  private float[][] toFeatures(FloatBuffer values, long[] shape, int count) {
+  private float[][] toFeatures(FloatBuffer values, long[] shape, int count, Pooling pooling) {
     int channels = (int) shape[1];
     int spatial = 1;
     for (int i = 2; i < shape.length; i++) {
       spatial *= (int) shape[i];
     }
-    Pooling pooling = spec.output().pooling();
     if (spatial > 1 && pooling == Pooling.NONE) {
       throw new FruitsException("model spec '" + spec.name() + "': output '" + spec.output().name()
           + "' has shape " + Arrays.toString(shape) + "; set output.pooling to \"avg\" or \"max\"");

@@ -71,6 +71,11 @@ public final class ImageViews {
     return all;
   }
 
+  /** The mean of the {@code count} vectors of {@code vectors} from {@code from} (the vector itself when one). */
+  public static float[] meanOf(float[][] vectors, int from, int count) {
+    return count == 1 ? vectors[from] : mean(concatenate(vectors, from, count), vectors[from].length);
+  }
+
   /** The mean of the views' features, {@code viewFeatures} holding {@code count} vectors of {@code dim} one after the other. */
   public static float[] mean(float[] viewFeatures, int dim) {
     int count = viewFeatures.length / dim;

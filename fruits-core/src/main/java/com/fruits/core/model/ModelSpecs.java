@@ -27,10 +27,13 @@ import java.util.Locale;
  *   "input":  { "name": "input", "width": 224, "height": 224, "channelOrder": "RGB",
  *               "scale": 0.00392156862745098, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225],
  *               "resize": { "mode": "center-crop", "cropFraction": 1.0 } },
- *   "output": { "name": "features", "pooling": "none" },
+ *   "output": { "name": "features", "pooling": "none", "head": "output" },
  *   "batch": "dynamic"
  * }
  * }</pre>
+ *
+ * {@code output.head} (optional) names the graph's own 1000-class ImageNet output: the featurizer then records its
+ * logits beside the features, for the classifier's ImageNet prior.
  *
  * A relative {@code model.path} is resolved against the spec file's folder. Every problem is reported as one
  * {@link FruitsException} line naming the file and the field.
@@ -110,7 +113,8 @@ public final class ModelSpecs {
 
     JsonNode out = r.object(root, "output");
     OutputSpec output = new OutputSpec(
-        r.text(out, "output.name", true), r.enumValue(out, "output.pooling", Pooling.class, Pooling.NONE));
+        r.text(out, "output.name", true), r.enumValue(out, "output.pooling", Pooling.class, Pooling.NONE),
+        r.text(out, "output.head", false));
 
     int batch;
     JsonNode batchNode = root.get("batch");
@@ -187,6 +191,9 @@ public final class ModelSpecs {
     ObjectNode node = JSON.createObjectNode();
     node.put("name", out.name());
     node.put("pooling", out.pooling().name().toLowerCase(Locale.ROOT));
+    if (out.hasHead()) { // only then: a spec without a head keeps the hash it always had
+      node.put("head", out.head());
+    }
     return node;
   }
 

@@ -10,6 +10,7 @@ import java.util.Map;
  * optional {@link ColorTerm}, and a multinomial logistic regression
  * {@code coefficients[K][k + b]} + {@code intercepts[K]} over {@code labels[K]}, whose inputs are the k components
  * followed by the b weighted, standardized colour bins. {@code modelSpec} is the featurizer's spec JSON.
+ * {@code prior} (null: none) combines the classifier with the backbone's ImageNet head ({@link ImageNetPrior}).
  */
 public record BundleContents(
     List<String> labels,
@@ -21,7 +22,14 @@ public record BundleContents(
     ColorTerm color,
     double[][] coefficients,
     double[] intercepts,
-    Map<String, Object> metadata) {
+    Map<String, Object> metadata,
+    ImageNetPrior prior) {
+
+  /** Contents without an ImageNet prior. */
+  public BundleContents(List<String> labels, String modelSpecJson, String specHash, double[] mean, double[] std,
+      double[][] pca, ColorTerm color, double[][] coefficients, double[] intercepts, Map<String, Object> metadata) {
+    this(labels, modelSpecJson, specHash, mean, std, pca, color, coefficients, intercepts, metadata, null);
+  }
 
   /**
    * The colour descriptor's part of the classifier's input: {@code weight × (histogram − mean) / std} per bin (a
@@ -66,6 +74,10 @@ public record BundleContents(
       }
     }
     metadata = Map.copyOf(metadata);
+    if (prior != null && (prior.labels().size() < labels.size()
+        || !prior.labels().subList(0, labels.size()).equals(labels))) {
+      throw new IllegalArgumentException("the ImageNet prior was built for other labels");
+    }
   }
 
   public int featureDimension() {

@@ -68,6 +68,10 @@ public final class FruitRecognizer {
     }
     Path modelFile = resolver.resolve(bundle.modelSpec().source());
     OnnxFeaturizer featurizer = SharedFeaturizers.get(bundle.modelSpec(), modelFile, intraOpThreads);
+    if (bundle.usesHead() && !bundle.modelSpec().output().hasHead()) {
+      throw new FruitsException("bundle " + bundleDir + " weighs the ImageNet head in, but its model spec names no "
+          + "output.head");
+    }
     if (featurizer.featureDimension() != bundle.featureDimension()) {
       throw new FruitsException("model gives " + featurizer.featureDimension() + "-d features, the bundle expects "
           + bundle.featureDimension());
@@ -80,7 +84,7 @@ public final class FruitRecognizer {
     return bundle;
   }
 
-  /** The model's features and the colour histogram of one photo, exactly as the batch featurizer computes them. */
+  /** The model's features and the colour histogram of one photo's whole view, as the batch featurizer computes them. */
   public Description describe(byte[] image) throws ImageDecodeException {
     float[] tensors = tensor(image);
     return new Description(featurizer.run(tensors, 1)[0], ColorHistogram.of(preprocessor, tensors, 0));
@@ -112,13 +116,11 @@ public final class FruitRecognizer {
     }
     float[] color = bundle.usesColor() ? ColorHistogram.of(preprocessor, tensors, 0) : null;
     long prepared = System.nanoTime();
-    float[][] all = featurizer.runAll(tensors, count);
-    float[] features = all[0];
-    if (count > 1) {
-      features = ImageViews.mean(ImageViews.concatenate(all, 0, count), features.length);
-    }
+    OnnxFeaturizer.Outputs all = featurizer.runAllOutputs(tensors, count);
+    float[] features = ImageViews.meanOf(all.features(), 0, count);
+    float[] head = bundle.usesHead() ? ImageViews.meanOf(all.head(), 0, count) : null;
     long inferred = System.nanoTime();
-    double[] probabilities = bundle.probabilities(features, color);
+    double[] probabilities = bundle.probabilities(features, color, head);
     List<Prediction> best = bundle.top(probabilities, top);
     long classified = System.nanoTime();
     return new Recognition(best, probabilities, (prepared - start) / 1e6, (inferred - prepared) / 1e6,

@@ -29,24 +29,29 @@ import java.util.Map;
  * bundle/bundle.json   {"format": "fruits-bundle", "formatVersion": 2, "labels": [...], "featureDimension": d,
  *                       "components": k, "color": {"descriptor": "...", "bins": b, "weight": w},
  *                       "modelSpec": {...}, "specHash": "...", "arrays": {"file": "bundle.bin", "sha256": "...", ...},
+ *                       "imagenetPrior": {"beta": 0.5, "others": "not-a-fruit", "classes": {"954": "banana", ...}},
  *                       "metadata": {...}}
  * bundle/bundle.bin    little-endian float64: mean[d], std[d], pca[d][k] (row-major), colorMean[b], colorStd[b],
  *                      coefficients[K][k + b] (row-major), intercepts[K]
  * </pre>
  *
  * Version 1 bundles (no colour term, b = 0) load as they are. Version 3 adds {@code "projection": "none"}: no PCA
- * array, the classifier reads the d standardized features (k = d). Scaler → PCA → logistic regression is affine end to
+ * array, the classifier reads the d standardized features (k = d). Version 4 adds the optional {@code imagenetPrior}
+ * ({@link ImageNetPrior}): the answer also weighs the backbone's ImageNet head, and {@link #labels()} end with the
+ * prior's zero-shot species. Scaler → PCA → logistic regression is affine end to
  * end, and so is the colour term, so loading folds them into a {@code d × K} and a {@code b × K} matrix and a bias: a
  * prediction is two small matrix-vector products and a softmax (tens of microseconds).
  */
 public final class ServingBundle {
   public static final String FORMAT = "fruits-bundle";
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
   public static final String JSON_FILE = "bundle.json";
   public static final String ARRAYS_FILE = "bundle.bin";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** The classifier's labels; {@link #labels()} adds the prior's zero-shot species. */
   private final List<String> labels;
+  private final ImageNetPrior prior;
   private final ModelSpec spec;
   private final String specHash;
   private final int dimension;
@@ -62,6 +67,7 @@ public final class ServingBundle {
       String version) {
     this.version = version;
     this.labels = List.copyOf(labels);
+    this.prior = contents.prior();
     this.spec = spec;
     this.specHash = specHash;
     this.dimension = contents.featureDimension();
@@ -174,12 +180,49 @@ public final class ServingBundle {
     arrayInfo.put("encoding", "float64 little-endian");
     arrayInfo.put("layout", "mean[d], std[d], pca[d][k] row-major (absent when projection is none), colorMean[b], "
         + "colorStd[b], coefficients[K][k+b] row-major, intercepts[K]");
+    if (c.prior() != null) {
+      root.set("imagenetPrior", priorJson(c.prior()));
+    }
     root.set("metadata", JSON.valueToTree(c.metadata()));
     try {
       return JSON.writeValueAsString(root) + "\n";
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The prior's weight and its map, the map as the classes that differ from the most common species. */
+  private static ObjectNode priorJson(ImageNetPrior prior) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("beta", prior.beta());
+    String[] map = prior.map();
+    Map<String, Long> counts = Arrays.stream(map).filter(java.util.Objects::nonNull)
+        .collect(java.util.stream.Collectors.groupingBy(s -> s, java.util.stream.Collectors.counting()));
+    String others = counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+    node.put("others", others);
+    ObjectNode classes = node.putObject("classes");
+    for (int i = 0; i < map.length; i++) {
+      if (!java.util.Objects.equals(map[i], others)) {
+        classes.put(Integer.toString(i), map[i]);
+      }
+    }
+    return node;
+  }
+
+  private static ImageNetPrior priorOf(JsonNode node, List<String> labels, String where) {
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    String[] map = new String[com.fruits.core.featurize.OnnxFeaturizer.HEAD_CLASSES];
+    Arrays.fill(map, node.path("others").isTextual() ? node.path("others").asText() : null);
+    node.path("classes").fields().forEachRemaining(e -> {
+      int index = Integer.parseInt(e.getKey());
+      if (index < 0 || index >= map.length) {
+        throw new FruitsException(where + ": imagenetPrior names class " + index + ", outside 0.." + (map.length - 1));
+      }
+      map[index] = e.getValue().isTextual() ? e.getValue().asText() : null;
+    });
+    return new ImageNetPrior(labels, map, node.path("beta").asDouble());
   }
 
   public static ServingBundle load(Path dir) {
@@ -237,8 +280,9 @@ public final class ServingBundle {
     double[] intercepts = read(buffer, classes);
     String specJson = root.path("modelSpec").toString();
     ModelSpec spec = ModelSpecs.parse(specJson, dir.toAbsolutePath(), dir.resolve(JSON_FILE).toString());
+    ImageNetPrior prior = priorOf(root.path("imagenetPrior"), labels, jsonFile.toString());
     BundleContents contents = new BundleContents(labels, specJson, root.path("specHash").asText(), mean, std, pca,
-        color, coefficients, intercepts, Map.of());
+        color, coefficients, intercepts, Map.of(), prior);
     return new ServingBundle(labels, spec, root.path("specHash").asText(), contents, root.path("metadata"),
         versionOfHash(actual));
   }
@@ -269,8 +313,19 @@ public final class ServingBundle {
     return version;
   }
 
+  /** The labels of {@link #probabilities}: the classifier's, then the prior's zero-shot species (if any). */
   public List<String> labels() {
-    return labels;
+    return prior == null ? labels : prior.labels();
+  }
+
+  /** The ImageNet prior the answer weighs in, or null. */
+  public ImageNetPrior prior() {
+    return prior;
+  }
+
+  /** Whether answers need the photo's ImageNet logits ({@link #probabilities(float[], float[], float[])}). */
+  public boolean usesHead() {
+    return prior != null && prior.beta() > 0;
   }
 
   /** The featurizer spec the classifier was trained on. */
@@ -306,9 +361,16 @@ public final class ServingBundle {
   }
 
   /**
-   * Class probabilities (softmax), in {@link #labels()} order, of a photo's features and its colour histogram
-   * ({@code color} is ignored, and may be null, when the bundle has no {@linkplain #usesColor() colour term}).
+   * Label probabilities, in {@link #labels()} order, of a photo's features, its colour histogram ({@code color} is
+   * ignored, and may be null, when the bundle has no {@linkplain #usesColor() colour term}) and its ImageNet logits
+   * ({@code head}; null: the classifier alone, as when the bundle has no prior).
    */
+  public double[] probabilities(float[] features, float[] color, float[] head) {
+    double[] p = probabilities(features, color);
+    return prior == null ? p : prior.apply(p, head);
+  }
+
+  /** The classifier's own label probabilities (softmax), in its label order, without the ImageNet prior. */
   public double[] probabilities(float[] features, float[] color) {
     if (features.length != dimension) {
       throw new IllegalArgumentException("expected " + dimension + " features, got " + features.length);
@@ -356,7 +418,7 @@ public final class ServingBundle {
 
   /** The {@code n} most probable labels, best first ({@code color} as in {@link #probabilities}). */
   public List<Prediction> top(float[] features, float[] color, int n) {
-    return top(probabilities(features, color), n);
+    return top(probabilities(features, color, null), n);
   }
 
   /** The {@code n} most probable labels of the label probabilities {@code p} ({@link #probabilities}), best first. */
@@ -373,7 +435,7 @@ public final class ServingBundle {
         }
       }
       taken[arg] = true;
-      best.add(new Prediction(labels.get(arg), p[arg]));
+      best.add(new Prediction(labels().get(arg), p[arg]));
     }
     return best;
   }

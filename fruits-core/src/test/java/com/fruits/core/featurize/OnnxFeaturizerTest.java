@@ -71,6 +71,39 @@ class OnnxFeaturizerTest {
     assertRecognises(logits);
   }
 
+  /** The head's logits come from the same run as the features, exactly as a run of the head output alone. */
+  @Test
+  void aSpecWithAHeadGivesItsLogitsBesideTheFeatures() throws Exception {
+    ModelSpec withHead = spec("mobilenetv2");
+    ModelSpec logitsOnly = new ModelSpec(withHead.name(), null, withHead.source(), withHead.input(),
+        new OutputSpec("output", withHead.output().pooling()), 0);
+    ModelSpec featuresOnly = new ModelSpec(withHead.name(), null, withHead.source(), withHead.input(),
+        new OutputSpec("features", withHead.output().pooling()), 0);
+    List<Path> photos = firstPhotos("Test/Lemon", 2);
+    float[] tensors = tensors(new ImagePreprocessor(withHead.input()), photos);
+    try (OnnxFeaturizer both = OnnxFeaturizer.open(withHead, withHead.source().path(), 1);
+         OnnxFeaturizer logits = OnnxFeaturizer.open(logitsOnly, logitsOnly.source().path(), 1);
+         OnnxFeaturizer features = OnnxFeaturizer.open(featuresOnly, featuresOnly.source().path(), 1)) {
+      OnnxFeaturizer.Outputs outputs = both.runAllOutputs(tensors, photos.size());
+      float[][] expectedHead = logits.run(tensors, photos.size());
+      float[][] expectedFeatures = features.run(tensors, photos.size());
+      for (int i = 0; i < photos.size(); i++) {
+        assertThat(outputs.head()[i]).hasSize(OnnxFeaturizer.HEAD_CLASSES);
+        assertThat(outputs.head()[i]).containsExactly(expectedHead[i], within(1e-4f));
+        assertThat(outputs.features()[i]).containsExactly(expectedFeatures[i], within(1e-4f));
+      }
+      assertThat(features.runAllOutputs(tensors, photos.size()).head()).as("no head in the spec").isNull();
+    }
+    ModelSpec wrongHead = new ModelSpec(withHead.name(), null, withHead.source(), withHead.input(),
+        new OutputSpec("features", withHead.output().pooling(), "features"), 0);
+    assertThatThrownBy(() -> OnnxFeaturizer.open(wrongHead, wrongHead.source().path(), 1))
+        .isInstanceOf(FruitsException.class).hasMessageContaining("output.head names the features output");
+    ModelSpec missingHead = new ModelSpec(withHead.name(), null, withHead.source(), withHead.input(),
+        new OutputSpec("features", withHead.output().pooling(), "logits"), 0);
+    assertThatThrownBy(() -> OnnxFeaturizer.open(missingHead, missingHead.source().path(), 1))
+        .isInstanceOf(FruitsException.class).hasMessageContaining("no output named 'logits' for output.head");
+  }
+
   @Test
   void squeezenetInCaffeConventionRecognisesImagenetFruits() throws Exception {
     assertRecognises(spec("squeezenet"));

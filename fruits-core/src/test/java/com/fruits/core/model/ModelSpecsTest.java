@@ -26,6 +26,19 @@ class ModelSpecsTest {
     assertThat(squeezenet.batchSize()).isEqualTo(1);
     assertThat(squeezenet.input().mean()).containsExactly(104.0, 117.0, 123.0);
     assertThat(squeezenet.hash()).isNotEqualTo(mobilenet.hash());
+    assertThat(mobilenet.output().head()).isEqualTo("output");
+    assertThat(squeezenet.output().hasHead()).isFalse();
+  }
+
+  @Test
+  void theHeadIsPartOfWhatTheFeaturesMeanAndRoundTrips() {
+    ModelSpec spec = ModelSpecs.parse(MINIMAL, Path.of("/a"), "a");
+    ModelSpec withHead = ModelSpecs.parse(MINIMAL.replace("\"name\": \"out\"", "\"name\": \"out\", \"head\": \"logits\""),
+        Path.of("/a"), "b");
+    assertThat(withHead.output().head()).isEqualTo("logits");
+    assertThat(withHead.hash()).isNotEqualTo(spec.hash());
+    assertThat(ModelSpecs.parse(ModelSpecs.toJson(withHead), Path.of("/elsewhere"), "round trip")).isEqualTo(withHead);
+    assertThat(ModelSpecs.canonicalJson(spec)).as("a spec without a head keeps its hash").doesNotContain("head");
   }
 
   @Test

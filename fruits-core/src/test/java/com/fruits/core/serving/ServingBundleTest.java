@@ -8,6 +8,7 @@ import com.fruits.core.FruitsException;
 import com.fruits.core.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -126,14 +127,36 @@ class ServingBundleTest {
     }
   }
 
+  @Test
+  void aBundleWithAnImageNetPriorWeighsTheHeadInAndAddsItsZeroShotSpecies(@TempDir Path dir) throws Exception {
+    BundleContents plain = contents(false);
+    ImageNetPrior prior = new ImageNetPrior(LABELS, ImageNetPrior.bundledMap(), 0.5);
+    BundleContents contents = new BundleContents(plain.labels(), plain.modelSpecJson(), plain.specHash(), plain.mean(),
+        plain.std(), plain.pca(), plain.color(), plain.coefficients(), plain.intercepts(), plain.metadata(), prior);
+    ServingBundle.write(dir, contents);
+    ServingBundle bundle = ServingBundle.load(dir);
+    assertThat(bundle.labels()).isEqualTo(prior.labels()).startsWith("apple", "kiwi", "lemon").contains("banana");
+    assertThat(bundle.usesHead()).isTrue();
+    assertThat(bundle.prior().map()).containsExactly(ImageNetPrior.bundledMap());
+    float[] x = new float[D];
+    Arrays.fill(x, 0.3f);
+    float[] head = new float[1000];
+    head[954] = 12; // banana
+    double[] classifier = bundle.probabilities(x, null);
+    assertThat(bundle.probabilities(x, null, head)).containsExactly(prior.apply(classifier, head));
+    assertThat(bundle.top(bundle.probabilities(x, null, head), 1).get(0).label()).isEqualTo("banana");
+    assertThat(Files.readString(dir.resolve(ServingBundle.JSON_FILE)))
+        .contains("\"imagenetPrior\"", "\"954\" : \"banana\"", "\"others\" : \"not-a-fruit\"");
+  }
+
   /** A version 1 bundle (before the colour term) has the same layout as a later one with no colour bins. */
   @Test
   void versionOneBundlesWithoutColourStillLoad(@TempDir Path dir) throws Exception {
     BundleContents contents = contents(false);
     ServingBundle.write(dir, contents);
     Path json = dir.resolve(ServingBundle.JSON_FILE);
-    String v3 = Files.readString(json);
-    String v1 = v3.replace("\"formatVersion\" : 3", "\"formatVersion\" : 1")
+    String current = Files.readString(json);
+    String v1 = current.replace("\"formatVersion\" : " + ServingBundle.FORMAT_VERSION, "\"formatVersion\" : 1")
         .replaceAll("(?s)\"color\" : \\{[^}]*\\},\\s*", "").replace("\"projection\" : \"pca\",", "");
     assertThat(v1).doesNotContain("\"color\"").contains("\"formatVersion\" : 1");
     Files.writeString(json, v1);
@@ -152,7 +175,8 @@ class ServingBundleTest {
     assertThatThrownBy(() -> ServingBundle.load(dir.resolve("nowhere"))).isInstanceOf(FruitsException.class)
         .hasMessageStartingWith("no bundle at");
     Files.writeString(dir.resolve(ServingBundle.JSON_FILE),
-        Files.readString(dir.resolve(ServingBundle.JSON_FILE)).replace("\"formatVersion\" : 3", "\"formatVersion\" : 7"));
+        Files.readString(dir.resolve(ServingBundle.JSON_FILE)).replace("\"formatVersion\" : " + ServingBundle.FORMAT_VERSION,
+            "\"formatVersion\" : 7"));
     assertThatThrownBy(() -> ServingBundle.load(dir)).isInstanceOf(FruitsException.class)
         .hasMessageContaining("format version 7");
   }

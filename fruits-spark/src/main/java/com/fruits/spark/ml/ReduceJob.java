@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.StratifiedSample;
+import com.fruits.core.run.RunFolder;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.HadoopFiles;
@@ -124,7 +125,7 @@ public final class ReduceJob {
         specHash, dimension, rows, rows - vectors.count(), fitCount, fitOn, options.variance(), k, curve.cumulative(k),
         curve.componentsFor(0.80), curve.componentsFor(0.90), curve.componentsFor(0.95), curve.componentsFor(0.99),
         study, stages, FeaturizeJob.seconds(started));
-    Summaries.write(HadoopFiles.child(out, "summary.json"), summary, conf);
+    Summaries.write(HadoopFiles.child(out, RunFolder.SUMMARY), summary, conf);
     return summary;
   }
 

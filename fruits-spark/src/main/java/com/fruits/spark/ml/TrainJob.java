@@ -5,8 +5,10 @@ import static org.apache.spark.sql.functions.col;
 import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.ImageLocation;
 import com.fruits.core.image.ImageViews;
+import com.fruits.core.run.RunFolder;
 import com.fruits.core.serving.BundleContents;
 import com.fruits.core.serving.ConfidenceCalibration;
+import com.fruits.core.serving.ImageNetPrior;
 import com.fruits.core.serving.ServingBundle;
 import com.fruits.core.serving.SpeciesAnswers;
 import com.fruits.core.taxonomy.Taxon;
@@ -75,7 +77,6 @@ public final class TrainJob {
   public static final String SAMPLE = "sample";
   public static final String SCALED = "scaled";
   public static final String PROBABILITY = "probability";
-  public static final String PREDICTIONS_CSV = "predictions.csv";
   /** What a scored photo was scored as: held out of the model's training, Test split, or an unseen source's. */
   static final String HELD_OUT = "held-out";
   static final String TEST = "test";
@@ -92,8 +93,15 @@ public final class TrainJob {
   /** A model fitted without one source, and its scoring of that source's photos. */
   record UnseenRun(List<String> labels, List<Scored> scored) {}
 
-  /** A photo's scoring: its provenance, its truth and the label probabilities of a model. */
-  record Scored(String path, String source, String split, String species, String variety, double[] probabilities) {}
+  /**
+   * A photo's scoring: its provenance, its truth, the label probabilities of a model and the ImageNet head's logits
+   * (null: the table has none), both from the mean of its views.
+   */
+  record Scored(String path, String source, String split, String species, String variety, double[] probabilities,
+      float[] head) {}
+
+  /** The ImageNet prior the answers use (null: none) and how it was chosen. */
+  private record PriorFit(ImageNetPrior prior, TrainSummary.PriorChoice choice) {}
 
   public TrainSummary run() {
     long started = System.nanoTime();
@@ -108,12 +116,13 @@ public final class TrainJob {
     String fingerprint = HadoopFiles.fingerprint(FeatureTable.table(options.features()), conf);
     String specHash = FeatureVectors.specHash(table);
     String taxonomyFile = FeatureTable.taxonomy(options.features());
-    String taxonomyVersion = HadoopFiles.exists(taxonomyFile, conf)
-        ? Taxonomy.parse(HadoopFiles.readString(taxonomyFile, conf), taxonomyFile).version() : "unknown";
+    Taxonomy taxonomy = HadoopFiles.exists(taxonomyFile, conf)
+        ? Taxonomy.parse(HadoopFiles.readString(taxonomyFile, conf), taxonomyFile) : null;
+    String taxonomyVersion = taxonomy == null ? "unknown" : taxonomy.version();
     requireSourceColumns(table);
     Dataset<Row> labelled = table.where(col(FeatureTable.FEATURES).isNotNull().and(col(FeatureTable.LABEL).isNotNull()))
         .select(FeatureTable.PATH, FeatureTable.LABEL, FeatureTable.SOURCE, FeatureTable.SPLIT, FeatureTable.SPECIES,
-            FeatureTable.VARIETY, FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES)
+            FeatureTable.VARIETY, FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES, FeatureTable.HEAD_LOGITS)
         .cache();
     Dataset<Row> training = labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TRAINING));
     List<String> labels = labelsOf(training);
@@ -158,18 +167,11 @@ public final class TrainJob {
     stages.put("fit", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
-    SpeciesAnswers answers = new SpeciesAnswers(labels);
     List<Scored> heldOut = score(validation, scaler, best);
     List<Scored> testScored = score(test, scaler, best);
-    ConfidenceCalibration calibration = calibrate(heldOut.isEmpty() ? testScored : heldOut, answers,
-        heldOut.isEmpty() ? ImageLocation.TEST : ImageLocation.VALIDATION);
-    double threshold = calibration.threshold();
-    Map<String, TrainSummary.Scores> heldOutScores = scoresBySource(heldOut, answers, threshold);
-    Map<String, TrainSummary.Scores> testScores = scoresBySource(testScored, answers, threshold);
     stages.put("evaluate", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
-    Map<String, TrainSummary.Scores> unseenScores = new LinkedHashMap<>();
     Map<String, UnseenRun> unseenRuns = new LinkedHashMap<>();
     for (String source : options.unseenSources()) {
       Set<String> backgroundsFrom = scenesOnBackgroundsOf(source);
@@ -187,16 +189,40 @@ public final class TrainJob {
       scaled.unpersist();
       List<Scored> scored = score(labelled.where(col(FeatureTable.SOURCE).equalTo(source)), unseenScaler, model);
       unseenRuns.put(source, new UnseenRun(unseenLabels, scored));
-      SpeciesAnswers unseenAnswers = new SpeciesAnswers(unseenLabels);
-      unseenScores.put(source, scores(scored, unseenAnswers, threshold));
-      System.err.println("fruits: unseen " + source + ": " + unseenScores.get(source));
     }
     stages.put("unseen", FeaturizeJob.seconds(t));
 
     t = System.nanoTime();
+    PriorFit priorFit = choosePrior(labels, taxonomy, heldOut, testScored, unseenRuns);
+    ImageNetPrior prior = priorFit.prior();
+    if (prior != null) {
+      heldOut = withPrior(heldOut, prior);
+      testScored = withPrior(testScored, prior);
+      Map<String, UnseenRun> weighed = new LinkedHashMap<>();
+      unseenRuns.forEach((source, run) -> {
+        ImageNetPrior its = new ImageNetPrior(run.labels(), prior.map(), prior.beta());
+        weighed.put(source, new UnseenRun(its.labels(), withPrior(run.scored(), its)));
+      });
+      unseenRuns = weighed;
+    }
+    List<String> answerLabels = prior == null ? labels : prior.labels();
+    SpeciesAnswers answers = new SpeciesAnswers(answerLabels);
+    ConfidenceCalibration calibration = calibrate(heldOut.isEmpty() ? testScored : heldOut, answers,
+        heldOut.isEmpty() ? ImageLocation.TEST : ImageLocation.VALIDATION);
+    double threshold = calibration.threshold();
+    Map<String, TrainSummary.Scores> heldOutScores = scoresBySource(heldOut, answers, threshold);
+    Map<String, TrainSummary.Scores> testScores = scoresBySource(testScored, answers, threshold);
+    Map<String, TrainSummary.Scores> unseenScores = new LinkedHashMap<>();
+    unseenRuns.forEach((source, run) -> {
+      unseenScores.put(source, scores(run.scored(), new SpeciesAnswers(run.labels()), threshold));
+      System.err.println("fruits: unseen " + source + ": " + unseenScores.get(source));
+    });
+    stages.put("answers", FeaturizeJob.seconds(t));
+
+    t = System.nanoTime();
     try {
       new PipelineModel("fruits-classifier", new org.apache.spark.ml.Transformer[] {scaler, best}).write().overwrite()
-          .save(HadoopFiles.child(out, "spark-model"));
+          .save(HadoopFiles.child(out, RunFolder.SPARK_MODEL));
     } catch (IOException e) {
       throw new FruitsException("cannot save the model to " + out + ": " + e.getMessage());
     }
@@ -208,9 +234,9 @@ public final class TrainJob {
     metadata.put("taxonomyVersion", taxonomyVersion);
     metadata.put("views", ImageViews.COUNT);
     metadata.put("varietyConfidence", options.varietyConfidence());
-    BundleContents contents = bundle(labels, specHash, scaler, best, metadata, conf);
+    BundleContents contents = bundle(labels, specHash, scaler, best, metadata, prior, conf);
     byte[] arrays = ServingBundle.arrays(contents);
-    String bundleDir = HadoopFiles.child(out, "bundle");
+    String bundleDir = HadoopFiles.child(out, RunFolder.BUNDLE);
     HadoopFiles.writeBytes(HadoopFiles.child(bundleDir, ServingBundle.ARRAYS_FILE), arrays, conf);
     HadoopFiles.writeString(HadoopFiles.child(bundleDir, ServingBundle.JSON_FILE), ServingBundle.json(contents, arrays),
         conf);
@@ -225,16 +251,17 @@ public final class TrainJob {
     labelled.unpersist();
 
     TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.features(), out, fingerprint,
-        specHash, taxonomyVersion, labels, answers.species(), trainingPhotos, sampleCount, photosBySource, search,
+        specHash, taxonomyVersion, answerLabels, answers.species(), trainingPhotos, sampleCount, photosBySource, search,
         bestReg, threshold, calibration.split(), options.targetPrecision(), options.varietyConfidence(),
-        heldOutScores, testScores, unseenScores, stages, FeaturizeJob.seconds(started));
-    Summaries.write(HadoopFiles.child(out, "summary.json"), summary, conf);
+        heldOutScores, testScores, unseenScores, priorFit.choice(), stages, FeaturizeJob.seconds(started));
+    Summaries.write(HadoopFiles.child(out, RunFolder.SUMMARY), summary, conf);
     return summary;
   }
 
   private static void requireSourceColumns(Dataset<Row> table) {
     List<String> columns = Arrays.asList(table.columns());
-    for (String c : List.of(FeatureTable.SOURCE, FeatureTable.SPECIES, FeatureTable.VIEW_FEATURES)) {
+    for (String c : List.of(FeatureTable.SOURCE, FeatureTable.SPECIES, FeatureTable.VIEW_FEATURES,
+        FeatureTable.HEAD_LOGITS)) {
       if (!columns.contains(c)) {
         throw new FruitsException("the feature table was written by an older version, without the " + c
             + " column; featurize again with --overwrite");
@@ -340,20 +367,22 @@ public final class TrainJob {
       .add(FeatureTable.SPLIT, DataTypes.StringType, true)
       .add(FeatureTable.SPECIES, DataTypes.StringType, true)
       .add(FeatureTable.VARIETY, DataTypes.StringType, true)
-      .add(SAMPLE, SQLDataTypes.VectorType(), false);
+      .add(SAMPLE, SQLDataTypes.VectorType(), false)
+      .add(FeatureTable.HEAD_LOGITS, DataTypes.createArrayType(DataTypes.FloatType, false), true);
 
   /** The label probabilities of each photo of {@code photos}, from the mean of its views' features as the app does. */
   private List<Scored> score(Dataset<Row> photos, StandardScalerModel scaler, LogisticRegressionModel model) {
     Dataset<Row> vectors = photos.select(FeatureTable.PATH, FeatureTable.SOURCE, FeatureTable.SPLIT,
-            FeatureTable.SPECIES, FeatureTable.VARIETY, FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES)
+            FeatureTable.SPECIES, FeatureTable.VARIETY, FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES,
+            FeatureTable.HEAD_LOGITS)
         .map((MapFunction<Row, Row>) TrainJob::meanOfViews, org.apache.spark.sql.Encoders.row(ANSWER_SCHEMA));
     Dataset<Row> probabilities = model.setFeaturesCol(SCALED).transform(scaler.transform(vectors))
         .select(FeatureTable.PATH, FeatureTable.SOURCE, FeatureTable.SPLIT, FeatureTable.SPECIES, FeatureTable.VARIETY,
-            PROBABILITY);
+            PROBABILITY, FeatureTable.HEAD_LOGITS);
     List<Scored> scored = new ArrayList<>();
     for (Row r : probabilities.collectAsList()) {
       scored.add(new Scored(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-          ((Vector) r.get(5)).toArray()));
+          ((Vector) r.get(5)).toArray(), r.isNullAt(6) ? null : floats(r.getList(6))));
     }
     return scored;
   }
@@ -367,7 +396,7 @@ public final class TrainJob {
       x[i] = answered[i];
     }
     return RowFactory.create(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-        Vectors.dense(x));
+        Vectors.dense(x), r.get(7));
   }
 
   private static float[] floats(List<Float> values) {
@@ -376,6 +405,90 @@ public final class TrainJob {
       x[i] = values.get(i);
     }
     return x;
+  }
+
+  /**
+   * The ImageNet prior's weight. Each candidate is scored as the share of photos whose species (or not-a-fruit) is
+   * right on the unseen sources' photos (each with its own model's labels), the held-out photos and Test. A weight is
+   * admissible when it costs the held-out photos and Test at most {@link #PRIOR_TOLERANCE} of that share against no
+   * prior (the studio Test must not pay for photos from elsewhere); the admissible weight best on the unseen sources
+   * (else on the held-out photos) wins, the smaller on a tie. No prior when the table has no head logits, or when the
+   * labels are not species of the taxonomy (photos labelled by their folders, {@code Apple Red 1}: the map's species
+   * would be other classes beside them).
+   */
+  private PriorFit choosePrior(List<String> labels, Taxonomy taxonomy, List<Scored> heldOut, List<Scored> test,
+      Map<String, UnseenRun> unseen) {
+    List<Scored> all = new ArrayList<>(heldOut);
+    all.addAll(test);
+    unseen.values().forEach(run -> all.addAll(run.scored()));
+    if (all.isEmpty() || all.stream().anyMatch(s -> s.head() == null)) {
+      return new PriorFit(null, null);
+    }
+    Set<String> known = new HashSet<>(taxonomy == null ? List.of() : taxonomy.fruitSpecies());
+    known.add(Taxon.NOT_A_FRUIT_SPECIES);
+    List<String> foreign = labels.stream().map(l -> Taxon.ofLabel(l).species()).filter(s -> !known.contains(s))
+        .distinct().toList();
+    if (!foreign.isEmpty()) {
+      System.err.println("fruits: no ImageNet prior: " + foreign.size() + " label(s) are not species of the taxonomy, "
+          + "e.g. '" + foreign.get(0) + "'");
+      return new PriorFit(null, null);
+    }
+    String[] map = ImageNetPrior.bundledMap();
+    List<Double> weights = options.priorWeights();
+    if (weights.size() == 1) {
+      ImageNetPrior prior = new ImageNetPrior(labels, map, weights.get(0));
+      return new PriorFit(prior, new TrainSummary.PriorChoice(weights.get(0), "only candidate", List.of(),
+          prior.zeroShot()));
+    }
+    String chosenOn = !unseen.isEmpty() ? UNSEEN : !heldOut.isEmpty() ? ImageLocation.VALIDATION : ImageLocation.TEST;
+    TrainSummary.PriorPoint none = priorPoint(0, labels, map, heldOut, test, unseen, null);
+    List<TrainSummary.PriorPoint> search = new ArrayList<>();
+    TrainSummary.PriorPoint best = null;
+    for (double beta : weights) {
+      TrainSummary.PriorPoint point = priorPoint(beta, labels, map, heldOut, test, unseen, none);
+      search.add(point);
+      System.err.println("fruits: ImageNet prior " + point);
+      double score = !unseen.isEmpty() ? point.unseen() : !heldOut.isEmpty() ? point.heldOut() : point.test();
+      double bestScore = best == null ? -1
+          : !unseen.isEmpty() ? best.unseen() : !heldOut.isEmpty() ? best.heldOut() : best.test();
+      if (point.admissible() && score > bestScore) {
+        best = point;
+      }
+    }
+    double beta = best == null ? 0 : best.beta();
+    ImageNetPrior prior = new ImageNetPrior(labels, map, beta);
+    return new PriorFit(prior, new TrainSummary.PriorChoice(beta, chosenOn, search, prior.zeroShot()));
+  }
+
+  /** Costs more than this share of right answers on the held-out photos or Test: the prior weighs too much. */
+  static final double PRIOR_TOLERANCE = 0.005;
+
+  /** How weight {@code beta} does on each set of photos; admissible against {@code none} (null: it is none). */
+  private static TrainSummary.PriorPoint priorPoint(double beta, List<String> labels, String[] map, List<Scored> heldOut,
+      List<Scored> test, Map<String, UnseenRun> unseen, TrainSummary.PriorPoint none) {
+    ImageNetPrior prior = new ImageNetPrior(labels, map, beta);
+    double heldOutAccuracy = speciesAccuracy(withPrior(heldOut, prior), prior.labels());
+    double testAccuracy = speciesAccuracy(withPrior(test, prior), prior.labels());
+    double unseenAccuracy = unseen.values().stream().mapToDouble(run -> {
+      ImageNetPrior its = new ImageNetPrior(run.labels(), map, beta);
+      return speciesAccuracy(withPrior(run.scored(), its), its.labels());
+    }).average().orElse(Double.NaN);
+    boolean admissible = none == null || (notWorse(heldOutAccuracy, none.heldOut())
+        && notWorse(testAccuracy, none.test()));
+    return new TrainSummary.PriorPoint(beta, unseenAccuracy, heldOutAccuracy, testAccuracy, admissible);
+  }
+
+  private static boolean notWorse(double accuracy, double without) {
+    return Double.isNaN(without) || accuracy >= without - PRIOR_TOLERANCE;
+  }
+
+  private static List<Scored> withPrior(List<Scored> scored, ImageNetPrior prior) {
+    List<Scored> out = new ArrayList<>(scored.size());
+    for (Scored s : scored) {
+      out.add(new Scored(s.path(), s.source(), s.split(), s.species(), s.variety(),
+          prior.apply(s.probabilities(), s.head()), s.head()));
+    }
+    return out;
   }
 
   private static double speciesAccuracy(List<Scored> scored, List<String> labels) {
@@ -480,7 +593,7 @@ public final class TrainJob {
 
   /** The bundle's arrays: the scaler, no projection, the logistic regression over the features. */
   private BundleContents bundle(List<String> labels, String specHash, StandardScalerModel scaler,
-      LogisticRegressionModel lr, Map<String, Object> metadata, Configuration conf) {
+      LogisticRegressionModel lr, Map<String, Object> metadata, ImageNetPrior prior, Configuration conf) {
     int d = scaler.mean().size();
     Matrix w = lr.coefficientMatrix();
     double[][] coefficients = new double[labels.size()][d];
@@ -491,7 +604,7 @@ public final class TrainJob {
     }
     String specJson = HadoopFiles.readString(FeatureTable.modelSpec(options.features()), conf);
     return new BundleContents(labels, specJson, specHash, scaler.mean().toArray(), scaler.std().toArray(), null,
-        BundleContents.ColorTerm.NONE, coefficients, lr.interceptVector().toArray(), metadata);
+        BundleContents.ColorTerm.NONE, coefficients, lr.interceptVector().toArray(), metadata, prior);
   }
 
   private void writePredictions(List<Scored> heldOut, List<Scored> test, Map<String, UnseenRun> unseen,
@@ -501,7 +614,7 @@ public final class TrainJob {
     append(csv, HELD_OUT, heldOut, answers, threshold);
     append(csv, TEST, test, answers, threshold);
     unseen.forEach((source, run) -> append(csv, UNSEEN, run.scored(), new SpeciesAnswers(run.labels()), threshold));
-    HadoopFiles.writeString(HadoopFiles.child(options.out(), PREDICTIONS_CSV), csv.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), RunFolder.PREDICTIONS), csv.toString(), conf);
   }
 
   private void append(StringBuilder csv, String scoredAs, List<Scored> scored, SpeciesAnswers answers,

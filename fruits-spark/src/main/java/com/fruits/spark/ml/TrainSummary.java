@@ -7,12 +7,14 @@ import java.util.Map;
  * The machine-readable record of a train run ({@code summary.json}): what the model was fitted on, how the
  * regularization was chosen, and how it does on photos it never saw, split by where they come from.
  *
- * @param labels the classifier's classes: species, or species/variety (see {@link com.fruits.core.taxonomy.Taxon})
+ * @param labels the answers' labels: the classifier's classes (species, or species/variety, see
+ *     {@link com.fruits.core.taxonomy.Taxon}), then the ImageNet prior's zero-shot species
  * @param trainingSamples training vectors: one per photo, or one per view of photos featurized with views
  * @param threshold the species probability from which the app names a fruit, fitted on the held-out real photos
  * @param heldOut the held-out photos of each source (Validation split), scored as the app answers
  * @param test the Test split of each source (the studio's own test set)
  * @param unseen per source: a model fitted without that source, scored on all of its photos
+ * @param imagenetPrior how the ImageNet head weighs in (null: the features have no head logits)
  */
 public record TrainSummary(
     String command,
@@ -36,8 +38,32 @@ public record TrainSummary(
     Map<String, Scores> heldOut,
     Map<String, Scores> test,
     Map<String, Scores> unseen,
+    PriorChoice imagenetPrior,
     Map<String, Double> stageSeconds,
     double wallSeconds) {
+
+  /**
+   * The {@linkplain com.fruits.core.serving.ImageNetPrior ImageNet prior}'s weight and how it was chosen.
+   *
+   * @param beta the weight the bundle uses (0: the classifier alone)
+   * @param chosenOn what chose it: "unseen" (the unseen sources' photos), a split, or "only candidate"
+   * @param search each candidate and how it did
+   * @param zeroShot fruit species the app names from the head alone (no training photo)
+   */
+  public record PriorChoice(double beta, String chosenOn, List<PriorPoint> search, List<String> zeroShot) {}
+
+  /**
+   * One prior weight: the share of photos whose species (or not-a-fruit) is right on the unseen sources (mean over
+   * them), the held-out photos and Test (NaN: no such photos); admissible when it costs the held-out photos and Test
+   * at most half a point against no prior.
+   */
+  public record PriorPoint(double beta, double unseen, double heldOut, double test, boolean admissible) {
+    @Override
+    public String toString() {
+      return String.format(java.util.Locale.ROOT, "weight %g: right %.4f unseen, %.4f held out, %.4f Test%s", beta,
+          unseen, heldOut, test, admissible ? "" : " (costs the held-out photos or Test too much)");
+    }
+  }
 
   /** One regularization candidate and its species top-1 on the photos that chose it. */
   public record RegPoint(double regParam, double speciesAccuracy, String scoredOn) {}
@@ -63,6 +89,10 @@ public record TrainSummary(
     StringBuilder out = new StringBuilder(String.format(java.util.Locale.ROOT,
         "trained on %d photos (%d samples, %d labels, %d species), reg=%g, threshold %.3f; ", trainingPhotos,
         trainingSamples, labels.size(), species.size(), regParam, threshold));
+    if (imagenetPrior != null) {
+      out.append(String.format(java.util.Locale.ROOT, "ImageNet prior weight %g (chosen on %s), zero-shot %s; ",
+          imagenetPrior.beta(), imagenetPrior.chosenOn(), imagenetPrior.zeroShot()));
+    }
     heldOut.forEach((source, s) -> out.append(describe("held-out " + source, s)));
     test.forEach((source, s) -> out.append(describe("Test " + source, s)));
     unseen.forEach((source, s) -> out.append(describe("unseen " + source, s)));

@@ -6,6 +6,7 @@ import com.fruits.core.dataset.ImageLocation;
 import com.fruits.core.dataset.ImageSource;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.image.ImageDecoder;
+import com.fruits.core.run.RunFolder;
 import com.fruits.core.synthetic.SceneRecipe;
 import com.fruits.core.synthetic.SceneSynthesizer;
 import com.fruits.core.taxonomy.Taxon;
@@ -88,7 +89,7 @@ public final class SynthesizeJob {
   }
 
   public static String summary(String out) {
-    return HadoopFiles.child(out, "summary.json");
+    return HadoopFiles.child(out, RunFolder.SUMMARY);
   }
 
   /** One planned scene: everything an executor needs to make it. */

@@ -85,6 +85,10 @@ class ReduceTrainTest {
     Row lemon = table.where(col("path").endsWith(".jpg").and(col("label").equalTo("lemon"))).first();
     assertThat(lemon.<String>getAs("source")).isEqualTo("fruits-360");
     assertThat(lemon.<String>getAs("species")).isEqualTo("lemon");
+    float[] head = floats(lemon.getList(lemon.fieldIndex(FeatureTable.HEAD_LOGITS)));
+    assertThat(head).hasSize(1000);
+    long above = java.util.stream.IntStream.range(0, head.length).filter(i -> head[i] > head[951]).count();
+    assertThat(above).as("classes the head ranks above 'lemon'").isLessThan(5);
     assertThat(table.where(col("label").equalTo("not-a-fruit")).count()).isEqualTo(40);
     long heldOut = table.where(col("source").equalTo(NOT_FRUIT_SOURCE).and(col("split").equalTo("Validation"))).count();
     assertThat(heldOut).isBetween(4L, 24L); // about 30 % by the stable draw
@@ -133,7 +137,19 @@ class ReduceTrainTest {
     String out = work.resolve("model").toString();
     TrainSummary summary = new TrainJob(spark, TrainOptions.of(features, out).withSearch(List.of(0.001, 0.01), 60)
         .withUnseen(List.of(NOT_FRUIT_SOURCE), null)).run();
-    assertThat(summary.labels()).containsExactly("kiwi", "lemon", "not-a-fruit", "plum", "strawberry");
+    assertThat(summary.labels()).startsWith("kiwi", "lemon", "not-a-fruit", "plum", "strawberry");
+    // the species the ImageNet head can name that no training photo shows come after the classifier's labels
+    TrainSummary.PriorChoice prior = summary.imagenetPrior();
+    assertThat(prior.zeroShot()).contains("banana", "apple").doesNotContain("lemon", "strawberry");
+    assertThat(summary.labels().subList(5, summary.labels().size())).isEqualTo(prior.zeroShot());
+    assertThat(prior.chosenOn()).isEqualTo("unseen");
+    assertThat(prior.search()).extracting(TrainSummary.PriorPoint::beta).containsExactly(0.0, 0.1, 0.2, 0.3, 0.5, 1.0);
+    TrainSummary.PriorPoint chosen = prior.search().stream().filter(p -> p.beta() == prior.beta()).findFirst()
+        .orElseThrow();
+    TrainSummary.PriorPoint none = prior.search().get(0);
+    assertThat(chosen.admissible()).isTrue();
+    assertThat(chosen.test()).isGreaterThanOrEqualTo(none.test() - 0.005);
+    assertThat(chosen.unseen()).isGreaterThanOrEqualTo(none.unseen());
     assertThat(summary.search()).hasSize(2).allSatisfy(p -> assertThat(p.scoredOn()).isEqualTo("Validation"));
     TrainSummary.Scores test = summary.test().get("fruits-360");
     assertThat(test.fruitPhotos()).isEqualTo(FOLDERS.size() * 6);
@@ -186,7 +202,10 @@ class ReduceTrainTest {
       float[] mean = ImageViews.mean(floats(row.getList(row.fieldIndex("view_features"))), batchFeatures.length);
       FruitRecognizer.Recognition answer = recognizer.recognize(photo, 3);
       assertThat(answer.top()).hasSize(3);
-      double[] expected = recognizer.bundle().probabilities(mean, null);
+      float[] head = floats(row.getList(row.fieldIndex(FeatureTable.HEAD_LOGITS)));
+      assertThat(head).hasSize(1000);
+      double[] expected = recognizer.bundle().probabilities(mean, null, head);
+      assertThat(expected).hasSize(recognizer.bundle().labels().size());
       for (int c = 0; c < expected.length; c++) {
         assertThat(answer.probabilities()[c]).isCloseTo(expected[c], within(1e-4));
       }

@@ -1,0 +1,36 @@
+package com.fruits.core.run;
+
+/**
+ * The one definition of a run folder's layout and of each artefact's name, shared by the jobs, {@code fruits
+ * pipeline} and the report. Names only, no I/O: the same names serve a local folder and an {@code s3a://} prefix.
+ *
+ * <pre>
+ * &lt;work&gt;/synthetic/    scenes (Parquet), images/, summary.json                    fruits synthesize
+ * &lt;work&gt;/features/     table (Parquet), model-spec.json, taxonomy.csv, summary.json   fruits featurize
+ * &lt;work&gt;/reduced/      the PCA study and reduced table, summary.json                 fruits reduce
+ * &lt;work&gt;/model/        bundle/, spark-model/, predictions.csv, summary.json         fruits train
+ * &lt;work&gt;/pipeline-summary.json, &lt;work&gt;/report.html                                  fruits pipeline
+ * </pre>
+ */
+public final class RunFolder {
+  public static final String SYNTHETIC = "synthetic";
+  public static final String FEATURES = "features";
+  public static final String REDUCED = "reduced";
+  public static final String MODEL = "model";
+
+  /** Every stage's machine-readable record of its run. */
+  public static final String SUMMARY = "summary.json";
+  public static final String PIPELINE_SUMMARY = "pipeline-summary.json";
+  public static final String REPORT = "report.html";
+
+  /** In a featurize output: the model spec and the taxonomy the table was computed with. */
+  public static final String MODEL_SPEC = "model-spec.json";
+  public static final String TAXONOMY = "taxonomy.csv";
+
+  /** In a train output: the serving bundle, the Spark ML model and every scored photo. */
+  public static final String BUNDLE = "bundle";
+  public static final String SPARK_MODEL = "spark-model";
+  public static final String PREDICTIONS = "predictions.csv";
+
+  private RunFolder() {}
+}
