@@ -72,7 +72,7 @@ final class RealPhotoSections {
     }
     StringBuilder search = new StringBuilder();
     prior.path("search").forEach(p -> search.append(search.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT,
-        "%g → %s unseen, %s held out, %s Test%s", p.path("beta").asDouble(),
+        "%s → %s unseen, %s held out, %s Test%s", ReportBuilder.number(p.path("beta").asDouble()),
         ReportBuilder.percent(p.path("unseen").asDouble(Double.NaN)),
         ReportBuilder.percent(p.path("heldOut").asDouble(Double.NaN)),
         ReportBuilder.percent(p.path("test").asDouble(Double.NaN)),
@@ -80,10 +80,10 @@ final class RealPhotoSections {
     List<String> zeroShot = new ArrayList<>();
     prior.path("zeroShot").forEach(z -> zeroShot.add(z.asText()));
     html.append("<p class=\"sub\">").append(ReportBuilder.escape(String.format(Locale.ROOT,
-        "ImageNet prior: the answer weighs in MobileNetV2's own ImageNet head with weight %g, the best on the %s "
+        "ImageNet prior: the answer weighs in MobileNetV2's own ImageNet head with weight %s, the best on the %s "
             + "photos among the weights that cost the held-out photos and Test at most half a point%s. Species it "
             + "names from the head alone (no training photo): %s.",
-        prior.path("beta").asDouble(), prior.path("chosenOn").asText(),
+        ReportBuilder.number(prior.path("beta").asDouble()), prior.path("chosenOn").asText(),
         search.isEmpty() ? "" : " (species or not-a-fruit right, per weight: " + search + ")",
         zeroShot.isEmpty() ? "none" : String.join(", ", zeroShot)))).append("</p>\n");
   }
@@ -188,7 +188,7 @@ final class RealPhotoSections {
 
   /** A few synthetic scenes, one per label in turn, with what made them. */
   void syntheticSample() {
-    Path images = run.synthetic().resolve("images");
+    Path images = run.synthetic().resolve(RunFolder.SCENE_IMAGES);
     if (!Files.isDirectory(images)) {
       return;
     }

@@ -165,7 +165,7 @@ public final class ReportBuilder {
   /** Images per class from class-balance.csv, stacked by {@code column}. */
   private void stackedBars(String column, String absent, String seriesPrefix, String chartTitle, String title,
       String caption) {
-    CsvTable balance = csv(run.reduced().resolve("class-balance.csv"));
+    CsvTable balance = csv(run.reduced().resolve(RunFolder.CLASS_BALANCE));
     if (balance == null) {
       missing(title, "reduce");
       return;
@@ -187,7 +187,7 @@ public final class ReportBuilder {
   }
 
   private void explainedVariance(JsonNode reduce) {
-    CsvTable curve = csv(run.reduced().resolve("explained-variance.csv"));
+    CsvTable curve = csv(run.reduced().resolve(RunFolder.EXPLAINED_VARIANCE));
     if (curve == null || reduce == null) {
       missing("Explained variance", "reduce");
       return;
@@ -217,7 +217,7 @@ public final class ReportBuilder {
   }
 
   private void kStudy() {
-    CsvTable study = csv(run.reduced().resolve("k-study.csv"));
+    CsvTable study = csv(run.reduced().resolve(RunFolder.K_STUDY));
     if (study == null || study.rows().isEmpty()) {
       missing("k versus sample size", "reduce --study 240,2400,all");
       return;
@@ -245,7 +245,7 @@ public final class ReportBuilder {
   }
 
   private void scatter() {
-    CsvTable points = csv(run.reduced().resolve("scatter.csv"));
+    CsvTable points = csv(run.reduced().resolve(RunFolder.SCATTER));
     if (points == null) {
       missing("PCA scatter", "reduce");
       return;
@@ -319,7 +319,7 @@ public final class ReportBuilder {
   }
 
   /** A parameter as people write it: 8, 0.000001 (not 8.0, 1.0E-6). */
-  private static String number(double value) {
+  static String number(double value) {
     return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 

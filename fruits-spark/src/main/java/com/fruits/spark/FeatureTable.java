@@ -157,7 +157,7 @@ public final class FeatureTable {
   }
 
   public static String table(String out) {
-    return HadoopFiles.child(out, "table");
+    return HadoopFiles.child(out, RunFolder.TABLE);
   }
 
   public static String summary(String out) {

@@ -7,7 +7,8 @@ package com.fruits.core.run;
  * <pre>
  * &lt;work&gt;/synthetic/    scenes (Parquet), images/, summary.json                    fruits synthesize
  * &lt;work&gt;/features/     table (Parquet), model-spec.json, taxonomy.csv, summary.json   fruits featurize
- * &lt;work&gt;/reduced/      the PCA study and reduced table, summary.json                 fruits reduce
+ * &lt;work&gt;/reduced/      table, explained-variance.csv, k-study.csv, class-balance.csv,
+ *                       scatter.csv, summary.json                                  fruits reduce
  * &lt;work&gt;/model/        bundle/, spark-model/, predictions.csv, summary.json         fruits train
  * &lt;work&gt;/pipeline-summary.json, &lt;work&gt;/report.html                                  fruits pipeline
  * </pre>
@@ -23,9 +24,22 @@ public final class RunFolder {
   public static final String PIPELINE_SUMMARY = "pipeline-summary.json";
   public static final String REPORT = "report.html";
 
+  /** The Parquet table of a featurize or reduce output. */
+  public static final String TABLE = "table";
+
+  /** In a synthesize output: the composed scenes' JPEGs and their parameters (Parquet). */
+  public static final String SCENE_IMAGES = "images";
+  public static final String SCENES = "scenes";
+
   /** In a featurize output: the model spec and the taxonomy the table was computed with. */
   public static final String MODEL_SPEC = "model-spec.json";
   public static final String TAXONOMY = "taxonomy.csv";
+
+  /** In a reduce output: the curve, the k-versus-sample-size study, the class balance and a 2-D scatter (CSV). */
+  public static final String EXPLAINED_VARIANCE = "explained-variance.csv";
+  public static final String K_STUDY = "k-study.csv";
+  public static final String CLASS_BALANCE = "class-balance.csv";
+  public static final String SCATTER = "scatter.csv";
 
   /** In a train output: the serving bundle, the Spark ML model and every scored photo. */
   public static final String BUNDLE = "bundle";

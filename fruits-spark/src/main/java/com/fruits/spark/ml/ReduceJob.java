@@ -100,7 +100,7 @@ public final class ReduceJob {
     Dataset<Row> failed = table.where(col(FeatureTable.FEATURES).isNull())
         .select(col(FeatureTable.PATH), col(FeatureTable.LABEL), col(FeatureTable.SPLIT), col(FeatureTable.ROTATION),
             lit(null).cast(SQLDataTypes.VectorType()).as(VarianceCurve.PCA_COLUMN), col(FeatureTable.ERROR));
-    reduced.unionByName(failed).write().mode(SaveMode.ErrorIfExists).parquet(HadoopFiles.child(out, "table"));
+    reduced.unionByName(failed).write().mode(SaveMode.ErrorIfExists).parquet(HadoopFiles.child(out, RunFolder.TABLE));
     try {
       model.write().overwrite().save(HadoopFiles.child(out, MODEL));
     } catch (java.io.IOException e) {
@@ -165,7 +165,7 @@ public final class ReduceJob {
       cumulative += curve.ratios()[i];
       csv.append(String.format(Locale.ROOT, "%d,%.8g,%.8g%n", i + 1, curve.ratios()[i], cumulative));
     }
-    HadoopFiles.writeString(HadoopFiles.child(options.out(), "explained-variance.csv"), csv.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), RunFolder.EXPLAINED_VARIANCE), csv.toString(), conf);
   }
 
   private void writeStudy(List<ReduceSummary.StudyPoint> study, Configuration conf) {
@@ -174,7 +174,7 @@ public final class ReduceJob {
       csv.append(p.size()).append(',').append(p.seed()).append(',').append(p.images()).append(',').append(p.k80())
           .append(',').append(p.k90()).append(',').append(p.k95()).append('\n');
     }
-    HadoopFiles.writeString(HadoopFiles.child(options.out(), "k-study.csv"), csv.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), RunFolder.K_STUDY), csv.toString(), conf);
   }
 
   private void writeClassBalance(Dataset<Row> table, Configuration conf) {
@@ -184,12 +184,12 @@ public final class ReduceJob {
       csv.append(Csv.field(r.getString(0))).append(',').append(Csv.field(r.getString(1))).append(',')
           .append(Csv.field(r.getString(2))).append(',').append(r.getLong(3)).append('\n');
     }
-    HadoopFiles.writeString(HadoopFiles.child(options.out(), "class-balance.csv"), csv.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), RunFolder.CLASS_BALANCE), csv.toString(), conf);
   }
 
   /** A sample of the reduced table just written (not a second PCA pass over the features). */
   private void writeScatter(Configuration conf) {
-    Dataset<Row> transformed = spark.read().parquet(HadoopFiles.child(options.out(), "table"))
+    Dataset<Row> transformed = spark.read().parquet(HadoopFiles.child(options.out(), RunFolder.TABLE))
         .where(col(VarianceCurve.PCA_COLUMN).isNotNull());
     long total = transformed.count();
     double fraction = Math.min(1.0, 1.2 * SCATTER_POINTS / Math.max(1, total));
@@ -200,6 +200,6 @@ public final class ReduceJob {
       csv.append(Csv.field(r.getString(0))).append(',').append(Csv.field(r.getString(1))).append(',')
           .append(String.format(Locale.ROOT, "%.5g,%.5g", v.apply(0), v.size() > 1 ? v.apply(1) : 0.0)).append('\n');
     }
-    HadoopFiles.writeString(HadoopFiles.child(options.out(), "scatter.csv"), csv.toString(), conf);
+    HadoopFiles.writeString(HadoopFiles.child(options.out(), RunFolder.SCATTER), csv.toString(), conf);
   }
 }

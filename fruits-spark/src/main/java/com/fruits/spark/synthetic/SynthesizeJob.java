@@ -81,11 +81,11 @@ public final class SynthesizeJob {
 
   /** The scenes' folder, to featurize as the source {@value #SOURCE_NAME}. */
   public static String images(String out) {
-    return HadoopFiles.child(out, "images");
+    return HadoopFiles.child(out, RunFolder.SCENE_IMAGES);
   }
 
   public static String scenes(String out) {
-    return HadoopFiles.child(out, "scenes");
+    return HadoopFiles.child(out, RunFolder.SCENES);
   }
 
   public static String summary(String out) {
