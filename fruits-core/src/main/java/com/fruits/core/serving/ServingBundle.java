@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fruits.core.FruitsException;
 import com.fruits.core.Hashing;
+import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.model.ModelSpec;
 import com.fruits.core.model.ModelSpecs;
 import java.io.IOException;
@@ -20,13 +21,15 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * A trained fruit classifier that needs neither Spark nor anything but this class to apply: the plain, versioned
  * format that {@code fruits train} exports and the web server loads.
  *
  * <pre>
- * bundle/bundle.json   {"format": "fruits-bundle", "formatVersion": 2, "labels": [...], "featureDimension": d,
+ * bundle/bundle.json   {"format": "fruits-bundle", "formatVersion": 4, "labels": [...], "featureDimension": d,
  *                       "components": k, "color": {"descriptor": "...", "bins": b, "weight": w},
  *                       "modelSpec": {...}, "specHash": "...", "arrays": {"file": "bundle.bin", "sha256": "...", ...},
  *                       "imagenetPrior": {"beta": 0.5, "others": "not-a-fruit", "classes": {"954": "banana", ...}},
@@ -196,13 +199,13 @@ public final class ServingBundle {
     ObjectNode node = JSON.createObjectNode();
     node.put("beta", prior.beta());
     String[] map = prior.map();
-    Map<String, Long> counts = Arrays.stream(map).filter(java.util.Objects::nonNull)
-        .collect(java.util.stream.Collectors.groupingBy(s -> s, java.util.stream.Collectors.counting()));
+    Map<String, Long> counts = Arrays.stream(map).filter(Objects::nonNull)
+        .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
     String others = counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
     node.put("others", others);
     ObjectNode classes = node.putObject("classes");
     for (int i = 0; i < map.length; i++) {
-      if (!java.util.Objects.equals(map[i], others)) {
+      if (!Objects.equals(map[i], others)) {
         classes.put(Integer.toString(i), map[i]);
       }
     }
@@ -213,12 +216,13 @@ public final class ServingBundle {
     if (node.isMissingNode() || node.isNull()) {
       return null;
     }
-    String[] map = new String[com.fruits.core.featurize.OnnxFeaturizer.HEAD_CLASSES];
+    String[] map = new String[OnnxFeaturizer.HEAD_CLASSES];
     Arrays.fill(map, node.path("others").isTextual() ? node.path("others").asText() : null);
     node.path("classes").fields().forEachRemaining(e -> {
-      int index = Integer.parseInt(e.getKey());
+      int index = e.getKey().matches("\\d{1,4}") ? Integer.parseInt(e.getKey()) : -1;
       if (index < 0 || index >= map.length) {
-        throw new FruitsException(where + ": imagenetPrior names class " + index + ", outside 0.." + (map.length - 1));
+        throw new FruitsException(where + ": imagenetPrior names class '" + e.getKey() + "', not one of 0.."
+            + (map.length - 1));
       }
       map[index] = e.getValue().isTextual() ? e.getValue().asText() : null;
     });
