@@ -11,6 +11,7 @@ import com.fruits.core.FruitsException;
 import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.run.RunFolder;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -141,15 +142,26 @@ public final class FeatureTable {
   }
 
   /**
+   * Refuses a table that lacks one of {@code columns}: an older version wrote it. {@code where} names the table and
+   * {@code remedy} ends the message.
+   */
+  public static void requireColumns(Dataset<Row> table, String where, String remedy, String... columns) {
+    List<String> present = Arrays.asList(table.columns());
+    for (String c : columns) {
+      if (!present.contains(c)) {
+        throw new FruitsException(where + " was written by an older version, without the " + c + " column; "
+            + remedy);
+      }
+    }
+  }
+
+  /**
    * Refuses a table whose colour histograms this build does not compute (none, or another descriptor): a classifier
    * trained on them would be served different numbers. {@code remedy} ends the message.
    */
   public static void requireCurrentColor(Dataset<Row> table, String where, String remedy) {
+    requireColumns(table, where, remedy, COLOR);
     String descriptor = colorDescriptor(table);
-    if (descriptor == null) {
-      throw new FruitsException(where + " was written by an older version, without the " + COLOR + " column; "
-          + remedy);
-    }
     if (!descriptor.equals(ColorHistogram.DESCRIPTOR)) {
       throw new FruitsException(where + " holds colour histograms of kind " + descriptor + "; this version computes "
           + ColorHistogram.DESCRIPTOR + "; " + remedy);

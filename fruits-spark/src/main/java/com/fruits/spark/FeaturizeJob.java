@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -196,10 +195,8 @@ public final class FeaturizeJob {
     }
     Dataset<Row> existing = spark.read().parquet(table);
     FeatureTable.requireCurrentColor(existing, "output " + out, "featurize it again with --overwrite");
-    if (!Arrays.asList(existing.columns()).contains(FeatureTable.HEAD_LOGITS)) {
-      throw new FruitsException("output " + out + " was written by an older version, without the "
-          + FeatureTable.HEAD_LOGITS + " column; featurize it again with --overwrite");
-    }
+    FeatureTable.requireColumns(existing, "output " + out, "featurize it again with --overwrite",
+        FeatureTable.HEAD_LOGITS);
     List<String> hashes = existing.select(FeatureTable.SPEC_HASH).distinct()
         .as(Encoders.STRING()).collectAsList();
     String current = model.spec().hash();

@@ -23,8 +23,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * Runs an ONNX image model described by a {@link ModelSpec} on preprocessed NCHW tensors and returns one feature
  * vector per image, and, when the spec names a {@linkplain com.fruits.core.model.OutputSpec#head head}, the graph's
- * ImageNet logits of each image from the same run. {@link #open} checks the graph against the spec (input name, shape, output name, batch) and
- * runs one dry inference, so a mismatch fails with one readable line before any real work starts.
+ * ImageNet logits of each image from the same run. {@link #open} checks the graph against the spec (input name,
+ * shape, output names, batch) and runs one dry inference, so a mismatch fails with one readable line before any real
+ * work starts.
  *
  * <p>Thread-safe: ONNX Runtime sessions accept concurrent {@code run} calls. Each calling thread keeps one native
  * (direct) input buffer that ONNX Runtime reads in place, so an inference allocates and zeroes no tensor memory.

@@ -73,7 +73,19 @@ public final class ImageViews {
 
   /** The mean of the {@code count} vectors of {@code vectors} from {@code from} (the vector itself when one). */
   public static float[] meanOf(float[][] vectors, int from, int count) {
-    return count == 1 ? vectors[from] : mean(concatenate(vectors, from, count), vectors[from].length);
+    if (count == 1) {
+      return vectors[from];
+    }
+    float[] mean = new float[vectors[from].length];
+    for (int v = from; v < from + count; v++) {
+      for (int i = 0; i < mean.length; i++) {
+        mean[i] += vectors[v][i];
+      }
+    }
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] /= count;
+    }
+    return mean;
   }
 
   /** The mean of the views' features, {@code viewFeatures} holding {@code count} vectors of {@code dim} one after the other. */

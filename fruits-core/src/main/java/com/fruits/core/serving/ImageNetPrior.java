@@ -2,6 +2,7 @@ package com.fruits.core.serving;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.featurize.OnnxFeaturizer;
+import com.fruits.core.taxonomy.CatalogCsv;
 import com.fruits.core.taxonomy.Taxon;
 import java.io.IOException;
 import java.io.InputStream;
@@ -121,27 +122,14 @@ public final class ImageNetPrior {
     String[] map = new String[OnnxFeaturizer.HEAD_CLASSES];
     boolean[] listed = new boolean[map.length];
     String others = null;
-    boolean header = false;
-    int lineNumber = 0;
-    for (String line : csv.split("\r?\n")) {
-      lineNumber++;
-      String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-        continue;
+    for (CatalogCsv.Row row : CatalogCsv.rows(csv, origin, HEADER)) {
+      String[] fields = row.fields();
+      String species;
+      try {
+        species = fields[2].isBlank() ? null : Taxon.species(fields[2]).species();
+      } catch (IllegalArgumentException e) {
+        throw row.error(origin, e.getMessage());
       }
-      if (!header) {
-        if (!trimmed.equals(HEADER)) {
-          throw new FruitsException(origin + ":" + lineNumber + ": expected the header '" + HEADER + "'");
-        }
-        header = true;
-        continue;
-      }
-      String[] fields = trimmed.split(",", -1);
-      if (fields.length != 3) {
-        throw new FruitsException(origin + ":" + lineNumber + ": expected 3 fields (" + HEADER + "), got "
-            + fields.length);
-      }
-      String species = fields[2].isBlank() ? null : Taxon.species(fields[2]).species();
       if (fields[0].strip().equals("*")) {
         others = species;
         continue;
@@ -150,13 +138,13 @@ public final class ImageNetPrior {
       try {
         index = Integer.parseInt(fields[0].strip());
       } catch (NumberFormatException e) {
-        throw new FruitsException(origin + ":" + lineNumber + ": index '" + fields[0] + "' is not a number or *");
+        throw row.error(origin, "index '" + fields[0] + "' is not a number or *");
       }
       if (index < 0 || index >= map.length) {
-        throw new FruitsException(origin + ":" + lineNumber + ": index " + index + " is outside 0.." + (map.length - 1));
+        throw row.error(origin, "index " + index + " is outside 0.." + (map.length - 1));
       }
       if (listed[index]) {
-        throw new FruitsException(origin + ":" + lineNumber + ": index " + index + " is listed twice");
+        throw row.error(origin, "index " + index + " is listed twice");
       }
       listed[index] = true;
       map[index] = species;
@@ -167,11 +155,6 @@ public final class ImageNetPrior {
       }
     }
     return map;
-  }
-
-  /** This prior with another weight (the same map and labels). */
-  public ImageNetPrior withBeta(double beta) {
-    return new ImageNetPrior(labels.subList(0, classifierLabels), speciesOfClass, beta);
   }
 
   public double beta() {

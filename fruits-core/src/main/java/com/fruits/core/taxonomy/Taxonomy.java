@@ -81,40 +81,22 @@ public final class Taxonomy {
   /** Parses the CSV form; a malformed line fails with its number. */
   public static Taxonomy parse(String csv, String origin) {
     Map<String, Map<String, Taxon>> rules = new LinkedHashMap<>();
-    boolean header = false;
-    String[] lines = csv.split("\r?\n", -1);
-    for (int n = 0; n < lines.length; n++) {
-      String line = lines[n].strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      if (!header) {
-        if (!line.equals(HEADER)) {
-          throw new FruitsException(origin + ": the first line must be '" + HEADER + "', not '" + line + "'");
-        }
-        header = true;
-        continue;
-      }
-      String[] fields = line.split(",", -1);
-      if (fields.length != 4) {
-        throw new FruitsException(origin + " line " + (n + 1) + ": expected 4 comma-separated fields, got "
-            + fields.length + " in '" + line + "'");
-      }
+    for (CatalogCsv.Row row : CatalogCsv.rows(csv, origin, HEADER)) {
+      String[] fields = row.fields();
       String source = fields[0].strip();
       String folder = normalize(fields[1]);
       if (source.isEmpty()) {
-        throw new FruitsException(origin + " line " + (n + 1) + ": the source is empty");
+        throw row.error(origin, "the source is empty");
       }
       Taxon taxon;
       try {
         taxon = new Taxon(fields[2], fields[3]);
       } catch (IllegalArgumentException e) {
-        throw new FruitsException(origin + " line " + (n + 1) + ": " + e.getMessage());
+        throw row.error(origin, e.getMessage());
       }
       Taxon previous = rules.computeIfAbsent(source, s -> new LinkedHashMap<>()).put(folder, taxon);
       if (previous != null) {
-        throw new FruitsException(origin + " line " + (n + 1) + ": folder '" + folder + "' of source '" + source
-            + "' is mapped twice");
+        throw row.error(origin, "folder '" + folder + "' of source '" + source + "' is mapped twice");
       }
     }
     Map<String, Map<String, Taxon>> frozen = new LinkedHashMap<>();

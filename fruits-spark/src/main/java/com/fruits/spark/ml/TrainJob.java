@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -32,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
@@ -259,14 +259,8 @@ public final class TrainJob {
   }
 
   private static void requireSourceColumns(Dataset<Row> table) {
-    List<String> columns = Arrays.asList(table.columns());
-    for (String c : List.of(FeatureTable.SOURCE, FeatureTable.SPECIES, FeatureTable.VIEW_FEATURES,
-        FeatureTable.HEAD_LOGITS)) {
-      if (!columns.contains(c)) {
-        throw new FruitsException("the feature table was written by an older version, without the " + c
-            + " column; featurize again with --overwrite");
-      }
-    }
+    FeatureTable.requireColumns(table, "the feature table", "featurize again with --overwrite", FeatureTable.SOURCE,
+        FeatureTable.SPECIES, FeatureTable.VIEW_FEATURES, FeatureTable.HEAD_LOGITS);
   }
 
   /** The labels of {@code photos}, sorted: the classifier's classes in index order. */
@@ -441,17 +435,16 @@ public final class TrainJob {
           prior.zeroShot()));
     }
     String chosenOn = !unseen.isEmpty() ? UNSEEN : !heldOut.isEmpty() ? ImageLocation.VALIDATION : ImageLocation.TEST;
+    ToDoubleFunction<TrainSummary.PriorPoint> score = !unseen.isEmpty() ? TrainSummary.PriorPoint::unseen
+        : !heldOut.isEmpty() ? TrainSummary.PriorPoint::heldOut : TrainSummary.PriorPoint::test;
     TrainSummary.PriorPoint none = priorPoint(0, labels, map, heldOut, test, unseen, null);
     List<TrainSummary.PriorPoint> search = new ArrayList<>();
     TrainSummary.PriorPoint best = null;
     for (double beta : weights) {
-      TrainSummary.PriorPoint point = priorPoint(beta, labels, map, heldOut, test, unseen, none);
+      TrainSummary.PriorPoint point = beta == 0 ? none : priorPoint(beta, labels, map, heldOut, test, unseen, none);
       search.add(point);
       System.err.println("fruits: ImageNet prior " + point);
-      double score = !unseen.isEmpty() ? point.unseen() : !heldOut.isEmpty() ? point.heldOut() : point.test();
-      double bestScore = best == null ? -1
-          : !unseen.isEmpty() ? best.unseen() : !heldOut.isEmpty() ? best.heldOut() : best.test();
-      if (point.admissible() && score > bestScore) {
+      if (point.admissible() && score.applyAsDouble(point) > (best == null ? -1 : score.applyAsDouble(best))) {
         best = point;
       }
     }
