@@ -2,6 +2,7 @@ package com.fruits.cli;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.bench.CpuInfo;
+import com.fruits.core.bench.PhonePhotos;
 import com.fruits.core.featurize.InferenceCeiling;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
@@ -33,8 +34,15 @@ import picocli.CommandLine.Option;
     description = "Measure (a) raw ONNX Runtime throughput on pre-decoded tensors, the ceiling, and (b) end-to-end "
         + "featurize throughput in local[*], on the same machine, in rounds; print both and their ratio.")
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--images", description = "Folder of photos (default: ../shared/data/fruits-360/Training).")
+  @Option(names = "--images", description = "Folder of photos (default: ../shared/data/fruits-360/Training; with "
+      + "--phone, the photos the phone-size ones are made from, default ../shared/data/grocery-store/train).")
   Path images;
+
+  @Option(names = "--phone", paramLabel = "N", defaultValue = "0", description = "Phone-photo mode: make N "
+      + "4032x3024 JPEGs (once, into OUT/" + PHONE_PHOTOS + ") and bench on them: decode and preprocess alone, "
+      + "through libjpeg-turbo and through ImageIO, then end to end; the warm-up and each round take at most the N "
+      + "photos (default: 0, off).")
+  int phonePhotos;
 
   @Option(names = "--count", defaultValue = "8000", description = "Images featurized end to end in each round "
       + "(default: ${DEFAULT-VALUE}; fewer weigh the job's fixed costs and its first wave of tasks more).")
@@ -77,11 +85,13 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * {@code compilerWaitSeconds}: how long the JIT compiler took to work off its queue after the warm-up run;
-   * {@code ratio}: the mean of the rounds' ratios.
+   * {@code ratio}: the mean of the rounds' ratios. In phone-photo mode, {@code phone} holds what decoding costs and
+   * {@code decodeAndInferImagesPerSecond} the throughput decoding and inference alone would reach on all cores;
+   * otherwise they are null and NaN.
    */
   record Result(String model, CpuInfo cpu, int cores, List<InferenceCeiling.Measurement> ceilingSettings,
       InferenceCeiling.Measurement ceiling, int warmupImages, double compilerWaitSeconds, List<Round> rounds,
-      double ratio, double ratioMin, double ratioMax) {}
+      double ratio, double ratioMin, double ratioMax, PhoneDecodeCost phone, double decodeAndInferImagesPerSecond) {}
 
   /** Inference CPU over the featurize stage's core time, or NaN where tasks run several intra-op threads. */
   static double inferenceShare(FeaturizeSummary summary) {
@@ -120,10 +130,14 @@ final class BenchCommand implements Callable<Integer> {
         share);
   }
 
+  /** The folder under {@code --out} that holds the phone-size photos. */
+  static final String PHONE_PHOTOS = "phone-photos";
+
   @Override
   public Integer call() throws Exception {
-    if (count < 1 || rounds < 1 || batchSize < 1 || warmupCount < 0) {
-      throw new FruitsException("--count, --rounds and --batch-size must be at least 1, --warmup at least 0");
+    if (count < 1 || rounds < 1 || batchSize < 1 || warmupCount < 0 || phonePhotos < 0) {
+      throw new FruitsException("--count, --rounds and --batch-size must be at least 1, --warmup and --phone at "
+          + "least 0");
     }
     Path folder = images != null ? images : Defaults.home().resolve("../shared/data/fruits-360/Training").normalize();
     Path specFile = modelSpec != null ? modelSpec : Defaults.modelSpec();
@@ -131,6 +145,20 @@ final class BenchCommand implements Callable<Integer> {
     int cores = Runtime.getRuntime().availableProcessors();
     CpuInfo cpu = CpuInfo.current();
     System.out.println("cpu      " + cpu.describe());
+    PhoneDecodeCost phone = null;
+    if (phonePhotos > 0) {
+      Path sources = images != null ? images
+          : Defaults.home().resolve("../shared/data/grocery-store/train").normalize();
+      folder = out.resolve(PHONE_PHOTOS);
+      phone = PhoneDecodeCost.measure(PhonePhotos.ensure(sources, phonePhotos, folder, 42), model.spec().input());
+      count = Math.min(count, phonePhotos);
+      warmupCount = Math.min(warmupCount, phonePhotos);
+      System.out.printf(Locale.ROOT, "phone    %d photos %dx%d, %.1f MB on average, decoded at %dx%d by %s%n",
+          phone.photos(), PhonePhotos.WIDTH, PhonePhotos.HEIGHT, phone.meanMegabytes(), phone.decodedWidth(),
+          phone.decodedHeight(), phone.decoder());
+      System.out.printf(Locale.ROOT, "phone    decode + preprocess %.1f ms a photo and core (ImageIO alone: %.1f ms)%n",
+          phone.milliseconds(), phone.imageIoMilliseconds());
+    }
 
     List<float[]> tensors = new ArrayList<>();
     ImagePreprocessor pre = new ImagePreprocessor(model.spec().input());
@@ -184,6 +212,14 @@ final class BenchCommand implements Callable<Integer> {
             100 * measuredRound.inferenceShare(), compiling);
         ceilingBefore = after.imagesPerSecond();
       }
+      double decodeAndInfer = Double.NaN;
+      if (phone != null) {
+        decodeAndInfer = cores * 1000 / (phone.milliseconds() + cores * 1000 / best.imagesPerSecond());
+        System.out.printf(Locale.ROOT, "phone    decoding and inference alone: %.1f images/s (%d cores / (%.1f ms "
+            + "decode + %.2f ms inference)); the Node peer on the same photos: node peer.mjs %s %s %d 8 2%n",
+            decodeAndInfer, cores, phone.milliseconds(), cores * 1000 / best.imagesPerSecond(), model.modelFile(),
+            folder.toAbsolutePath(), phone.photos());
+      }
       Round last = measuredRounds.get(measuredRounds.size() - 1);
       DoubleSummaryStatistics ratios = measuredRounds.stream().mapToDouble(Round::ratio).summaryStatistics();
       System.out.printf(Locale.ROOT, "ceiling    %8.1f images/s  (%s; mean over the rounds)%n",
@@ -199,7 +235,7 @@ final class BenchCommand implements Callable<Integer> {
           + "target >= 0.9)%n", ratios.getAverage(), rounds, ratios.getMin(), ratios.getMax());
       System.out.println("last round's " + whereTheTimeGoes(last.endToEnd(), last.ceilingImagesPerSecond()));
       Result result = new Result(model.spec().name(), cpu, cores, measurements, best, warmupCount, compilerSeconds,
-          measuredRounds, ratios.getAverage(), ratios.getMin(), ratios.getMax());
+          measuredRounds, ratios.getAverage(), ratios.getMin(), ratios.getMax(), phone, decodeAndInfer);
       HadoopFiles.writeString(out.resolve("bench.json").toString(), Summaries.toJson(result),
           spark.sparkContext().hadoopConfiguration());
       System.out.println("fruits: bench summary " + out.resolve("bench.json"));

@@ -2,6 +2,7 @@ package com.fruits.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fruits.core.CliReference;
 import com.fruits.core.TestImages;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,6 +30,14 @@ class FruitsCommandTest {
     assertThat(run.code()).isEqualTo(code);
     assertThat(run.err().lines()).hasSize(1);
     assertThat(run.err()).contains(expected);
+  }
+
+  @Test
+  void theCliReferenceInDocsIsGeneratedFromTheseCommands() throws Exception {
+    CliReference.check(CliReference.render(FruitsCommand.commandLine(), "CLI reference: the pipeline",
+        "`./fruits COMMAND` runs these with Spark on the classpath (`local[*]`, or `--master` for a cluster); the app's "
+            + "commands are in [cli-app.md](cli-app.md). Exit codes: 0 success, 1 failure, 2 usage error."),
+        "docs/cli.md");
   }
 
   @Test

@@ -294,7 +294,7 @@ public final class ReportBuilder {
     if (latest == null || latest.path("imagesProcessed").asLong() > 0) {
       return latest;
     }
-    Path runs = run.features().resolve("runs");
+    Path runs = run.features().resolve(RunFolder.RUNS);
     if (!Files.isDirectory(runs)) {
       return latest;
     }

@@ -186,6 +186,6 @@ public final class FeatureTable {
   }
 
   public static String runSummary(String out, String runId) {
-    return HadoopFiles.child(out, "runs/" + runId + ".json");
+    return HadoopFiles.child(out, RunFolder.RUNS + "/" + runId + ".json");
   }
 }

@@ -1,5 +1,6 @@
 package com.fruits.spark;
 
+import static com.fruits.spark.StageTimes.timed;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.substring_index;
 
@@ -71,17 +72,55 @@ public final class FeaturizeJob {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String out = options.out();
     String table = FeatureTable.table(out);
+    boolean appending = timed(stages, "prepare", () -> prepareOutput(conf, table));
+    Selection selection = timed(stages, "list", () -> select(table, appending));
 
-    long t = System.nanoTime();
-    boolean appending = prepareOutput(conf, table);
-    stages.put("prepare", seconds(t));
+    int cores = spark.sparkContext().defaultParallelism();
+    int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    int threads = options.threadsPerTask() != null ? options.threadsPerTask() : taskCpus;
+    int partitions = options.partitions() != null ? options.partitions() : defaultPartitions(selection.todoCount(), cores);
+    // balanced partitions: what is left after a resume is spread by a round-robin repartition; a fresh run's
+    // selection goes out to the tasks as it is, without a shuffle
+    Dataset<Row> todo = appending ? selection.todo().repartition(partitions)
+        : ImageListing.distribute(spark, selection.sample(), partitions);
+    int batch = Math.min(options.batchSize(), model.spec().dynamicBatch() ? Integer.MAX_VALUE : model.spec().batchSize());
+    FeaturizePartition.TaskTimers timers = FeaturizePartition.TaskTimers.register(spark.sparkContext());
+    if (selection.todoCount() > 0) {
+      timed(stages, "featurize", () -> featurize(todo, selection.todoCount(), threads, batch, runId, conf, table,
+          appending, timers));
+    }
+    double featurizeSeconds = stages.computeIfAbsent("featurize", name -> 0.0);
+    long dropped = options.compact() && HadoopFiles.exists(table, conf)
+        ? timed(stages, "compact", () -> compact(conf, table, runId)) : 0;
+    Written written = timed(stages, "summarize", () -> {
+      HadoopFiles.writeString(FeatureTable.modelSpec(out), ModelSpecs.toJson(model.spec()), conf);
+      HadoopFiles.writeString(FeatureTable.taxonomy(out), selection.taxonomy().csv(), conf);
+      return written(conf, table, runId);
+    });
 
-    t = System.nanoTime();
+    long processed = written.processed();
+    FeaturizeSummary summary = new FeaturizeSummary("featurize", runId, startedAt.toString(), options.images(), out,
+        model.spec().name(), model.spec().hash(), model.featureDimension(), spark.sparkContext().master(),
+        spark.version(), executors(), cores, threads, batch, selection.todoCount() > 0 ? partitions : 0,
+        selection.listed(), selection.sample().size(), selection.sample().size() - selection.todoCount(), processed,
+        processed - written.failed(), written.failed(), written.failures(), written.tableRows(), dropped, stages,
+        timers.seconds(), seconds(started), featurizeSeconds > 0 && processed > 0 ? processed / featurizeSeconds : 0);
+    Summaries.write(FeatureTable.summary(out), summary, conf);
+    Summaries.write(FeatureTable.runSummary(out, runId), summary, conf);
+    return summary;
+  }
+
+  /**
+   * The photos listed, those selected (a stratified sample, when asked for), and among them those still to do: all
+   * of them, or when appending to a table, those it lacks or holds from another version of the file.
+   */
+  private record Selection(Taxonomy taxonomy, long listed, List<Row> sample, Dataset<Row> todo, long todoCount) {}
+
+  private Selection select(String table, boolean appending) {
     Taxonomy taxonomy = Taxonomy.loadOrBundled(options.taxonomy());
     List<Row> listing = ImageListing.rows(spark, options.sources(), taxonomy, ImageSource.DEFAULT_HOLDOUT);
-    long listed = listing.size();
     reportUnmapped(listing);
-    if (listed == 0) {
+    if (listing.isEmpty()) {
       throw new FruitsException("no JPEG or PNG images under " + options.images());
     }
     List<Row> sample = listing;
@@ -92,77 +131,44 @@ public final class FeaturizeJob {
     } else if (options.sampleTotal() != null) {
       sample = StratifiedSample.total(listing, label, path, options.sampleTotal(), options.seed());
     }
-    long selectedCount = sample.size();
-    Dataset<Row> todo = null;
-    if (appending) {
-      Dataset<Row> selected = ImageListing.toDataset(spark, sample);
-      // a photo storage failed to hand over (read_error) is read again: the failure was the store's, not the photo's
-      Dataset<Row> current = FeatureTable.current(spark.read().parquet(table));
-      Dataset<Row> existing = current
-          .where(current.col(FeatureTable.ERROR).isNull()
-              .or(functions.not(current.col(FeatureTable.ERROR).startsWith(FailureReason.READ_ERROR.code()))))
-          .select(FeatureTable.PATH, FeatureTable.BYTES, FeatureTable.MODIFIED);
-      todo = selected.join(existing, selected.col(FeatureTable.PATH).equalTo(existing.col(FeatureTable.PATH))
-          .and(selected.col(FeatureTable.BYTES).equalTo(existing.col(FeatureTable.BYTES)))
-          .and(selected.col(FeatureTable.MODIFIED).equalTo(existing.col(FeatureTable.MODIFIED))), "left_anti");
+    if (!appending) {
+      return new Selection(taxonomy, listing.size(), sample, null, sample.size());
     }
-    long todoCount = appending ? todo.count() : selectedCount;
-    stages.put("list", seconds(t));
+    Dataset<Row> selected = ImageListing.toDataset(spark, sample);
+    // a photo storage failed to hand over (read_error) is read again: the failure was the store's, not the photo's
+    Dataset<Row> current = FeatureTable.current(spark.read().parquet(table));
+    Dataset<Row> existing = current
+        .where(current.col(FeatureTable.ERROR).isNull()
+            .or(functions.not(current.col(FeatureTable.ERROR).startsWith(FailureReason.READ_ERROR.code()))))
+        .select(FeatureTable.PATH, FeatureTable.BYTES, FeatureTable.MODIFIED);
+    Dataset<Row> todo = selected.join(existing, selected.col(FeatureTable.PATH).equalTo(existing.col(FeatureTable.PATH))
+        .and(selected.col(FeatureTable.BYTES).equalTo(existing.col(FeatureTable.BYTES)))
+        .and(selected.col(FeatureTable.MODIFIED).equalTo(existing.col(FeatureTable.MODIFIED))), "left_anti");
+    return new Selection(taxonomy, listing.size(), sample, todo, todo.count());
+  }
 
-    int cores = spark.sparkContext().defaultParallelism();
-    int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-    int threads = options.threadsPerTask() != null ? options.threadsPerTask() : taskCpus;
-    int partitions = options.partitions() != null ? options.partitions() : defaultPartitions(todoCount, cores);
-    // balanced partitions: what is left after a resume is spread by a round-robin repartition; a fresh run's
-    // selection goes out to the tasks as it is, without a shuffle
-    todo = appending ? todo.repartition(partitions) : ImageListing.distribute(spark, sample, partitions);
-    int batch = Math.min(options.batchSize(), model.spec().dynamicBatch() ? Integer.MAX_VALUE : model.spec().batchSize());
+  /** What this run wrote: its rows, its failures by reason, and the rows of the whole table. */
+  private record Written(long processed, long failed, Map<String, Long> failures, long tableRows) {}
 
-    t = System.nanoTime();
-    FeaturizePartition.TaskTimers timers = FeaturizePartition.TaskTimers.register(spark.sparkContext());
-    if (todoCount > 0) {
-      featurize(todo, todoCount, threads, batch, runId, conf, table, appending, timers);
-    }
-    double featurizeSeconds = seconds(t);
-    stages.put("featurize", featurizeSeconds);
-
-    long dropped = 0;
-    if (options.compact() && HadoopFiles.exists(table, conf)) {
-      t = System.nanoTime();
-      dropped = compact(conf, table, runId);
-      stages.put("compact", seconds(t));
-    }
-
-    t = System.nanoTime();
+  private Written written(Configuration conf, String table, String runId) {
     Map<String, Long> failures = new TreeMap<>();
     long processed = 0;
     long failed = 0;
-    long tableRows = 0;
-    if (HadoopFiles.exists(table, conf)) {
-      Dataset<Row> written = FeatureTable.current(spark.read().parquet(table));
-      tableRows = written.count();
-      for (Row r : written.where(col(FeatureTable.RUN_ID).equalTo(runId))
-          .groupBy(substring_index(col(FeatureTable.ERROR), ":", 1).as("reason")).count().collectAsList()) {
-        processed += r.getLong(1);
-        if (!r.isNullAt(0)) {
-          failures.put(r.getString(0), r.getLong(1));
-          failed += r.getLong(1);
-        }
+    if (!HadoopFiles.exists(table, conf)) {
+      return new Written(0, 0, failures, 0);
+    }
+    Dataset<Row> written = FeatureTable.current(spark.read().parquet(table));
+    for (Row r : written.where(col(FeatureTable.RUN_ID).equalTo(runId))
+        .groupBy(substring_index(col(FeatureTable.ERROR), ":", 1).as("reason")).count().collectAsList()) {
+      processed += r.getLong(1);
+      if (!r.isNullAt(0)) {
+        failures.put(r.getString(0), r.getLong(1));
+        failed += r.getLong(1);
       }
     }
-    HadoopFiles.writeString(FeatureTable.modelSpec(out), ModelSpecs.toJson(model.spec()), conf);
-    HadoopFiles.writeString(FeatureTable.taxonomy(out), taxonomy.csv(), conf);
-    stages.put("summarize", seconds(t));
-
-    FeaturizeSummary summary = new FeaturizeSummary("featurize", runId, startedAt.toString(), options.images(), out,
-        model.spec().name(), model.spec().hash(), model.featureDimension(), spark.sparkContext().master(),
-        spark.version(), executors(), cores, threads, batch, todoCount > 0 ? partitions : 0, listed, selectedCount,
-        selectedCount - todoCount, processed, processed - failed, failed, failures, tableRows, dropped, stages,
-        timers.seconds(), seconds(started), featurizeSeconds > 0 && processed > 0 ? processed / featurizeSeconds : 0);
-    Summaries.write(FeatureTable.summary(out), summary, conf);
-    Summaries.write(FeatureTable.runSummary(out, runId), summary, conf);
-    return summary;
+    return new Written(processed, failed, failures, written.count());
   }
+
 
   /** Says which folders the taxonomy does not map: their photos are featurized but never trained on. */
   private static void reportUnmapped(List<Row> listing) {

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -27,8 +28,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * 16-bit samples are reduced to 8 bits. The header and the JPEG's scans are read first, and a file that would cost
  * more than its {@link DecodeLimits} (pixels, progressive scans) is refused before any pixel is decoded; a decode
  * that passes them and still runs past the deadline is stopped. Either way the caller gets an
- * {@link ImageDecodeException}, never a stalled thread. Large photos are decoded with source subsampling so that the
- * result is still at least twice the size the caller needs.
+ * {@link ImageDecodeException}, never a stalled thread. Large photos are decoded at reduced scale so that the result
+ * is still at least twice the size the caller needs: plain JPEGs by libjpeg-turbo's DCT scaling where
+ * {@link TurboJpeg} is installed (filtered, and without ever holding the full-size pixels), everything else by
+ * ImageIO's source subsampling.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -37,14 +40,38 @@ public final class ImageDecoder {
     registerPlugins();
   }
 
+  /**
+   * Progressive JPEGs of more scans than this go to ImageIO, whose decode the deadline can stop; libjpeg-turbo's
+   * cannot be stopped once started (ordinary progressive photos have about 10 scans).
+   */
+  static final int TURBO_MAX_SCANS = 12;
+
   private final DecodeLimits limits;
+  /** libjpeg-turbo where it loaded, else null: ImageIO alone. */
+  private final TurboJpeg turbo;
 
   public ImageDecoder() {
     this(DecodeLimits.defaults());
   }
 
   public ImageDecoder(DecodeLimits limits) {
+    this(limits, TurboJpeg.get().orElse(null));
+  }
+
+  /** With {@code turbo} null, every image goes through ImageIO. */
+  ImageDecoder(DecodeLimits limits, TurboJpeg turbo) {
     this.limits = java.util.Objects.requireNonNull(limits, "limits");
+    this.turbo = turbo;
+  }
+
+  /** This decoder with ImageIO alone, libjpeg-turbo left out: the reference its results are compared with. */
+  public ImageDecoder withoutTurbo() {
+    return new ImageDecoder(limits, null);
+  }
+
+  /** Whether plain JPEGs go through libjpeg-turbo. */
+  public boolean usesTurbo() {
+    return turbo != null;
   }
 
   public DecodeLimits limits() {
@@ -90,6 +117,14 @@ public final class ImageDecoder {
       return decode(bytes, format, ExifOrientation.UPRIGHT, 1, minWidth, minHeight, deadline);
     }
     JpegSegments segments = JpegSegments.scan(bytes);
+    if (segments.plain() && segments.scans() <= TURBO_MAX_SCANS && turbo != null) {
+      boolean swap = ExifOrientation.swapsAxes(segments.orientation());
+      Optional<RgbImage> decoded = turbo.decode(bytes, segments.scans(), limits,
+          turboMinimum(swap ? minHeight : minWidth), turboMinimum(swap ? minWidth : minHeight));
+      if (decoded.isPresent()) {
+        return ExifOrientation.apply(decoded.get(), segments.orientation());
+      }
+    }
     if (segments.plain()) {
       try {
         return decode(bytes, PLAIN_JPEG, segments.orientation(), segments.scans(), minWidth, minHeight, deadline);
@@ -281,6 +316,16 @@ public final class ImageDecoder {
 
     @Override
     public void thumbnailPassComplete(ImageReader source, BufferedImage thumbnail) {}
+  }
+
+  /**
+   * The size a DCT-scaled decode must keep: 1.5 times what the caller needs. Unlike subsampling, DCT scaling filters,
+   * so no margin against aliasing is needed, only one for {@link ImageViews}' closer crops (0.7 of the photo), which
+   * must not be scaled up. Measured on 12 MP photos: features within cosine 0.9998 of a full-size decode, against
+   * 0.995 (0.986 at worst) for twice-the-size subsampling.
+   */
+  static int turboMinimum(int min) {
+    return min <= 0 ? 0 : (min * 3 + 1) / 2;
   }
 
   static int subsampling(int width, int height, int minWidth, int minHeight) {

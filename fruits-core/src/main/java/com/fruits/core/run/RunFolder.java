@@ -6,9 +6,10 @@ package com.fruits.core.run;
  *
  * <pre>
  * &lt;work&gt;/synthetic/    scenes (Parquet), images/, summary.json                    fruits synthesize
- * &lt;work&gt;/features/     table (Parquet), model-spec.json, taxonomy.csv, summary.json   fruits featurize
- * &lt;work&gt;/reduced/      table, explained-variance.csv, k-study.csv, class-balance.csv,
- *                       scatter.csv, summary.json                                  fruits reduce
+ * &lt;work&gt;/features/     table (Parquet), model-spec.json, taxonomy.csv, summary.json,
+ *                       runs/&lt;run id&gt;.json                                         fruits featurize
+ * &lt;work&gt;/reduced/      table, model/, explained-variance.csv, k-study.csv,
+ *                       class-balance.csv, scatter.csv, summary.json               fruits reduce
  * &lt;work&gt;/model/        bundle/, spark-model/, predictions.csv, summary.json         fruits train
  * &lt;work&gt;/pipeline-summary.json, &lt;work&gt;/report.html                                  fruits pipeline
  * </pre>
@@ -34,6 +35,11 @@ public final class RunFolder {
   /** In a featurize output: the model spec and the taxonomy the table was computed with. */
   public static final String MODEL_SPEC = "model-spec.json";
   public static final String TAXONOMY = "taxonomy.csv";
+  /** In a featurize output: every run's summary, as {@code runs/<run id>.json} (the summary file is the last one's). */
+  public static final String RUNS = "runs";
+
+  /** In a reduce output: the fitted scaler and PCA, a Spark ML {@code PipelineModel}. */
+  public static final String REDUCE_MODEL = "model";
 
   /** In a reduce output: the curve, the k-versus-sample-size study, the class balance and a 2-D scatter (CSV). */
   public static final String EXPLAINED_VARIANCE = "explained-variance.csv";

@@ -2,6 +2,7 @@ package com.fruits.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fruits.core.CliReference;
 import com.fruits.core.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,6 +18,14 @@ class ServeMainTest {
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err, true));
     return new Run(cli.execute(args), err.toString());
+  }
+
+  @Test
+  void theCliReferenceInDocsIsGeneratedFromTheseCommands() throws Exception {
+    CliReference.check(CliReference.render(ServeMain.commandLine(), "CLI reference: the app",
+        "`./fruits serve|calibrate|bench-serve` runs these without Spark on the classpath; the pipeline's commands are "
+            + "in [cli.md](cli.md). Exit codes: 0 success, 1 failure, 2 usage error."),
+        "docs/cli-app.md");
   }
 
   @Test

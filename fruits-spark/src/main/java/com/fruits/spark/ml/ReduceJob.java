@@ -1,5 +1,6 @@
 package com.fruits.spark.ml;
 
+import static com.fruits.spark.StageTimes.timed;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -19,8 +20,6 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.feature.PCAModel;
-import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -44,7 +43,6 @@ import org.apache.spark.sql.SparkSession;
  * </pre>
  */
 public final class ReduceJob {
-  public static final String MODEL = "model";
   private static final int SCATTER_POINTS = 3000;
 
   private final SparkSession spark;
@@ -62,18 +60,39 @@ public final class ReduceJob {
     Map<String, Double> stages = new LinkedHashMap<>();
     String out = options.out();
     HadoopFiles.prepareOutput(out, options.overwrite(), false, null, conf);
+    Inputs in = timed(stages, "load", () -> load(conf));
+    VarianceCurve curve = timed(stages, "fit", () -> VarianceCurve.fit(in.fitRows(), in.dimension()));
+    int k = options.k() != null ? options.k() : curve.componentsFor(options.variance());
+    PipelineModel model = timed(stages, "fit", () -> new PipelineModel("fruits-reduce", new Transformer[] {
+        curve.scaler(), VarianceCurve.fitPca(curve.scaler().transform(in.fitRows()), k)}));
+    timed(stages, "transform", () -> writeTableAndModel(in, model));
+    List<ReduceSummary.StudyPoint> study = timed(stages, "study", () -> study(in.fitRows(), in.dimension()));
+    timed(stages, "report-data", () -> {
+      writeCurve(curve, conf);
+      writeStudy(study, conf);
+      writeClassBalance(in.table(), conf);
+      writeScatter(conf);
+    });
+    in.vectors().unpersist();
 
-    long t = System.nanoTime();
+    ReduceSummary summary = new ReduceSummary("reduce", startedAt.toString(), options.features(), out,
+        in.fingerprint(), in.specHash(), in.dimension(), in.rows(), in.rows() - in.vectors().count(), in.fitCount(),
+        in.fitOn(), options.variance(), k, curve.cumulative(k), curve.componentsFor(0.80), curve.componentsFor(0.90),
+        curve.componentsFor(0.95), curve.componentsFor(0.99), study, stages, FeaturizeJob.seconds(started));
+    Summaries.write(HadoopFiles.child(out, RunFolder.SUMMARY), summary, conf);
+    return summary;
+  }
+
+  /** The table, its usable feature vectors, the rows the fit uses (the Training split, else all) and provenance. */
+  private record Inputs(Dataset<Row> table, Dataset<Row> vectors, Dataset<Row> fitRows, String fitOn, long rows,
+      long fitCount, int dimension, String fingerprint, String specHash) {}
+
+  private Inputs load(Configuration conf) {
     Dataset<Row> table = FeatureVectors.table(spark, options.features());
-    String fingerprint = HadoopFiles.fingerprint(FeatureTable.table(options.features()), conf);
-    String specHash = FeatureVectors.specHash(table);
     Dataset<Row> vectors = FeatureVectors.vectors(table).cache();
-    // fit on the Training split when the table has one, else on every row
     Dataset<Row> training = vectors.where(col(FeatureTable.SPLIT).equalTo(FeatureVectors.TRAINING));
     boolean hasTraining = !training.isEmpty();
     Dataset<Row> fitRows = hasTraining ? training : vectors;
-    String fitOn = hasTraining ? FeatureVectors.TRAINING : "all";
-    long rows = table.count();
     long fitCount = fitRows.count();
     if (fitCount < 2) {
       throw new FruitsException("the feature table has " + fitCount + " usable rows; PCA needs at least 2");
@@ -83,50 +102,27 @@ public final class ReduceJob {
       throw new FruitsException("asked for " + options.k() + " components but the features have only " + dimension
           + " dimensions");
     }
-    stages.put("load", FeaturizeJob.seconds(t));
+    return new Inputs(table, vectors, fitRows, hasTraining ? FeatureVectors.TRAINING : "all", table.count(), fitCount,
+        dimension, HadoopFiles.fingerprint(FeatureTable.table(options.features()), conf),
+        FeatureVectors.specHash(table));
+  }
 
-    t = System.nanoTime();
-    VarianceCurve curve = VarianceCurve.fit(fitRows, dimension);
-    int k = options.k() != null ? options.k() : curve.componentsFor(options.variance());
-    StandardScalerModel scaler = curve.scaler();
-    PCAModel pca = VarianceCurve.fitPca(scaler.transform(fitRows), k);
-    PipelineModel model = new PipelineModel("fruits-reduce", new Transformer[] {scaler, pca});
-    stages.put("fit", FeaturizeJob.seconds(t));
-
-    t = System.nanoTime();
-    Dataset<Row> reduced = model.transform(vectors)
+  /** The reduced table (failed rows kept, with a null vector) and the fitted scaler + PCA. */
+  private void writeTableAndModel(Inputs in, PipelineModel model) {
+    String out = options.out();
+    Dataset<Row> reduced = model.transform(in.vectors())
         .select(col(FeatureTable.PATH), col(FeatureTable.LABEL), col(FeatureTable.SPLIT), col(FeatureTable.ROTATION),
             col(VarianceCurve.PCA_COLUMN), col(FeatureTable.ERROR));
-    Dataset<Row> failed = table.where(col(FeatureTable.FEATURES).isNull())
+    Dataset<Row> failed = in.table().where(col(FeatureTable.FEATURES).isNull())
         .select(col(FeatureTable.PATH), col(FeatureTable.LABEL), col(FeatureTable.SPLIT), col(FeatureTable.ROTATION),
             lit(null).cast(SQLDataTypes.VectorType()).as(VarianceCurve.PCA_COLUMN), col(FeatureTable.ERROR));
     reduced.unionByName(failed).write().mode(SaveMode.ErrorIfExists).parquet(HadoopFiles.child(out, RunFolder.TABLE));
+    String modelDir = HadoopFiles.child(out, RunFolder.REDUCE_MODEL);
     try {
-      model.write().overwrite().save(HadoopFiles.child(out, MODEL));
+      model.write().overwrite().save(modelDir);
     } catch (java.io.IOException e) {
-      throw new FruitsException("cannot save the fitted model to " + HadoopFiles.child(out, MODEL) + ": "
-          + e.getMessage());
+      throw new FruitsException("cannot save the fitted model to " + modelDir + ": " + e.getMessage());
     }
-    stages.put("transform", FeaturizeJob.seconds(t));
-
-    t = System.nanoTime();
-    List<ReduceSummary.StudyPoint> study = study(fitRows, dimension);
-    stages.put("study", FeaturizeJob.seconds(t));
-
-    t = System.nanoTime();
-    writeCurve(curve, conf);
-    writeStudy(study, conf);
-    writeClassBalance(table, conf);
-    writeScatter(conf);
-    stages.put("report-data", FeaturizeJob.seconds(t));
-    vectors.unpersist();
-
-    ReduceSummary summary = new ReduceSummary("reduce", startedAt.toString(), options.features(), out, fingerprint,
-        specHash, dimension, rows, rows - vectors.count(), fitCount, fitOn, options.variance(), k, curve.cumulative(k),
-        curve.componentsFor(0.80), curve.componentsFor(0.90), curve.componentsFor(0.95), curve.componentsFor(0.99),
-        study, stages, FeaturizeJob.seconds(started));
-    Summaries.write(HadoopFiles.child(out, RunFolder.SUMMARY), summary, conf);
-    return summary;
   }
 
   /** k at 80/90/95 % for stratified samples of the fitting rows; "all" is fitted once. */

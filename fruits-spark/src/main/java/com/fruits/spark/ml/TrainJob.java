@@ -1,5 +1,6 @@
 package com.fruits.spark.ml;
 
+import static com.fruits.spark.StageTimes.timed;
 import static org.apache.spark.sql.functions.col;
 
 import com.fruits.core.FruitsException;
@@ -108,17 +109,42 @@ public final class TrainJob {
     Instant startedAt = Instant.now();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Map<String, Double> stages = new LinkedHashMap<>();
-    String out = options.out();
-    HadoopFiles.prepareOutput(out, options.overwrite(), false, null, conf);
+    HadoopFiles.prepareOutput(options.out(), options.overwrite(), false, null, conf);
+    Inputs in = timed(stages, "load", () -> load(conf));
+    Fitted fitted = timed(stages, "fit", () -> fitBest(in));
+    List<List<Scored>> evaluated = timed(stages, "evaluate", () -> List.of(
+        score(in.validation(), fitted.scaler(), fitted.model()), score(in.test(), fitted.scaler(), fitted.model())));
+    Map<String, UnseenRun> unseen = timed(stages, "unseen", () -> unseenRuns(in, fitted.reg()));
+    Answers answers = timed(stages, "answers", () -> answer(in, evaluated.get(0), evaluated.get(1), unseen));
+    timed(stages, "export", () -> export(in, fitted, answers, startedAt, conf));
+    fitted.scaledSamples().unpersist();
+    in.samples().unpersist();
+    in.labelled().unpersist();
 
-    long t = System.nanoTime();
+    TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.features(), options.out(),
+        in.fingerprint(), in.specHash(), in.taxonomyVersion(), answers.labels(), answers.answers().species(),
+        in.trainingPhotos(), in.sampleCount(), in.photosBySource(), fitted.search(), fitted.reg(),
+        answers.threshold(), answers.calibration().split(), options.targetPrecision(), options.varietyConfidence(),
+        answers.heldOutScores(), answers.testScores(), answers.unseenScores(), answers.priorFit().choice(), stages,
+        FeaturizeJob.seconds(started));
+    Summaries.write(HadoopFiles.child(options.out(), RunFolder.SUMMARY), summary, conf);
+    return summary;
+  }
+
+  /** What train reads: the labelled photos by split, the labels, the class-weighted samples, provenance. */
+  private record Inputs(Dataset<Row> labelled, Dataset<Row> validation, Dataset<Row> test, List<String> labels,
+      Map<String, Long> photosBySource, long trainingPhotos, Dataset<Row> samples, long sampleCount,
+      String fingerprint, String specHash, Taxonomy taxonomy) {
+    String taxonomyVersion() {
+      return taxonomy == null ? "unknown" : taxonomy.version();
+    }
+  }
+
+  private Inputs load(Configuration conf) {
     Dataset<Row> table = FeatureVectors.table(spark, options.features());
-    String fingerprint = HadoopFiles.fingerprint(FeatureTable.table(options.features()), conf);
-    String specHash = FeatureVectors.specHash(table);
     String taxonomyFile = FeatureTable.taxonomy(options.features());
     Taxonomy taxonomy = HadoopFiles.exists(taxonomyFile, conf)
         ? Taxonomy.parse(HadoopFiles.readString(taxonomyFile, conf), taxonomyFile) : null;
-    String taxonomyVersion = taxonomy == null ? "unknown" : taxonomy.version();
     requireSourceColumns(table);
     Dataset<Row> labelled = table.where(col(FeatureTable.FEATURES).isNotNull().and(col(FeatureTable.LABEL).isNotNull()))
         .select(FeatureTable.PATH, FeatureTable.LABEL, FeatureTable.SOURCE, FeatureTable.SPLIT, FeatureTable.SPECIES,
@@ -134,20 +160,26 @@ public final class TrainJob {
         .forEach(r -> photosBySource.put(r.getString(0), r.getLong(1)));
     long trainingPhotos = photosBySource.values().stream().mapToLong(Long::longValue).sum();
     Dataset<Row> samples = samples(training, labels).cache();
-    long sampleCount = samples.count();
-    Dataset<Row> validation = labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.VALIDATION));
-    Dataset<Row> test = labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TEST));
-    boolean hasValidation = !validation.isEmpty();
-    stages.put("load", FeaturizeJob.seconds(t));
+    return new Inputs(labelled, labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.VALIDATION)),
+        labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TEST)), labels, photosBySource, trainingPhotos,
+        samples, samples.count(), HadoopFiles.fingerprint(FeatureTable.table(options.features()), conf),
+        FeatureVectors.specHash(table), taxonomy);
+  }
 
-    t = System.nanoTime();
-    StandardScalerModel scaler = fitScaler(samples);
-    Dataset<Row> scaledSamples = scaled(scaler, samples);
+  /** The regularization search's outcome: the scaler, the chosen model and weight, every point tried. */
+  private record Fitted(StandardScalerModel scaler, Dataset<Row> scaledSamples, LogisticRegressionModel model,
+      double reg, List<TrainSummary.RegPoint> search) {}
+
+  /** Fits a model per regularization weight and keeps the best on the held-out photos (else on Test). */
+  private Fitted fitBest(Inputs in) {
+    StandardScalerModel scaler = fitScaler(in.samples());
+    Dataset<Row> scaledSamples = scaled(scaler, in.samples());
     List<TrainSummary.RegPoint> search = new ArrayList<>();
     LogisticRegressionModel best = null;
     double bestAccuracy = -1;
     double bestReg = options.regParams().get(0);
-    Dataset<Row> chooser = hasValidation ? validation : test;
+    boolean hasValidation = !in.validation().isEmpty();
+    Dataset<Row> chooser = hasValidation ? in.validation() : in.test();
     String chooserName = hasValidation ? ImageLocation.VALIDATION : ImageLocation.TEST;
     for (double reg : options.regParams()) {
       LogisticRegressionModel model = fit(scaledSamples, reg);
@@ -155,7 +187,7 @@ public final class TrainJob {
         best = model;
         break;
       }
-      double accuracy = speciesAccuracy(score(chooser, scaler, model), labels);
+      double accuracy = speciesAccuracy(score(chooser, scaler, model), in.labels());
       search.add(new TrainSummary.RegPoint(reg, accuracy, chooserName));
       System.err.printf(Locale.ROOT, "fruits: reg=%g: species top-1 %.4f on the %s split%n", reg, accuracy, chooserName);
       if (accuracy > bestAccuracy) {
@@ -164,18 +196,15 @@ public final class TrainJob {
         bestReg = reg;
       }
     }
-    stages.put("fit", FeaturizeJob.seconds(t));
+    return new Fitted(scaler, scaledSamples, best, bestReg, search);
+  }
 
-    t = System.nanoTime();
-    List<Scored> heldOut = score(validation, scaler, best);
-    List<Scored> testScored = score(test, scaler, best);
-    stages.put("evaluate", FeaturizeJob.seconds(t));
-
-    t = System.nanoTime();
+  /** Per unseen source: a model fitted without it (nor scenes on its backgrounds), scored on all its photos. */
+  private Map<String, UnseenRun> unseenRuns(Inputs in, double reg) {
     Map<String, UnseenRun> unseenRuns = new LinkedHashMap<>();
     for (String source : options.unseenSources()) {
       Set<String> backgroundsFrom = scenesOnBackgroundsOf(source);
-      Dataset<Row> without = labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TRAINING)
+      Dataset<Row> without = in.labelled().where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TRAINING)
           .and(col(FeatureTable.SOURCE).notEqual(source)));
       if (!backgroundsFrom.isEmpty()) {
         without = without.where(org.apache.spark.sql.functions.not(
@@ -185,77 +214,79 @@ public final class TrainJob {
       Dataset<Row> unseenSamples = samples(without, unseenLabels);
       StandardScalerModel unseenScaler = fitScaler(unseenSamples);
       Dataset<Row> scaled = scaled(unseenScaler, unseenSamples);
-      LogisticRegressionModel model = fit(scaled, bestReg);
+      LogisticRegressionModel model = fit(scaled, reg);
       scaled.unpersist();
-      List<Scored> scored = score(labelled.where(col(FeatureTable.SOURCE).equalTo(source)), unseenScaler, model);
+      List<Scored> scored = score(in.labelled().where(col(FeatureTable.SOURCE).equalTo(source)), unseenScaler, model);
       unseenRuns.put(source, new UnseenRun(unseenLabels, scored));
     }
-    stages.put("unseen", FeaturizeJob.seconds(t));
+    return unseenRuns;
+  }
 
-    t = System.nanoTime();
-    PriorFit priorFit = choosePrior(labels, taxonomy, heldOut, testScored, unseenRuns);
+  /** The photos as the app answers them (the prior weighed in), the calibrated threshold and the scores at it. */
+  private record Answers(List<Scored> heldOut, List<Scored> test, Map<String, UnseenRun> unseen, PriorFit priorFit,
+      List<String> labels, SpeciesAnswers answers, ConfidenceCalibration calibration, Map<String, TrainSummary.Scores> heldOutScores,
+      Map<String, TrainSummary.Scores> testScores, Map<String, TrainSummary.Scores> unseenScores) {
+    double threshold() {
+      return calibration.threshold();
+    }
+  }
+
+  private Answers answer(Inputs in, List<Scored> heldOut, List<Scored> test, Map<String, UnseenRun> unseen) {
+    PriorFit priorFit = choosePrior(in.labels(), in.taxonomy(), heldOut, test, unseen);
     ImageNetPrior prior = priorFit.prior();
     if (prior != null) {
       heldOut = withPrior(heldOut, prior);
-      testScored = withPrior(testScored, prior);
+      test = withPrior(test, prior);
       Map<String, UnseenRun> weighed = new LinkedHashMap<>();
-      unseenRuns.forEach((source, run) -> {
+      unseen.forEach((source, run) -> {
         ImageNetPrior its = new ImageNetPrior(run.labels(), prior.map(), prior.beta());
         weighed.put(source, new UnseenRun(its.labels(), withPrior(run.scored(), its)));
       });
-      unseenRuns = weighed;
+      unseen = weighed;
     }
-    List<String> answerLabels = prior == null ? labels : prior.labels();
-    SpeciesAnswers answers = new SpeciesAnswers(answerLabels);
-    ConfidenceCalibration calibration = calibrate(heldOut.isEmpty() ? testScored : heldOut, answers,
+    List<String> labels = prior == null ? in.labels() : prior.labels();
+    SpeciesAnswers answers = new SpeciesAnswers(labels);
+    ConfidenceCalibration calibration = calibrate(heldOut.isEmpty() ? test : heldOut, answers,
         heldOut.isEmpty() ? ImageLocation.TEST : ImageLocation.VALIDATION);
     double threshold = calibration.threshold();
-    Map<String, TrainSummary.Scores> heldOutScores = scoresBySource(heldOut, answers, threshold);
-    Map<String, TrainSummary.Scores> testScores = scoresBySource(testScored, answers, threshold);
     Map<String, TrainSummary.Scores> unseenScores = new LinkedHashMap<>();
-    unseenRuns.forEach((source, run) -> {
+    unseen.forEach((source, run) -> {
       unseenScores.put(source, scores(run.scored(), new SpeciesAnswers(run.labels()), threshold));
       System.err.println("fruits: unseen " + source + ": " + unseenScores.get(source));
     });
-    stages.put("answers", FeaturizeJob.seconds(t));
+    return new Answers(heldOut, test, unseen, priorFit, labels, answers, calibration,
+        scoresBySource(heldOut, answers, threshold), scoresBySource(test, answers, threshold), unseenScores);
+  }
 
-    t = System.nanoTime();
+  /** Writes the Spark model, the serving bundle with its calibration, and the predictions. */
+  private void export(Inputs in, Fitted fitted, Answers answers, Instant startedAt, Configuration conf) {
+    String out = options.out();
     try {
-      new PipelineModel("fruits-classifier", new org.apache.spark.ml.Transformer[] {scaler, best}).write().overwrite()
-          .save(HadoopFiles.child(out, RunFolder.SPARK_MODEL));
+      new PipelineModel("fruits-classifier", new org.apache.spark.ml.Transformer[] {fitted.scaler(), fitted.model()})
+          .write().overwrite().save(HadoopFiles.child(out, RunFolder.SPARK_MODEL));
     } catch (IOException e) {
       throw new FruitsException("cannot save the model to " + out + ": " + e.getMessage());
     }
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("trainedAt", startedAt.toString());
-    metadata.put("regParam", bestReg);
-    metadata.put("trainingPhotos", trainingPhotos);
-    metadata.put("trainingSamples", sampleCount);
-    metadata.put("taxonomyVersion", taxonomyVersion);
+    metadata.put("regParam", fitted.reg());
+    metadata.put("trainingPhotos", in.trainingPhotos());
+    metadata.put("trainingSamples", in.sampleCount());
+    metadata.put("taxonomyVersion", in.taxonomyVersion());
     metadata.put("views", ImageViews.COUNT);
     metadata.put("varietyConfidence", options.varietyConfidence());
-    BundleContents contents = bundle(labels, specHash, scaler, best, metadata, prior, conf);
+    BundleContents contents = bundle(in.labels(), in.specHash(), fitted.scaler(), fitted.model(), metadata,
+        answers.priorFit().prior(), conf);
     byte[] arrays = ServingBundle.arrays(contents);
     String bundleDir = HadoopFiles.child(out, RunFolder.BUNDLE);
     HadoopFiles.writeBytes(HadoopFiles.child(bundleDir, ServingBundle.ARRAYS_FILE), arrays, conf);
     HadoopFiles.writeString(HadoopFiles.child(bundleDir, ServingBundle.JSON_FILE), ServingBundle.json(contents, arrays),
         conf);
-    ConfidenceCalibration stored = new ConfidenceCalibration(threshold, calibration.targetPrecision(),
-        calibration.floor(), calibration.split(), calibration.photos(), calibration.accuracy(), calibration.coverage(),
-        calibration.answeredAccuracy(), ServingBundle.versionOf(arrays));
+    ConfidenceCalibration c = answers.calibration();
+    ConfidenceCalibration stored = new ConfidenceCalibration(c.threshold(), c.targetPrecision(), c.floor(), c.split(),
+        c.photos(), c.accuracy(), c.coverage(), c.answeredAccuracy(), ServingBundle.versionOf(arrays));
     HadoopFiles.writeString(HadoopFiles.child(bundleDir, ConfidenceCalibration.FILE), stored.json(), conf);
-    writePredictions(heldOut, testScored, unseenRuns, answers, threshold, conf);
-    stages.put("export", FeaturizeJob.seconds(t));
-    scaledSamples.unpersist();
-    samples.unpersist();
-    labelled.unpersist();
-
-    TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.features(), out, fingerprint,
-        specHash, taxonomyVersion, answerLabels, answers.species(), trainingPhotos, sampleCount, photosBySource, search,
-        bestReg, threshold, calibration.split(), options.targetPrecision(), options.varietyConfidence(),
-        heldOutScores, testScores, unseenScores, priorFit.choice(), stages, FeaturizeJob.seconds(started));
-    Summaries.write(HadoopFiles.child(out, RunFolder.SUMMARY), summary, conf);
-    return summary;
+    writePredictions(answers.heldOut(), answers.test(), answers.unseen(), answers.answers(), answers.threshold(), conf);
   }
 
   private static void requireSourceColumns(Dataset<Row> table) {

@@ -1,0 +1,94 @@
+package com.fruits.core.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fruits.core.TestImages;
+import com.fruits.core.bench.PhonePhotos;
+import com.fruits.core.featurize.OnnxFeaturizer;
+import com.fruits.core.model.ModelSpec;
+import com.fruits.core.model.ModelSpecs;
+import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/**
+ * libjpeg-turbo's DCT-scaled decoding, where the binding is installed ({@code FRUITS_TURBOJPEG=required} in CI makes
+ * its absence a failure instead of a skipped test).
+ */
+class TurboJpegTest {
+  private static final ImageDecoder DECODER = new ImageDecoder();
+
+  @Test
+  void loadsWhereRequired() {
+    assumeTrue("required".equals(System.getenv("FRUITS_TURBOJPEG")), "FRUITS_TURBOJPEG=required not set");
+    assertThat(TurboJpeg.get()).isPresent();
+    assertThat(DECODER.usesTurbo()).isTrue();
+    assertThat(TurboJpeg.describe()).startsWith("libjpeg-turbo");
+  }
+
+  @Test
+  void choosesTheSmallestScaleThatKeepsTheSizeAsked() {
+    TurboJpeg turbo = turbo();
+    assertThat(turbo.scaleFor(4032, 3024, 336, 336)).containsExactly(1, 8);
+    assertThat(turbo.scaleFor(4032, 3024, 500, 500)).containsExactly(1, 4);
+    // nothing between 1/2 and full size: those scales save little and filter worse than the resampler
+    assertThat(turbo.scaleFor(348, 348, 336, 336)).containsExactly(1, 1);
+    assertThat(turbo.scaleFor(4032, 3024, 0, 0)).containsExactly(1, 1);
+    assertThat(TurboJpeg.scaled(3024, new int[] {1, 8})).isEqualTo(378);
+    assertThat(TurboJpeg.scaled(100, new int[] {1, 8})).isEqualTo(13);
+  }
+
+  @Test
+  void decodesSmallPhotosExactlyAsImageIoDoes() throws Exception {
+    turbo();
+    byte[] jpeg = TestImages.read(TestImages.photo("Test", "Kiwi", "r_3_100.jpg"));
+    RgbImage imageIo = DECODER.withoutTurbo().decode(jpeg, 224, 224);
+    assertThat(DECODER.decode(jpeg, 224, 224)).usingRecursiveComparison().isEqualTo(imageIo);
+  }
+
+  /** The tolerance the decoder's documentation states: cosine 0.9995 between features, against a full-size decode. */
+  @Test
+  void aPhoneSizePhotoDecodedAtAnEighthGivesTheFeaturesOfAFullSizeDecode() throws Exception {
+    turbo();
+    BufferedImage source = ImageIO.read(TestImages.sharedDir()
+        .resolve("data/grocery-store/val/Fruit/Banana/Banana_001.jpg").toFile());
+    byte[] phone = PhonePhotos.encode(PhonePhotos.phoneSize(source, 7));
+    ModelSpec spec = ModelSpecs.load(TestImages.modelSpec("mobilenetv2"));
+    ImagePreprocessor preprocessor = new ImagePreprocessor(spec.input(), DECODER);
+    RgbImage scaled = preprocessor.decode(phone);
+    assertThat(scaled.width()).isEqualTo(PhonePhotos.WIDTH / 8);
+    assertThat(scaled.height()).isEqualTo(PhonePhotos.HEIGHT / 8);
+    RgbImage full = DECODER.withoutTurbo().decode(phone);
+    RgbImage subsampled = new ImagePreprocessor(spec.input(), DECODER.withoutTurbo()).decode(phone);
+    try (OnnxFeaturizer model = OnnxFeaturizer.open(spec, spec.source().path(), 1)) {
+      float[] reference = features(model, preprocessor, full);
+      double dctScaled = cosine(reference, features(model, preprocessor, scaled));
+      double pointSampled = cosine(reference, features(model, preprocessor, subsampled));
+      assertThat(dctScaled).isGreaterThan(0.9995).isGreaterThan(pointSampled);
+    }
+  }
+
+  private static float[] features(OnnxFeaturizer model, ImagePreprocessor preprocessor, RgbImage image) {
+    float[] tensor = new float[preprocessor.tensorSize()];
+    preprocessor.prepare(image, tensor, 0);
+    return model.run(tensor, 1)[0];
+  }
+
+  private static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double aa = 0;
+    double bb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      aa += a[i] * a[i];
+      bb += b[i] * b[i];
+    }
+    return dot / Math.sqrt(aa * bb);
+  }
+
+  private static TurboJpeg turbo() {
+    assumeTrue(TurboJpeg.get().isPresent(), TurboJpeg.describe());
+    return TurboJpeg.get().get();
+  }
+}
