@@ -21,7 +21,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -133,7 +132,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     return new BatchIterator(images, featurizer, new ImagePreprocessor(spec.input()), batch);
   }
 
-  private final class BatchIterator implements Iterator<Row> {
+  private final class BatchIterator extends BatchingIterator<Row> {
     /** The Hadoop configuration, taken from its broadcast on the task's thread. */
     private final org.apache.hadoop.conf.Configuration conf;
     private final OnnxFeaturizer featurizer;
@@ -143,8 +142,6 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     private final float[][] colors;
     /** Per pending photo: how many tensors (1, or every view) it has in the batch. */
     private final int[] tensorCounts;
-    private final List<Row> ready = new ArrayList<>();
-    private int next;
     private final String model;
     private final String specHash;
     /**
@@ -171,30 +168,13 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       }
     }
 
-    @Override
-    public boolean hasNext() {
-      if (next < ready.size()) {
-        return true;
-      }
-      ready.clear();
-      next = 0;
-      fill();
-      return !ready.isEmpty();
-    }
-
-    @Override
-    public Row next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return ready.get(next++);
-    }
 
     /**
      * Prepares decodable images until the batch's tensors are full (failures go straight to the output) and runs
      * them. A photo that gets every view takes {@link ImageViews#COUNT} tensors.
      */
-    private void fill() {
+    @Override
+    protected void fill() {
       List<Row> pending = new ArrayList<>(batch);
       int size = preprocessor.tensorSize();
       int used = 0;

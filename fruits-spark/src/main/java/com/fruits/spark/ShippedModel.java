@@ -22,7 +22,7 @@ import org.apache.spark.sql.SparkSession;
  * mode hides this, the driver's copy being right there). A broadcast behaves the same on Spark 3.5 and 4, on any
  * cluster manager, and travels peer to peer.
  */
-final class ShippedModel implements Serializable {
+public final class ShippedModel implements Serializable {
   private static final long serialVersionUID = 1L;
   /** Executor side: the local copy of each model this JVM has received, by content hash. */
   private static final Map<String, Path> LOCAL_COPIES = new ConcurrentHashMap<>();
@@ -38,7 +38,7 @@ final class ShippedModel implements Serializable {
   }
 
   /** Reads {@code modelFile} on the driver and broadcasts it; {@link #release} when the job is done. */
-  static ShippedModel ship(SparkSession spark, Path modelFile) {
+  public static ShippedModel ship(SparkSession spark, Path modelFile) {
     byte[] content;
     try {
       content = Files.readAllBytes(modelFile);
@@ -50,7 +50,7 @@ final class ShippedModel implements Serializable {
   }
 
   /** Executor side: the model as a local file, written from the broadcast on first use in this JVM. */
-  Path localFile() {
+  public Path localFile() {
     return LOCAL_COPIES.computeIfAbsent(sha256, hash -> {
       try {
         Path dir = Files.createTempDirectory("fruits-model-");
@@ -65,7 +65,7 @@ final class ShippedModel implements Serializable {
   }
 
   /** Driver side: frees the broadcast on the executors (their local copies stay for the JVM's life). */
-  void release() {
+  public void release() {
     bytes.unpersist(false);
   }
 }

@@ -10,7 +10,6 @@ import com.fruits.core.run.RunFolder;
 import com.fruits.core.serving.BundleContents;
 import com.fruits.core.serving.ConfidenceCalibration;
 import com.fruits.core.serving.ImageNetPrior;
-import com.fruits.core.serving.ServingBundle;
 import com.fruits.core.serving.SpeciesAnswers;
 import com.fruits.core.taxonomy.Taxon;
 import com.fruits.core.taxonomy.Taxonomy;
@@ -41,7 +40,6 @@ import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StandardScalerModel;
-import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
@@ -261,9 +259,10 @@ public final class TrainJob {
   /** Writes the Spark model, the serving bundle with its calibration, and the predictions. */
   private void export(Inputs in, Fitted fitted, Answers answers, Instant startedAt, Configuration conf) {
     String out = options.out();
+    PipelineModel classifier = new PipelineModel("fruits-classifier",
+        new org.apache.spark.ml.Transformer[] {fitted.scaler(), fitted.model()});
     try {
-      new PipelineModel("fruits-classifier", new org.apache.spark.ml.Transformer[] {fitted.scaler(), fitted.model()})
-          .write().overwrite().save(HadoopFiles.child(out, RunFolder.SPARK_MODEL));
+      classifier.write().overwrite().save(HadoopFiles.child(out, RunFolder.SPARK_MODEL));
     } catch (IOException e) {
       throw new FruitsException("cannot save the model to " + out + ": " + e.getMessage());
     }
@@ -275,16 +274,14 @@ public final class TrainJob {
     metadata.put("taxonomyVersion", in.taxonomyVersion());
     metadata.put("views", ImageViews.COUNT);
     metadata.put("varietyConfidence", options.varietyConfidence());
-    BundleContents contents = bundle(in.labels(), in.specHash(), fitted.scaler(), fitted.model(), metadata,
-        answers.priorFit().prior(), conf);
-    byte[] arrays = ServingBundle.arrays(contents);
+    BundleContents contents = BundleExport.from(classifier, in.labels(),
+        HadoopFiles.readString(FeatureTable.modelSpec(options.features()), conf), in.specHash(), metadata,
+        answers.priorFit().prior());
     String bundleDir = HadoopFiles.child(out, RunFolder.BUNDLE);
-    HadoopFiles.writeBytes(HadoopFiles.child(bundleDir, ServingBundle.ARRAYS_FILE), arrays, conf);
-    HadoopFiles.writeString(HadoopFiles.child(bundleDir, ServingBundle.JSON_FILE), ServingBundle.json(contents, arrays),
-        conf);
+    String version = BundleExport.write(contents, bundleDir, conf);
     ConfidenceCalibration c = answers.calibration();
     ConfidenceCalibration stored = new ConfidenceCalibration(c.threshold(), c.targetPrecision(), c.floor(), c.split(),
-        c.photos(), c.accuracy(), c.coverage(), c.answeredAccuracy(), ServingBundle.versionOf(arrays));
+        c.photos(), c.accuracy(), c.coverage(), c.answeredAccuracy(), version);
     HadoopFiles.writeString(HadoopFiles.child(bundleDir, ConfidenceCalibration.FILE), stored.json(), conf);
     writePredictions(answers.heldOut(), answers.test(), answers.unseen(), answers.answers(), answers.threshold(), conf);
   }
@@ -616,21 +613,6 @@ public final class TrainJob {
   }
 
   /** The bundle's arrays: the scaler, no projection, the logistic regression over the features. */
-  private BundleContents bundle(List<String> labels, String specHash, StandardScalerModel scaler,
-      LogisticRegressionModel lr, Map<String, Object> metadata, ImageNetPrior prior, Configuration conf) {
-    int d = scaler.mean().size();
-    Matrix w = lr.coefficientMatrix();
-    double[][] coefficients = new double[labels.size()][d];
-    for (int c = 0; c < labels.size(); c++) {
-      for (int j = 0; j < d; j++) {
-        coefficients[c][j] = w.apply(c, j);
-      }
-    }
-    String specJson = HadoopFiles.readString(FeatureTable.modelSpec(options.features()), conf);
-    return new BundleContents(labels, specJson, specHash, scaler.mean().toArray(), scaler.std().toArray(), null,
-        BundleContents.ColorTerm.NONE, coefficients, lr.interceptVector().toArray(), metadata, prior);
-  }
-
   private void writePredictions(List<Scored> heldOut, List<Scored> test, Map<String, UnseenRun> unseen,
       SpeciesAnswers answers, double threshold, Configuration conf) {
     StringBuilder csv = new StringBuilder(

@@ -1,0 +1,109 @@
+package com.fruits.spark.ml.stages;
+
+import com.fruits.core.featurize.OnnxFeaturizer;
+import com.fruits.core.featurize.SharedFeaturizers;
+import com.fruits.core.image.FailureReason;
+import com.fruits.core.image.ImageDecodeException;
+import com.fruits.core.image.ImagePreprocessor;
+import com.fruits.core.model.ModelSpec;
+import com.fruits.core.model.ModelSpecs;
+import com.fruits.spark.BatchingIterator;
+import com.fruits.spark.HadoopFiles;
+import com.fruits.spark.ShippedModel;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * The executor side of {@link ImageFeaturizer}: each input row with its features appended (or its error), one
+ * batch of photos decoded and inferred at a time through the JVM's shared ONNX Runtime session.
+ */
+final class ImageFeaturesPartition implements MapPartitionsFunction<Row, Row>, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String specJson;
+  private final ShippedModel model;
+  private final int batchSize;
+  private final int threads;
+  private final int inputColumn;
+  private final Broadcast<HadoopFiles.SerializableConfiguration> conf;
+
+  ImageFeaturesPartition(String specJson, ShippedModel model, int batchSize, int threads, int inputColumn,
+      Broadcast<HadoopFiles.SerializableConfiguration> conf) {
+    this.specJson = specJson;
+    this.model = model;
+    this.batchSize = batchSize;
+    this.threads = threads;
+    this.inputColumn = inputColumn;
+    this.conf = conf;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    ModelSpec spec = ModelSpecs.parse(specJson, java.nio.file.Path.of("."), "driver");
+    OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, model.localFile(), threads);
+    ImagePreprocessor preprocessor = new ImagePreprocessor(spec.input());
+    return new BatchingIterator<>() {
+      /** Decodes up to a batch of rows (failures straight to the output), then infers them in one call. */
+      @Override
+      protected void fill() {
+        int size = preprocessor.tensorSize();
+        float[] tensors = new float[batchSize * size];
+        List<Row> pending = new ArrayList<>(batchSize);
+        while (pending.size() < batchSize && rows.hasNext()) {
+          Row row = rows.next();
+          try {
+            preprocessor.prepare(bytesOf(row), tensors, pending.size() * size);
+            pending.add(row);
+          } catch (ImageDecodeException e) {
+            ready.add(append(row, null, e.describe()));
+          }
+        }
+        if (!pending.isEmpty()) {
+          float[][] features = featurizer.runAll(tensors, pending.size());
+          for (int i = 0; i < pending.size(); i++) {
+            double[] values = new double[features[i].length];
+            for (int j = 0; j < values.length; j++) {
+              values[j] = features[i][j];
+            }
+            ready.add(append(pending.get(i), Vectors.dense(values), null));
+          }
+        }
+      }
+    };
+  }
+
+  private byte[] bytesOf(Row row) throws ImageDecodeException {
+    if (row.isNullAt(inputColumn)) {
+      throw new ImageDecodeException(FailureReason.EMPTY_FILE, "no image (null)");
+    }
+    Object value = row.get(inputColumn);
+    if (value instanceof byte[] bytes) {
+      return bytes;
+    }
+    Path path = new Path((String) value);
+    try {
+      return HadoopFiles.readFully(path.getFileSystem(conf.value().get()), path, -1);
+    } catch (IOException | RuntimeException e) {
+      throw new ImageDecodeException(FailureReason.READ_ERROR, "cannot read " + value + ": " + HadoopFiles.oneLine(e));
+    }
+  }
+
+  private static Row append(Row row, Object features, String error) {
+    Object[] values = new Object[row.size() + 2];
+    for (int i = 0; i < row.size(); i++) {
+      values[i] = row.get(i);
+    }
+    values[row.size()] = features;
+    values[row.size() + 1] = error;
+    return RowFactory.create(values);
+  }
+}
