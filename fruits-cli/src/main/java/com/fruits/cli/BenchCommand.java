@@ -133,6 +133,30 @@ final class BenchCommand implements Callable<Integer> {
   /** The folder under {@code --out} that holds the phone-size photos. */
   static final String PHONE_PHOTOS = "phone-photos";
 
+  /** Makes the phone-size photos (once) and measures what decoding them costs a core. */
+  private PhoneDecodeCost preparePhonePhotos(Path folder, ResolvedModel model) throws Exception {
+    Path sources = images != null ? images : Defaults.home().resolve("../shared/data/grocery-store/train").normalize();
+    List<Path> photos = PhonePhotos.ensure(sources, phonePhotos, folder, 42);
+    PhoneDecodeCost phone = PhoneDecodeCost.measure(photos, model.spec().input());
+    System.out.printf(Locale.ROOT, "phone    %d photos %dx%d in %s; the first %d: %.1f MB on average, decoded at %dx%d "
+        + "by %s%n", photos.size(), PhonePhotos.WIDTH, PhonePhotos.HEIGHT, folder, phone.photos(),
+        phone.meanMegabytes(), phone.decodedWidth(), phone.decodedHeight(), phone.decoder());
+    System.out.printf(Locale.ROOT, "phone    decode + preprocess %.1f ms a photo and core (ImageIO alone: %.1f ms)%n",
+        phone.milliseconds(), phone.imageIoMilliseconds());
+    return phone;
+  }
+
+  /** What decoding and inference alone reach on all cores, printed beside the Node peer's command for the photos. */
+  private double decodeAndInferAlone(PhoneDecodeCost phone, int cores, double ceiling, ResolvedModel model,
+      Path folder) {
+    double inferenceMs = cores * 1000 / ceiling;
+    double imagesPerSecond = cores * 1000 / (phone.milliseconds() + inferenceMs);
+    System.out.printf(Locale.ROOT, "phone    decoding and inference alone: %.1f images/s (%d cores / (%.1f ms decode + "
+        + "%.2f ms inference)); the Node peer on the same photos: node peer.mjs %s %s %d 8 2%n", imagesPerSecond,
+        cores, phone.milliseconds(), inferenceMs, model.modelFile(), folder.toAbsolutePath(), phonePhotos);
+    return imagesPerSecond;
+  }
+
   @Override
   public Integer call() throws Exception {
     if (count < 1 || rounds < 1 || batchSize < 1 || warmupCount < 0 || phonePhotos < 0) {
@@ -147,17 +171,10 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println("cpu      " + cpu.describe());
     PhoneDecodeCost phone = null;
     if (phonePhotos > 0) {
-      Path sources = images != null ? images
-          : Defaults.home().resolve("../shared/data/grocery-store/train").normalize();
       folder = out.resolve(PHONE_PHOTOS);
-      phone = PhoneDecodeCost.measure(PhonePhotos.ensure(sources, phonePhotos, folder, 42), model.spec().input());
+      phone = preparePhonePhotos(folder, model);
       count = Math.min(count, phonePhotos);
       warmupCount = Math.min(warmupCount, phonePhotos);
-      System.out.printf(Locale.ROOT, "phone    %d photos %dx%d, %.1f MB on average, decoded at %dx%d by %s%n",
-          phone.photos(), PhonePhotos.WIDTH, PhonePhotos.HEIGHT, phone.meanMegabytes(), phone.decodedWidth(),
-          phone.decodedHeight(), phone.decoder());
-      System.out.printf(Locale.ROOT, "phone    decode + preprocess %.1f ms a photo and core (ImageIO alone: %.1f ms)%n",
-          phone.milliseconds(), phone.imageIoMilliseconds());
     }
 
     List<float[]> tensors = new ArrayList<>();
@@ -212,14 +229,8 @@ final class BenchCommand implements Callable<Integer> {
             100 * measuredRound.inferenceShare(), compiling);
         ceilingBefore = after.imagesPerSecond();
       }
-      double decodeAndInfer = Double.NaN;
-      if (phone != null) {
-        decodeAndInfer = cores * 1000 / (phone.milliseconds() + cores * 1000 / best.imagesPerSecond());
-        System.out.printf(Locale.ROOT, "phone    decoding and inference alone: %.1f images/s (%d cores / (%.1f ms "
-            + "decode + %.2f ms inference)); the Node peer on the same photos: node peer.mjs %s %s %d 8 2%n",
-            decodeAndInfer, cores, phone.milliseconds(), cores * 1000 / best.imagesPerSecond(), model.modelFile(),
-            folder.toAbsolutePath(), phone.photos());
-      }
+      double decodeAndInfer = phone == null ? Double.NaN
+          : decodeAndInferAlone(phone, cores, best.imagesPerSecond(), model, folder);
       Round last = measuredRounds.get(measuredRounds.size() - 1);
       DoubleSummaryStatistics ratios = measuredRounds.stream().mapToDouble(Round::ratio).summaryStatistics();
       System.out.printf(Locale.ROOT, "ceiling    %8.1f images/s  (%s; mean over the rounds)%n",

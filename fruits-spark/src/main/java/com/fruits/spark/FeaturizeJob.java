@@ -10,6 +10,7 @@ import com.fruits.core.dataset.StratifiedSample;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.image.FailureReason;
 import com.fruits.core.model.ModelSpecs;
+import com.fruits.core.progress.JobProgress;
 import com.fruits.core.progress.ProgressBar;
 import com.fruits.core.taxonomy.Taxonomy;
 import java.time.Instant;
@@ -55,12 +56,20 @@ public final class FeaturizeJob {
   private final FeaturizeOptions options;
   private final ResolvedModel model;
   private final boolean showProgress;
+  private final JobProgress progress;
 
   public FeaturizeJob(SparkSession spark, FeaturizeOptions options, ResolvedModel model, boolean showProgress) {
+    this(spark, options, model, showProgress, JobProgress.STDERR);
+  }
+
+  /** {@code showProgress}: a progress bar on the console; {@code progress}: where the job's notes go. */
+  public FeaturizeJob(SparkSession spark, FeaturizeOptions options, ResolvedModel model, boolean showProgress,
+      JobProgress progress) {
     this.spark = spark;
     this.options = options;
     this.model = model;
     this.showProgress = showProgress;
+    this.progress = progress;
   }
 
   public FeaturizeSummary run() {
@@ -171,7 +180,7 @@ public final class FeaturizeJob {
 
 
   /** Says which folders the taxonomy does not map: their photos are featurized but never trained on. */
-  private static void reportUnmapped(List<Row> listing) {
+  private void reportUnmapped(List<Row> listing) {
     Map<String, Long> perSource = new TreeMap<>();
     String example = null;
     for (Row r : listing) {
@@ -181,8 +190,8 @@ public final class FeaturizeJob {
       }
     }
     if (!perSource.isEmpty()) {
-      System.err.println("fruits: photos in folders the taxonomy does not map (featurized, never trained on): "
-          + perSource + ", e.g. " + example);
+      progress.note("photos in folders the taxonomy does not map (featurized, never trained on): " + perSource
+          + ", e.g. " + example);
     }
   }
 

@@ -71,23 +71,43 @@ public record FeaturizeOptions(
 
   /** Defaults for everything but the three required locations. */
   public static FeaturizeOptions of(String images, String out, Path modelSpec) {
-    return new FeaturizeOptions(images, out, modelSpec, null, null, 42L, DEFAULT_BATCH_SIZE, null, null, false, false,
-        DEFAULT_MAX_FILE_BYTES, false, null, ViewPolicy.EVALUATION_ONLY);
+    return builder(images, out, modelSpec).build();
+  }
+
+  /** A builder with the defaults for everything but the three required locations. */
+  public static Builder builder(String images, String out, Path modelSpec) {
+    return new Builder(images, out, modelSpec);
+  }
+
+  /** A builder holding these options, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder(images, out, modelSpec);
+    b.sampleTotal = sampleTotal;
+    b.perClass = perClass;
+    b.seed = seed;
+    b.batchSize = batchSize;
+    b.threadsPerTask = threadsPerTask;
+    b.partitions = partitions;
+    b.overwrite = overwrite;
+    b.resume = resume;
+    b.maxFileBytes = maxFileBytes;
+    b.compact = compact;
+    b.taxonomy = taxonomy;
+    b.views = views;
+    return b;
   }
 
   public FeaturizeOptions withSampling(Integer total, Integer perClassLimit, long sampleSeed) {
-    return new FeaturizeOptions(images, out, modelSpec, total, perClassLimit, sampleSeed, batchSize, threadsPerTask,
-        partitions, overwrite, resume, maxFileBytes, compact, taxonomy, views);
+    return toBuilder().sampleTotal(total).perClass(perClassLimit).seed(sampleSeed).build();
   }
 
+  /** Replace or append to an existing output; compaction only stays on when appending. */
   public FeaturizeOptions withExisting(boolean replace, boolean append) {
-    return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, threadsPerTask,
-        partitions, replace, append, maxFileBytes, compact && append, taxonomy, views);
+    return toBuilder().overwrite(replace).resume(append).compact(compact && append).build();
   }
 
   public FeaturizeOptions withExecution(int batch, Integer threads, Integer inputPartitions) {
-    return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batch, threads, inputPartitions,
-        overwrite, resume, maxFileBytes, compact, taxonomy, views);
+    return toBuilder().batchSize(batch).threadsPerTask(threads).partitions(inputPartitions).build();
   }
 
   /** The sources named by {@link #images}, in order. */
@@ -96,13 +116,101 @@ public record FeaturizeOptions(
   }
 
   public FeaturizeOptions withTaxonomy(Path taxonomyFile, ViewPolicy viewPolicy) {
-    return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, threadsPerTask,
-        partitions, overwrite, resume, maxFileBytes, compact, taxonomyFile, viewPolicy);
+    return toBuilder().taxonomy(taxonomyFile).views(viewPolicy).build();
   }
 
   /** With {@code resume}: rewrite the table without superseded rows once the new photos are in. */
   public FeaturizeOptions withCompaction(boolean compactTable) {
-    return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, threadsPerTask,
-        partitions, overwrite, resume, maxFileBytes, compactTable, taxonomy, views);
+    return toBuilder().compact(compactTable).build();
+  }
+
+  /** Named setters for {@link FeaturizeOptions}; {@link #build} validates, in the record's constructor. */
+  public static final class Builder {
+    private final String images;
+    private final String out;
+    private final Path modelSpec;
+    private Integer sampleTotal;
+    private Integer perClass;
+    private long seed = 42L;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private Integer threadsPerTask;
+    private Integer partitions;
+    private boolean overwrite;
+    private boolean resume;
+    private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+    private boolean compact;
+    private Path taxonomy;
+    private ViewPolicy views = ViewPolicy.EVALUATION_ONLY;
+
+    private Builder(String images, String out, Path modelSpec) {
+      this.images = images;
+      this.out = out;
+      this.modelSpec = modelSpec;
+    }
+
+    public Builder sampleTotal(Integer value) {
+      sampleTotal = value;
+      return this;
+    }
+
+    public Builder perClass(Integer value) {
+      perClass = value;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder batchSize(int value) {
+      batchSize = value;
+      return this;
+    }
+
+    public Builder threadsPerTask(Integer value) {
+      threadsPerTask = value;
+      return this;
+    }
+
+    public Builder partitions(Integer value) {
+      partitions = value;
+      return this;
+    }
+
+    public Builder overwrite(boolean value) {
+      overwrite = value;
+      return this;
+    }
+
+    public Builder resume(boolean value) {
+      resume = value;
+      return this;
+    }
+
+    public Builder maxFileBytes(long value) {
+      maxFileBytes = value;
+      return this;
+    }
+
+    public Builder compact(boolean value) {
+      compact = value;
+      return this;
+    }
+
+    public Builder taxonomy(Path value) {
+      taxonomy = value;
+      return this;
+    }
+
+    public Builder views(ViewPolicy value) {
+      views = value;
+      return this;
+    }
+
+    public FeaturizeOptions build() {
+      return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, threadsPerTask,
+          partitions, overwrite, resume, maxFileBytes, compact, taxonomy, views);
+    }
   }
 }

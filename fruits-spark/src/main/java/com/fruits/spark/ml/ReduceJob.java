@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.StratifiedSample;
+import com.fruits.core.progress.JobProgress;
 import com.fruits.core.run.RunFolder;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
@@ -47,10 +48,16 @@ public final class ReduceJob {
 
   private final SparkSession spark;
   private final ReduceOptions options;
+  private final JobProgress progress;
 
   public ReduceJob(SparkSession spark, ReduceOptions options) {
+    this(spark, options, JobProgress.STDERR);
+  }
+
+  public ReduceJob(SparkSession spark, ReduceOptions options, JobProgress progress) {
     this.spark = spark;
     this.options = options;
+    this.progress = progress;
   }
 
   public ReduceSummary run() {
@@ -147,8 +154,8 @@ public final class ReduceJob {
         VarianceCurve curve = VarianceCurve.fit(sample, dimension);
         points.add(new ReduceSummary.StudyPoint(size, seed, images, curve.componentsFor(0.80),
             curve.componentsFor(0.90), curve.componentsFor(0.95)));
-        System.err.printf(Locale.ROOT, "fruits: k-study size %s seed %d: k@80%%=%d%n", size, seed,
-            points.get(points.size() - 1).k80());
+        progress.note(String.format(Locale.ROOT, "k-study size %s seed %d: k@80%%=%d", size, seed,
+            points.get(points.size() - 1).k80()));
       }
     }
     return points;

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.ImageLocation;
 import com.fruits.core.image.ImageViews;
+import com.fruits.core.progress.JobProgress;
 import com.fruits.core.run.RunFolder;
 import com.fruits.core.serving.BundleContents;
 import com.fruits.core.serving.ConfidenceCalibration;
@@ -83,10 +84,16 @@ public final class TrainJob {
 
   private final SparkSession spark;
   private final TrainOptions options;
+  private final JobProgress progress;
 
   public TrainJob(SparkSession spark, TrainOptions options) {
+    this(spark, options, JobProgress.STDERR);
+  }
+
+  public TrainJob(SparkSession spark, TrainOptions options, JobProgress progress) {
     this.spark = spark;
     this.options = options;
+    this.progress = progress;
   }
 
   /** A model fitted without one source, and its scoring of that source's photos. */
@@ -187,7 +194,8 @@ public final class TrainJob {
       }
       double accuracy = speciesAccuracy(score(chooser, scaler, model), in.labels());
       search.add(new TrainSummary.RegPoint(reg, accuracy, chooserName));
-      System.err.printf(Locale.ROOT, "fruits: reg=%g: species top-1 %.4f on the %s split%n", reg, accuracy, chooserName);
+      progress.note(String.format(Locale.ROOT, "reg=%g: species top-1 %.4f on the %s split", reg, accuracy,
+          chooserName));
       if (accuracy > bestAccuracy) {
         bestAccuracy = accuracy;
         best = model;
@@ -250,7 +258,7 @@ public final class TrainJob {
     Map<String, TrainSummary.Scores> unseenScores = new LinkedHashMap<>();
     unseen.forEach((source, run) -> {
       unseenScores.put(source, scores(run.scored(), new SpeciesAnswers(run.labels()), threshold));
-      System.err.println("fruits: unseen " + source + ": " + unseenScores.get(source));
+      progress.note("unseen " + source + ": " + unseenScores.get(source));
     });
     return new Answers(heldOut, test, unseen, priorFit, labels, answers, calibration,
         scoresBySource(heldOut, answers, threshold), scoresBySource(test, answers, threshold), unseenScores);
@@ -451,7 +459,7 @@ public final class TrainJob {
     List<String> foreign = labels.stream().map(l -> Taxon.ofLabel(l).species()).filter(s -> !known.contains(s))
         .distinct().toList();
     if (!foreign.isEmpty()) {
-      System.err.println("fruits: no ImageNet prior: " + foreign.size() + " label(s) are not species of the taxonomy, "
+      progress.note("no ImageNet prior: " + foreign.size() + " label(s) are not species of the taxonomy, "
           + "e.g. '" + foreign.get(0) + "'");
       return new PriorFit(null, null);
     }
@@ -471,7 +479,7 @@ public final class TrainJob {
     for (double beta : weights) {
       TrainSummary.PriorPoint point = beta == 0 ? none : priorPoint(beta, labels, map, heldOut, test, unseen, none);
       search.add(point);
-      System.err.println("fruits: ImageNet prior " + point);
+      progress.note("ImageNet prior " + point);
       if (point.admissible() && score.applyAsDouble(point) > (best == null ? -1 : score.applyAsDouble(best))) {
         best = point;
       }
