@@ -25,13 +25,16 @@ import javax.imageio.stream.ImageOutputStream;
  * Phone-size JPEGs for benchmarks, made from ordinary photos: each is scaled up to a phone camera's 4032×3024 and
  * given the fine grain of a phone sensor, then saved as a baseline 4:2:0 JPEG at quality 92, as phone cameras write
  * them. The grain matters: a smooth upscaled photo compresses to a few hundred KB and decodes several times faster
- * than a real 3 to 5 MB one. Deterministic: the same sources and seed give the same files.
+ * than a real 2 to 5 MB one. Deterministic: the same sources and seed give the same files.
  */
 public final class PhonePhotos {
   public static final int WIDTH = 4032;
   public static final int HEIGHT = 3024;
   private static final float QUALITY = 0.92f;
-  /** Grain amplitude in 8-bit levels: gives files of about 4 MB, like a 12 MP phone photo of a busy scene. */
+  /**
+   * Grain amplitude in 8-bit levels: gives files of about 2 MB, like a 12 MP phone photo of a quiet scene (10 gives
+   * about 4 MB, a busy one).
+   */
   private static final int GRAIN = 3;
 
   private PhonePhotos() {}

@@ -28,10 +28,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * 16-bit samples are reduced to 8 bits. The header and the JPEG's scans are read first, and a file that would cost
  * more than its {@link DecodeLimits} (pixels, progressive scans) is refused before any pixel is decoded; a decode
  * that passes them and still runs past the deadline is stopped. Either way the caller gets an
- * {@link ImageDecodeException}, never a stalled thread. Large photos are decoded at reduced scale so that the result
- * is still at least twice the size the caller needs: plain JPEGs by libjpeg-turbo's DCT scaling where
- * {@link TurboJpeg} is installed (filtered, and without ever holding the full-size pixels), everything else by
- * ImageIO's source subsampling.
+ * {@link ImageDecodeException}, never a stalled thread. Large photos are decoded at reduced scale: plain JPEGs by
+ * libjpeg-turbo's DCT scaling where {@link TurboJpeg} is installed (filtered, never holding the full-size pixels;
+ * the result keeps 1.5 times the size the caller needs), everything else by ImageIO's source subsampling (which
+ * point-samples, so the result keeps twice that size).
  *
  * <p>Instances are immutable and thread-safe.
  */

@@ -80,10 +80,11 @@ public final class ReduceJob {
       writeClassBalance(in.table(), conf);
       writeScatter(conf);
     });
+    long unusable = in.rows() - in.vectors().count();
     in.vectors().unpersist();
 
     ReduceSummary summary = new ReduceSummary("reduce", startedAt.toString(), options.features(), out,
-        in.fingerprint(), in.specHash(), in.dimension(), in.rows(), in.rows() - in.vectors().count(), in.fitCount(),
+        in.fingerprint(), in.specHash(), in.dimension(), in.rows(), unusable, in.fitCount(),
         in.fitOn(), options.variance(), k, curve.cumulative(k), curve.componentsFor(0.80), curve.componentsFor(0.90),
         curve.componentsFor(0.95), curve.componentsFor(0.99), study, stages, FeaturizeJob.seconds(started));
     Summaries.write(HadoopFiles.child(out, RunFolder.SUMMARY), summary, conf);

@@ -117,10 +117,10 @@ public final class TrainJob {
     HadoopFiles.prepareOutput(options.out(), options.overwrite(), false, null, conf);
     Inputs in = timed(stages, "load", () -> load(conf));
     Fitted fitted = timed(stages, "fit", () -> fitBest(in));
-    List<List<Scored>> evaluated = timed(stages, "evaluate", () -> List.of(
-        score(in.validation(), fitted.scaler(), fitted.model()), score(in.test(), fitted.scaler(), fitted.model())));
+    List<Scored> heldOut = timed(stages, "evaluate", () -> score(in.validation(), fitted.scaler(), fitted.model()));
+    List<Scored> test = timed(stages, "evaluate", () -> score(in.test(), fitted.scaler(), fitted.model()));
     Map<String, UnseenRun> unseen = timed(stages, "unseen", () -> unseenRuns(in, fitted.reg()));
-    Answers answers = timed(stages, "answers", () -> answer(in, evaluated.get(0), evaluated.get(1), unseen));
+    Answers answers = timed(stages, "answers", () -> answer(in, heldOut, test, unseen));
     timed(stages, "export", () -> export(in, fitted, answers, startedAt, conf));
     fitted.scaledSamples().unpersist();
     in.samples().unpersist();
@@ -230,8 +230,9 @@ public final class TrainJob {
 
   /** The photos as the app answers them (the prior weighed in), the calibrated threshold and the scores at it. */
   private record Answers(List<Scored> heldOut, List<Scored> test, Map<String, UnseenRun> unseen, PriorFit priorFit,
-      List<String> labels, SpeciesAnswers answers, ConfidenceCalibration calibration, Map<String, TrainSummary.Scores> heldOutScores,
-      Map<String, TrainSummary.Scores> testScores, Map<String, TrainSummary.Scores> unseenScores) {
+      List<String> labels, SpeciesAnswers answers, ConfidenceCalibration calibration,
+      Map<String, TrainSummary.Scores> heldOutScores, Map<String, TrainSummary.Scores> testScores,
+      Map<String, TrainSummary.Scores> unseenScores) {
     double threshold() {
       return calibration.threshold();
     }
@@ -620,7 +621,6 @@ public final class TrainJob {
         .select(FeatureTable.PATH).as(Encoders.STRING()).collectAsList());
   }
 
-  /** The bundle's arrays: the scaler, no projection, the logistic regression over the features. */
   private void writePredictions(List<Scored> heldOut, List<Scored> test, Map<String, UnseenRun> unseen,
       SpeciesAnswers answers, double threshold, Configuration conf) {
     StringBuilder csv = new StringBuilder(

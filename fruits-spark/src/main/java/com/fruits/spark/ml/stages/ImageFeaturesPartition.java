@@ -51,12 +51,14 @@ final class ImageFeaturesPartition implements MapPartitionsFunction<Row, Row>, S
     ModelSpec spec = ModelSpecs.parse(specJson, java.nio.file.Path.of("."), "driver");
     OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, model.localFile(), threads);
     ImagePreprocessor preprocessor = new ImagePreprocessor(spec.input());
+    int size = preprocessor.tensorSize();
+    // one buffer per partition, not per batch; not a per-thread one as featurize keeps: a user's plan may interleave
+    // two featurized inputs in one task
+    float[] tensors = new float[batchSize * size];
     return new BatchingIterator<>() {
       /** Decodes up to a batch of rows (failures straight to the output), then infers them in one call. */
       @Override
       protected void fill() {
-        int size = preprocessor.tensorSize();
-        float[] tensors = new float[batchSize * size];
         List<Row> pending = new ArrayList<>(batchSize);
         while (pending.size() < batchSize && rows.hasNext()) {
           Row row = rows.next();
