@@ -4,6 +4,8 @@ import com.fruits.core.FruitsException;
 import com.fruits.core.bench.CpuInfo;
 import com.fruits.core.bench.PhonePhotos;
 import com.fruits.core.featurize.InferenceCeiling;
+import com.fruits.core.featurize.InferenceDevice;
+import com.fruits.core.featurize.InferenceSettings;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.featurize.SharedFeaturizers;
@@ -28,6 +30,7 @@ import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -48,11 +51,17 @@ final class BenchCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}; fewer weigh the job's fixed costs and its first wave of tasks more).")
   int count;
 
-  @Option(names = "--batch-size", defaultValue = "8", description = "Images per inference call in the end-to-end "
-      + "runs (default: ${DEFAULT-VALUE}: on a 2-core CPU, 8 measured 1-2 %% faster end to end than 1 or 32, decoding and "
-      + "inference each keeping their code and data in cache for a few images in a row). The ceiling is the best of all "
-      + "its settings whatever this is; the runs take its best threads per stream.")
-  int batchSize;
+  @Option(names = "--batch-size", paramLabel = "N", description = "Images per inference call in the end-to-end "
+      + "runs (default: " + CPU_BENCH_BATCH + " on the CPU: on a 2-core CPU, 8 measured 1-2 %% faster end to end than 1 "
+      + "or 32, decoding and inference each keeping their code and data in cache for a few images in a row; "
+      + InferenceDevice.GPU_BATCH_SIZE + " where a GPU may be used). The ceiling is the best of all its settings "
+      + "whatever this is; the runs take its best threads per stream.")
+  Integer batchSize;
+
+  @Mixin DeviceOption device;
+
+  /** The end-to-end runs' batch on the CPU. */
+  static final int CPU_BENCH_BATCH = 8;
 
   @Option(names = "--rounds", defaultValue = "3", description = "End-to-end runs measured, each followed by the "
       + "ceiling's best setting once more (default: ${DEFAULT-VALUE}); the ratio is their mean.")
@@ -87,11 +96,12 @@ final class BenchCommand implements Callable<Integer> {
    * {@code compilerWaitSeconds}: how long the JIT compiler took to work off its queue after the warm-up run;
    * {@code ratio}: the mean of the rounds' ratios. In phone-photo mode, {@code phone} holds what decoding costs and
    * {@code decodeAndInferImagesPerSecond} the throughput decoding and inference alone would reach on all cores;
-   * otherwise they are null and NaN.
+   * otherwise they are null and NaN. {@code device}: where inference ran ({@code cpu}, {@code cuda:N}).
    */
-  record Result(String model, CpuInfo cpu, int cores, List<InferenceCeiling.Measurement> ceilingSettings,
-      InferenceCeiling.Measurement ceiling, int warmupImages, double compilerWaitSeconds, List<Round> rounds,
-      double ratio, double ratioMin, double ratioMax, PhoneDecodeCost phone, double decodeAndInferImagesPerSecond) {}
+  record Result(String model, CpuInfo cpu, int cores, String device,
+      List<InferenceCeiling.Measurement> ceilingSettings, InferenceCeiling.Measurement ceiling, int warmupImages,
+      double compilerWaitSeconds, List<Round> rounds, double ratio, double ratioMin, double ratioMax,
+      PhoneDecodeCost phone, double decodeAndInferImagesPerSecond) {}
 
   /** Inference CPU over the featurize stage's core time, or NaN where tasks run several intra-op threads. */
   static double inferenceShare(FeaturizeSummary summary) {
@@ -159,7 +169,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (count < 1 || rounds < 1 || batchSize < 1 || warmupCount < 0 || phonePhotos < 0) {
+    InferenceDevice on = device.device();
+    int batch = batchSize != null ? batchSize : on.mayUseGpu() ? InferenceDevice.GPU_BATCH_SIZE : CPU_BENCH_BATCH;
+    if (count < 1 || rounds < 1 || batch < 1 || warmupCount < 0 || phonePhotos < 0) {
       throw new FruitsException("--count, --rounds and --batch-size must be at least 1, --warmup and --phone at "
           + "least 0");
     }
@@ -184,9 +196,12 @@ final class BenchCommand implements Callable<Integer> {
         tensors.add(pre.prepare(Files.readAllBytes(file)));
       }
     }
-    IntFunction<OnnxFeaturizer> featurizers = threads -> SharedFeaturizers.get(model.spec(), model.modelFile(), threads);
+    IntFunction<OnnxFeaturizer> featurizers = threads -> SharedFeaturizers.get(model.spec(), model.modelFile(),
+        InferenceSettings.on(on, threads));
+    OnnxFeaturizer probe = featurizers.apply(1);
+    System.out.println("device   " + probe.provider() + (probe.fallback() == null ? "" : " (" + probe.fallback() + ")"));
     List<InferenceCeiling.Measurement> measurements = new ArrayList<>();
-    for (InferenceCeiling.Setting setting : InferenceCeiling.candidates(cores)) {
+    for (InferenceCeiling.Setting setting : InferenceCeiling.candidates(cores, on)) {
       InferenceCeiling.Measurement m = InferenceCeiling.measure(featurizers, tensors, setting, seconds);
       measurements.add(m);
       System.out.printf(Locale.ROOT, "ceiling  %-40s %8.1f images/s%n", setting, m.imagesPerSecond());
@@ -201,7 +216,7 @@ final class BenchCommand implements Callable<Integer> {
       if (warmupCount > 0) {
         FeaturizeOptions warmup = FeaturizeOptions.of(folder.toString(), out.resolve("warmup").toString(), specFile)
             .withTaxonomy(null, ViewPolicy.NONE).withSampling(warmupCount, null, 1).withExisting(true, false)
-            .withExecution(batchSize, best.setting().threadsPerStream(), null);
+            .withExecution(batch, best.setting().threadsPerStream(), null).toBuilder().device(on).build();
         new FeaturizeJob(spark, warmup, model, false).run();
       }
       double compilerSeconds = CompilerQuiescence.await(60);
@@ -209,7 +224,7 @@ final class BenchCommand implements Callable<Integer> {
           warmupCount, compilerSeconds);
       FeaturizeOptions measured = FeaturizeOptions.of(folder.toString(), out.resolve(RunFolder.FEATURES).toString(), specFile)
           .withTaxonomy(null, ViewPolicy.NONE).withSampling(count, null, 42).withExisting(true, false)
-          .withExecution(batchSize, best.setting().threadsPerStream(), null);
+          .withExecution(batch, best.setting().threadsPerStream(), null).toBuilder().device(on).build();
       List<Round> measuredRounds = new ArrayList<>();
       double ceilingBefore = best.imagesPerSecond();
       for (int round = 1; round <= rounds; round++) {
@@ -245,8 +260,8 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "ratio      %8.3f  (featurize stage / ceiling, mean of %d rounds, %.3f to %.3f; "
           + "target >= 0.9)%n", ratios.getAverage(), rounds, ratios.getMin(), ratios.getMax());
       System.out.println("last round's " + whereTheTimeGoes(last.endToEnd(), last.ceilingImagesPerSecond()));
-      Result result = new Result(model.spec().name(), cpu, cores, measurements, best, warmupCount, compilerSeconds,
-          measuredRounds, ratios.getAverage(), ratios.getMin(), ratios.getMax(), phone, decodeAndInfer);
+      Result result = new Result(model.spec().name(), cpu, cores, probe.provider(), measurements, best, warmupCount,
+          compilerSeconds, measuredRounds, ratios.getAverage(), ratios.getMin(), ratios.getMax(), phone, decodeAndInfer);
       HadoopFiles.writeString(out.resolve("bench.json").toString(), Summaries.toJson(result),
           spark.sparkContext().hadoopConfiguration());
       System.out.println("fruits: bench summary " + out.resolve("bench.json"));

@@ -1,6 +1,7 @@
 package com.fruits.cli;
 
 import com.fruits.core.dataset.ImageSource;
+import com.fruits.core.featurize.InferenceDevice;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.image.ViewPolicy;
 import com.fruits.spark.FeatureTable;
@@ -54,8 +55,11 @@ final class FeaturizeCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the sampling (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "Images per inference (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Option(names = "--batch-size", paramLabel = "N", description = "Images per inference (default: "
+      + InferenceDevice.CPU_BATCH_SIZE + " on the CPU, " + InferenceDevice.GPU_BATCH_SIZE + " where a GPU may be used).")
+  Integer batchSize;
+
+  @Mixin DeviceOption device;
 
   @Option(names = "--threads-per-task", paramLabel = "N",
       description = "ONNX Runtime threads per Spark task (default: spark.task.cpus, so tasks x threads = cores).")
@@ -79,13 +83,13 @@ final class FeaturizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FeaturizeOptions options = FeaturizeOptions.of(String.join(",", images), out,
+    FeaturizeOptions options = FeaturizeOptions.builder(String.join(",", images), out,
             modelSpec != null ? modelSpec : Defaults.modelSpec())
-        .withTaxonomy(taxonomy, ViewPolicy.parse(views, 0))
-        .withSampling(sample, perClass, seed)
-        .withExisting(overwrite, resume)
-        .withCompaction(compact)
-        .withExecution(batchSize, threadsPerTask, partitions);
+        .taxonomy(taxonomy).views(ViewPolicy.parse(views, 0))
+        .sampleTotal(sample).perClass(perClass).seed(seed)
+        .overwrite(overwrite).resume(resume).compact(compact)
+        .batchSize(batchSize).device(device.device()).threadsPerTask(threadsPerTask).partitions(partitions)
+        .build();
     for (ImageSource source : options.sources()) {
       Defaults.requireLocalPath(source.uri());
     }

@@ -88,6 +88,8 @@ final class PipelineCommand implements Callable<Integer> {
 
   @Mixin SparkMasterOption sparkMaster;
 
+  @Mixin DeviceOption device;
+
   @Option(names = "--no-progress", negatable = false, description = "Do not draw progress bars.")
   boolean noProgress;
 
@@ -164,7 +166,7 @@ final class PipelineCommand implements Callable<Integer> {
       System.err.println("fruits: [2/5] featurize");
       FeaturizeOptions featurizeOptions = FeaturizeOptions.of(String.join(",", featurized), features, spec)
           .withTaxonomy(taxonomy, viewPolicy).withSampling(null, perClass, 42).withExisting(false, true)
-          .withCompaction(true);
+          .withCompaction(true).toBuilder().device(device.device()).build();
       FeaturizeSummary featurize = new FeaturizeJob(spark, featurizeOptions, resolved, !noProgress).run();
       System.err.println("fruits: " + featurize.describe());
       status.put("featurize", featurize.imagesProcessed() == 0 ? "up to date" : "featurized " + featurize.imagesProcessed());

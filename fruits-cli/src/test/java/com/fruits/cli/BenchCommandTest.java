@@ -9,11 +9,12 @@ import org.junit.jupiter.api.Test;
 class BenchCommandTest {
   private static FeaturizeSummary summary(int threadsPerTask) {
     // 1,000 images in 5 s on 2 cores: 10 ms of core time per image
-    return new FeaturizeSummary("featurize", "run", "2026-11-24T00:00:00Z", "in", "out", "m", "0123456789abcdef",
-        1280, "local[2]", "4.1.0", 1, 2, threadsPerTask, 8, 8, 1000, 1000, 0, 1000, 1000, 0, Map.of(), 1000, 0,
-        Map.of("featurize", 5.0),
-        Map.of("read", 0.2, "decodeAndPreprocess", 0.6, "inference", 8.4, "inferenceCallingThreadCpu", 7.8), 6.0,
-        200.0);
+    return FeaturizeSummary.builder().command("featurize").runId("run").model("m").specHash("0123456789abcdef")
+        .featureDimension(1280).sparkMaster("local[2]").totalCores(2).threadsPerTask(threadsPerTask).batchSize(8)
+        .imagesSelected(1000).imagesProcessed(1000).imagesFeaturized(1000)
+        .stageSeconds(Map.of("featurize", 5.0))
+        .taskSeconds(Map.of("read", 0.2, "decodeAndPreprocess", 0.6, "inference", 8.4, "inferenceCallingThreadCpu", 7.8))
+        .wallSeconds(6.0).imagesPerSecond(200.0).build();
   }
 
   @Test

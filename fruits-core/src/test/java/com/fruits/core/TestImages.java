@@ -46,6 +46,19 @@ public final class TestImages {
     }
   }
 
+  /** The cosine of the angle between two feature vectors. */
+  public static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double aa = 0;
+    double bb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      aa += a[i] * a[i];
+      bb += b[i] * b[i];
+    }
+    return dot / Math.sqrt(aa * bb);
+  }
+
   public static byte[] read(Path file) {
     try {
       return Files.readAllBytes(file);

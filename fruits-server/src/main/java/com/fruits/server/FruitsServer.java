@@ -1,6 +1,7 @@
 package com.fruits.server;
 
 import com.fruits.core.FruitsException;
+import com.fruits.core.featurize.InferenceSettings;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.model.ModelResolver;
 import com.fruits.core.serving.ConfidenceCalibration;
@@ -107,7 +108,7 @@ public final class FruitsServer implements AutoCloseable {
   }
 
   private static FruitRecognizer open(ServerConfig config, Path bundleDir, ModelResolver resolver) {
-    return FruitRecognizer.open(bundleDir, resolver, 1, config.decodeLimits());
+    return FruitRecognizer.open(bundleDir, resolver, InferenceSettings.on(config.device(), 1), config.decodeLimits());
   }
 
   private static ConfidenceCalibration calibration(Path bundleDir, FruitRecognizer recognizer) {

@@ -45,9 +45,12 @@ public final class RecognitionService implements AutoCloseable {
   public record Guess(String label, String commonName, double confidence, String species, String variety,
       Double varietyConfidence) {}
 
-  /** The model that answered and the rule it answered under. */
+  /**
+   * The model that answered, the rule it answered under, and where it ran ({@code device}: {@code cpu},
+   * {@code cuda:N}).
+   */
   public record ModelInfo(String version, String featurizer, int classes, double threshold, String thresholdSource,
-      int catalogVersion) {}
+      int catalogVersion, String device) {}
 
   /** Where the time went, in milliseconds. */
   public record Latency(double total, double queue, double preprocess, double inference, double classify) {}
@@ -107,7 +110,7 @@ public final class RecognitionService implements AutoCloseable {
             ? String.format(java.util.Locale.ROOT, "calibrated on %s for %.1f%% precision", calibration.split(),
                 100 * calibration.targetPrecision())
             : "default (bundle not calibrated)",
-        catalog.version());
+        catalog.version(), recognizer.device());
     current.set(new Model(recognizer, answers,
         bundle.metadata().path("varietyConfidence").asDouble(DEFAULT_VARIETY_CONFIDENCE), info));
     metrics.model(info.version(), info.featurizer());

@@ -1,5 +1,6 @@
 package com.fruits.server;
 
+import com.fruits.core.featurize.InferenceDevice;
 import com.fruits.core.image.DecodeLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ public final class ServerConfig {
   public static final int DEFAULT_RATE_BURST = 40;
   public static final double DEFAULT_FALLBACK_THRESHOLD = 0.5;
   public static final int DEFAULT_MAX_THREADS = 1000;
+  public static final InferenceDevice DEFAULT_DEVICE = InferenceDevice.AUTO;
 
   private final Path bundleDir;
   private final Path catalogFile;
@@ -39,6 +41,7 @@ public final class ServerConfig {
   private final boolean accessLog;
   private final int adminPort;
   private final int maxThreads;
+  private final InferenceDevice device;
 
   private ServerConfig(Builder b) {
     this.bundleDir = b.bundleDir;
@@ -57,6 +60,7 @@ public final class ServerConfig {
     this.accessLog = b.accessLog;
     this.adminPort = b.adminPort;
     this.maxThreads = b.maxThreads;
+    this.device = b.device;
   }
 
   /** The defaults for a bundle: all interfaces, port 8080, 10 MB, 50 MP, 30 s idle, 10 s queue, one slot a core. */
@@ -151,6 +155,11 @@ public final class ServerConfig {
     return maxThreads;
   }
 
+  /** Where the model runs: the CPU, CUDA (falling back to the CPU) or auto. */
+  public InferenceDevice device() {
+    return device;
+  }
+
   public Builder toBuilder() {
     Builder b = new Builder(bundleDir);
     b.catalogFile = catalogFile;
@@ -169,6 +178,7 @@ public final class ServerConfig {
     b.accessLog = accessLog;
     b.adminPort = adminPort;
     b.maxThreads = maxThreads;
+    b.device = device;
     return b;
   }
 
@@ -191,6 +201,7 @@ public final class ServerConfig {
     private boolean accessLog;
     private int adminPort = -1;
     private int maxThreads = DEFAULT_MAX_THREADS;
+    private InferenceDevice device = DEFAULT_DEVICE;
 
     private Builder(Path bundleDir) {
       this.bundleDir = Objects.requireNonNull(bundleDir, "bundleDir");
@@ -265,6 +276,11 @@ public final class ServerConfig {
 
     public Builder maxThreads(int maxThreads) {
       this.maxThreads = maxThreads;
+      return this;
+    }
+
+    public Builder device(InferenceDevice device) {
+      this.device = Objects.requireNonNull(device, "device");
       return this;
     }
 

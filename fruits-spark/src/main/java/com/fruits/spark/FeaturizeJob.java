@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.substring_index;
 import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.ImageSource;
 import com.fruits.core.dataset.StratifiedSample;
+import com.fruits.core.featurize.InferenceDevice;
+import com.fruits.core.featurize.InferenceSettings;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.image.FailureReason;
 import com.fruits.core.model.ModelSpecs;
@@ -92,11 +94,13 @@ public final class FeaturizeJob {
     // selection goes out to the tasks as it is, without a shuffle
     Dataset<Row> todo = appending ? selection.todo().repartition(partitions)
         : ImageListing.distribute(spark, selection.sample(), partitions);
-    int batch = Math.min(options.batchSize(), model.spec().dynamicBatch() ? Integer.MAX_VALUE : model.spec().batchSize());
-    FeaturizePartition.TaskTimers timers = FeaturizePartition.TaskTimers.register(spark.sparkContext());
+    int batch = Math.min(options.effectiveBatchSize(),
+        model.spec().dynamicBatch() ? Integer.MAX_VALUE : model.spec().batchSize());
+    InferenceSettings inference = InferenceSettings.on(options.device(), threads);
+    FeaturizePartition.TaskMetrics metrics = FeaturizePartition.TaskMetrics.register(spark.sparkContext());
     if (selection.todoCount() > 0) {
-      timed(stages, "featurize", () -> featurize(todo, selection.todoCount(), threads, batch, runId, conf, table,
-          appending, timers));
+      timed(stages, "featurize", () -> featurize(todo, selection.todoCount(), inference, batch, runId, conf, table,
+          appending, metrics));
     }
     double featurizeSeconds = stages.computeIfAbsent("featurize", name -> 0.0);
     long dropped = options.compact() && HadoopFiles.exists(table, conf)
@@ -108,12 +112,20 @@ public final class FeaturizeJob {
     });
 
     long processed = written.processed();
-    FeaturizeSummary summary = new FeaturizeSummary("featurize", runId, startedAt.toString(), options.images(), out,
-        model.spec().name(), model.spec().hash(), model.featureDimension(), spark.sparkContext().master(),
-        spark.version(), executors(), cores, threads, batch, selection.todoCount() > 0 ? partitions : 0,
-        selection.listed(), selection.sample().size(), selection.sample().size() - selection.todoCount(), processed,
-        processed - written.failed(), written.failed(), written.failures(), written.tableRows(), dropped, stages,
-        timers.seconds(), seconds(started), featurizeSeconds > 0 && processed > 0 ? processed / featurizeSeconds : 0);
+    FeaturizeSummary summary = FeaturizeSummary.builder().command("featurize").runId(runId)
+        .startedAt(startedAt.toString()).input(options.images()).output(out)
+        .model(model.spec().name()).specHash(model.spec().hash()).featureDimension(model.featureDimension())
+        .sparkMaster(spark.sparkContext().master()).sparkVersion(spark.version()).executors(executors())
+        .totalCores(cores).threadsPerTask(threads).batchSize(batch)
+        .device(options.device().cliName()).inferenceProviders(metrics.providersUsed())
+        .partitions(selection.todoCount() > 0 ? partitions : 0)
+        .imagesListed(selection.listed()).imagesSelected(selection.sample().size())
+        .imagesAlreadyInOutput(selection.sample().size() - selection.todoCount())
+        .imagesProcessed(processed).imagesFeaturized(processed - written.failed()).imagesFailed(written.failed())
+        .failuresByReason(written.failures()).tableRows(written.tableRows()).supersededRowsDropped(dropped)
+        .stageSeconds(stages).taskSeconds(metrics.seconds()).wallSeconds(seconds(started))
+        .imagesPerSecond(featurizeSeconds > 0 && processed > 0 ? processed / featurizeSeconds : 0)
+        .build();
     Summaries.write(FeatureTable.summary(out), summary, conf);
     Summaries.write(FeatureTable.runSummary(out, runId), summary, conf);
     return summary;
@@ -230,15 +242,19 @@ public final class FeaturizeJob {
     return (int) Math.max(1, Math.min(images, Math.max(2L * cores, byImages)));
   }
 
-  private void featurize(Dataset<Row> todo, long count, int threads, int batch, String runId,
-      Configuration conf, String table, boolean appending, FeaturizePartition.TaskTimers timers) {
+  private void featurize(Dataset<Row> todo, long count, InferenceSettings inference, int batch, String runId,
+      Configuration conf, String table, boolean appending, FeaturizePartition.TaskMetrics metrics) {
+    String deviceNote = options.device().buildNote();
+    if (deviceNote != null) {
+      progress.note(deviceNote);
+    }
     ShippedModel shipped = ShippedModel.ship(spark, model.modelFile());
     LongAccumulator rowsDone = spark.sparkContext().longAccumulator("fruits.rows");
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf =
         context.broadcast(new HadoopFiles.SerializableConfiguration(conf));
-    FeaturizePartition function = new FeaturizePartition(model.spec(), shipped, batch, threads,
-        options.maxFileBytes(), runId, options.views(), hadoopConf, timers, rowsDone);
+    FeaturizePartition function = new FeaturizePartition(model.spec(), shipped, batch, inference,
+        options.maxFileBytes(), runId, options.views(), hadoopConf, metrics, rowsDone);
     Dataset<Row> features = todo.mapPartitions(function, Encoders.row(FeatureTable.SCHEMA));
     ProgressBar bar = showProgress ? ProgressBar.onConsole("featurize", "images", count) : null;
     TaskProgress listener = bar == null ? null : new TaskProgress(bar, rowsDone.id());
@@ -256,6 +272,15 @@ public final class FeaturizeJob {
       spark.sparkContext().setJobDescription(null);
       shipped.release();
       hadoopConf.destroy();
+    }
+    reportFallbacks(metrics.providersUsed());
+  }
+
+  /** Says why tasks ran on the CPU where CUDA was asked for (a build without it was already said before the run). */
+  private void reportFallbacks(List<String> providers) {
+    if (options.device() == InferenceDevice.CUDA && InferenceDevice.cudaInBuild()) {
+      providers.stream().filter(p -> !p.startsWith("cuda:"))
+          .forEach(p -> progress.note("--device cuda: some tasks ran on " + p));
     }
   }
 

@@ -1,6 +1,7 @@
 package com.fruits.spark;
 
 import com.fruits.core.dataset.ImageSource;
+import com.fruits.core.featurize.InferenceDevice;
 import com.fruits.core.image.ViewPolicy;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.List;
  * @param sampleTotal keep this many images in total, stratified by label (null: all)
  * @param perClass keep at most this many images per label (null: all)
  * @param seed makes sampling reproducible
- * @param batchSize images per inference call (a fixed-batch model uses its own)
+ * @param batchSize images per inference call (null: the {@linkplain InferenceDevice#defaultBatchSize device's};
+ *     a fixed-batch model uses its own)
+ * @param device where inference runs: the CPU, CUDA (falling back to the CPU with a note), or auto
  * @param threadsPerTask ONNX Runtime intra-op threads per task (null: {@code spark.task.cpus})
  * @param partitions input partitions (null: chosen from the image count and the cluster's cores)
  * @param overwrite replace an existing output
@@ -34,7 +37,8 @@ public record FeaturizeOptions(
     Integer sampleTotal,
     Integer perClass,
     long seed,
-    int batchSize,
+    Integer batchSize,
+    InferenceDevice device,
     Integer threadsPerTask,
     Integer partitions,
     boolean overwrite,
@@ -44,11 +48,11 @@ public record FeaturizeOptions(
     Path taxonomy,
     ViewPolicy views) {
 
-  public static final int DEFAULT_BATCH_SIZE = 32;
   public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
 
   public FeaturizeOptions {
     java.util.Objects.requireNonNull(views, "views");
+    java.util.Objects.requireNonNull(device, "device");
     if (overwrite && resume) {
       throw new IllegalArgumentException("--overwrite and --resume cannot be used together");
     }
@@ -61,7 +65,7 @@ public record FeaturizeOptions(
     if (sampleTotal != null && sampleTotal <= 0 || perClass != null && perClass <= 0) {
       throw new IllegalArgumentException("--sample and --per-class must be positive");
     }
-    if (batchSize <= 0) {
+    if (batchSize != null && batchSize <= 0) {
       throw new IllegalArgumentException("--batch-size must be positive");
     }
     if (threadsPerTask != null && threadsPerTask <= 0 || partitions != null && partitions <= 0) {
@@ -86,6 +90,7 @@ public record FeaturizeOptions(
     b.perClass = perClass;
     b.seed = seed;
     b.batchSize = batchSize;
+    b.device = device;
     b.threadsPerTask = threadsPerTask;
     b.partitions = partitions;
     b.overwrite = overwrite;
@@ -106,8 +111,13 @@ public record FeaturizeOptions(
     return toBuilder().overwrite(replace).resume(append).compact(compact && append).build();
   }
 
-  public FeaturizeOptions withExecution(int batch, Integer threads, Integer inputPartitions) {
+  public FeaturizeOptions withExecution(Integer batch, Integer threads, Integer inputPartitions) {
     return toBuilder().batchSize(batch).threadsPerTask(threads).partitions(inputPartitions).build();
+  }
+
+  /** Images per inference call: as asked, else what suits the device. */
+  public int effectiveBatchSize() {
+    return batchSize != null ? batchSize : device.defaultBatchSize();
   }
 
   /** The sources named by {@link #images}, in order. */
@@ -132,7 +142,8 @@ public record FeaturizeOptions(
     private Integer sampleTotal;
     private Integer perClass;
     private long seed = 42L;
-    private int batchSize = DEFAULT_BATCH_SIZE;
+    private Integer batchSize;
+    private InferenceDevice device = InferenceDevice.AUTO;
     private Integer threadsPerTask;
     private Integer partitions;
     private boolean overwrite;
@@ -163,8 +174,13 @@ public record FeaturizeOptions(
       return this;
     }
 
-    public Builder batchSize(int value) {
+    public Builder batchSize(Integer value) {
       batchSize = value;
+      return this;
+    }
+
+    public Builder device(InferenceDevice value) {
+      device = value;
       return this;
     }
 
@@ -209,8 +225,8 @@ public record FeaturizeOptions(
     }
 
     public FeaturizeOptions build() {
-      return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, threadsPerTask,
-          partitions, overwrite, resume, maxFileBytes, compact, taxonomy, views);
+      return new FeaturizeOptions(images, out, modelSpec, sampleTotal, perClass, seed, batchSize, device,
+          threadsPerTask, partitions, overwrite, resume, maxFileBytes, compact, taxonomy, views);
     }
   }
 }

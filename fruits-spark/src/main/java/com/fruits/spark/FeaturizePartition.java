@@ -1,5 +1,6 @@
 package com.fruits.spark;
 
+import com.fruits.core.featurize.InferenceSettings;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.ColorHistogram;
@@ -21,12 +22,14 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 
@@ -44,27 +47,30 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   private final String specJson;
   private final ShippedModel model;
   private final int batchSize;
-  private final int intraOpThreads;
+  /** The device and threads asked for; each task picks its GPU ({@link TaskGpu}). */
+  private final InferenceSettings inference;
   private final long maxFileBytes;
   private final String runId;
   /** Which photos get every {@link ImageViews view}. */
   private final ViewPolicy views;
   /** Broadcast, not captured: each task would deserialize the whole Hadoop configuration (hundreds of entries). */
   private final Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf;
-  private final TaskTimers timers;
+  private final TaskMetrics metrics;
   /** Rows this task has produced: a running task reports it with its executor's heartbeats ({@link TaskProgress}). */
   private final LongAccumulator rowsDone;
 
   /**
    * Nanoseconds the tasks spent reading files, decoding + preprocessing, and in inference (wall clock), and the CPU
    * time of the inference calls. Inference runs on the task's thread (intra-op threads = 1) or blocks it (more), so
-   * on one intra-op thread wall minus CPU is the time the thread waited for a core that other work held.
+   * on one intra-op thread wall minus CPU is the time the thread waited for a core that other work held. Also where
+   * each task's inference ran ({@code cpu}, {@code cuda:N}, or {@code cpu} with the reason a GPU was not used).
    */
-  record TaskTimers(LongAccumulator read, LongAccumulator prepare, LongAccumulator infer, LongAccumulator inferCpu)
-      implements Serializable {
-    static TaskTimers register(org.apache.spark.SparkContext sc) {
-      return new TaskTimers(sc.longAccumulator("fruits.read.nanos"), sc.longAccumulator("fruits.prepare.nanos"),
-          sc.longAccumulator("fruits.infer.nanos"), sc.longAccumulator("fruits.infer.cpu.nanos"));
+  record TaskMetrics(LongAccumulator read, LongAccumulator prepare, LongAccumulator infer, LongAccumulator inferCpu,
+      CollectionAccumulator<String> providers) implements Serializable {
+    static TaskMetrics register(org.apache.spark.SparkContext sc) {
+      return new TaskMetrics(sc.longAccumulator("fruits.read.nanos"), sc.longAccumulator("fruits.prepare.nanos"),
+          sc.longAccumulator("fruits.infer.nanos"), sc.longAccumulator("fruits.infer.cpu.nanos"),
+          sc.collectionAccumulator("fruits.infer.providers"));
     }
 
     Map<String, Double> seconds() {
@@ -74,6 +80,11 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       seconds.put("inference", infer.value() / 1e9);
       seconds.put("inferenceCallingThreadCpu", inferCpu.value() / 1e9);
       return seconds;
+    }
+
+    /** The distinct places the tasks' inference ran, sorted. */
+    List<String> providersUsed() {
+      return new TreeSet<>(providers.value()).stream().toList();
     }
   }
 
@@ -92,18 +103,18 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     return THREADS.isCurrentThreadCpuTimeSupported() ? Math.max(0, THREADS.getCurrentThreadCpuTime()) : 0;
   }
 
-  FeaturizePartition(ModelSpec spec, ShippedModel model, int batchSize, int intraOpThreads, long maxFileBytes,
-      String runId, ViewPolicy views, Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf,
-      TaskTimers timers, LongAccumulator rowsDone) {
+  FeaturizePartition(ModelSpec spec, ShippedModel model, int batchSize, InferenceSettings inference,
+      long maxFileBytes, String runId, ViewPolicy views, Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf,
+      TaskMetrics metrics, LongAccumulator rowsDone) {
     this.specJson = ModelSpecs.toJson(spec);
     this.model = model;
     this.batchSize = batchSize;
-    this.intraOpThreads = intraOpThreads;
+    this.inference = inference;
     this.maxFileBytes = maxFileBytes;
     this.runId = runId;
     this.views = views;
     this.hadoopConf = hadoopConf;
-    this.timers = timers;
+    this.metrics = metrics;
     this.rowsDone = rowsDone;
   }
 
@@ -126,7 +137,10 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
   @Override
   public Iterator<Row> call(Iterator<Row> images) {
     ModelSpec spec = ModelSpecs.parse(specJson, Path.of("."), "driver");
-    OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, model.localFile(), intraOpThreads);
+    OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, model.localFile(),
+        inference.withGpu(TaskGpu.ordinal(TaskContext.get())));
+    metrics.providers().add(featurizer.fallback() == null ? featurizer.provider()
+        : featurizer.provider() + " (" + featurizer.fallback() + ")");
     // a batch holds at least one photo's views; a fixed-batch graph runs them in several calls (runAll)
     int batch = Math.max(ImageViews.COUNT, Math.min(batchSize, featurizer.maxBatch()));
     return new BatchIterator(images, featurizer, new ImagePreprocessor(spec.input()), batch);
@@ -192,7 +206,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
         }
         Row image = next.item();
         long read = System.nanoTime();
-        timers.read().add(read - started);
+        metrics.read().add(read - started);
         started = read;
         try {
           if (next.failure() != null) {
@@ -213,15 +227,15 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
         } catch (ImageDecodeException e) {
           ready.add(output(image, null, null, null, null, e.describe()));
         } finally {
-          timers.prepare().add(System.nanoTime() - started);
+          metrics.prepare().add(System.nanoTime() - started);
         }
       }
       if (!pending.isEmpty()) {
         long started = System.nanoTime();
         long startedCpu = threadCpuNanos();
         OnnxFeaturizer.Outputs outputs = featurizer.runAllOutputs(tensors, used);
-        timers.infer().add(System.nanoTime() - started);
-        timers.inferCpu().add(threadCpuNanos() - startedCpu);
+        metrics.infer().add(System.nanoTime() - started);
+        metrics.inferCpu().add(threadCpuNanos() - startedCpu);
         float[][] features = outputs.features();
         int at = 0;
         for (int i = 0; i < pending.size(); i++) {

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.col;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.TestImages;
+import com.fruits.core.featurize.InferenceDevice;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.image.ColorHistogram;
@@ -78,6 +79,9 @@ class FeaturizeJobTest {
             Map.entry("too_large", 1L), Map.entry("too_costly", 1L));
     assertThat(summary.featureDimension()).isEqualTo(1280);
     assertThat(summary.tableRows()).isEqualTo(expected);
+    assertThat(summary.device()).isEqualTo("auto");
+    assertThat(summary.batchSize()).isEqualTo(InferenceDevice.CPU_BATCH_SIZE);
+    assertThat(summary.inferenceProviders()).containsExactly("cpu");
     assertThat(Path.of(out, "summary.json")).exists();
     assertThat(Path.of(out, "model-spec.json")).exists();
 
@@ -223,10 +227,17 @@ class FeaturizeJobTest {
     TestImages.copyFirst(TestImages.fruitsDir().resolve("Test/Strawberry"), folder.resolve("Test/Strawberry"), 3);
     ResolvedModel squeezenet = ResolvedModel.resolve(TestImages.modelSpec("squeezenet"));
     String out = work.resolve("squeeze").toString();
+    List<String> notes = new java.util.ArrayList<>();
     FeaturizeSummary summary = new FeaturizeJob(spark,
-        FeaturizeOptions.of(folder.toString(), out, TestImages.modelSpec("squeezenet")), squeezenet, false).run();
+        FeaturizeOptions.builder(folder.toString(), out, TestImages.modelSpec("squeezenet"))
+            .device(InferenceDevice.CUDA).build(), squeezenet, false, notes::add).run();
     assertThat(summary.featureDimension()).isEqualTo(1000);
     assertThat(summary.batchSize()).isEqualTo(1);
+    // the tests' build is ONNX Runtime's CPU one: CUDA asked for runs on the CPU, saying why before and in the summary
+    assertThat(summary.device()).isEqualTo("cuda");
+    assertThat(summary.inferenceProviders())
+        .containsExactly("cpu (this ONNX Runtime build has no CUDA execution provider)");
+    assertThat(notes).contains(InferenceDevice.CUDA.buildNote());
     assertThat(summary.imagesFeaturized()).isEqualTo(3);
     Row row = spark.read().parquet(FeatureTable.table(out)).first();
     assertThat(row.getList(row.fieldIndex("features"))).hasSize(1000);

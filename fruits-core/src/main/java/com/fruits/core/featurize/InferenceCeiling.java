@@ -26,11 +26,25 @@ public final class InferenceCeiling {
 
   /** Settings worth trying on a machine with {@code cores} cores. */
   public static List<Setting> candidates(int cores) {
+    return candidates(cores, InferenceDevice.CPU);
+  }
+
+  /**
+   * Settings worth trying with {@code cores} cores on {@code device}; where a GPU may be used, also large batches
+   * from one and two streams (a GPU is busy only with hundreds of images in flight).
+   */
+  public static List<Setting> candidates(int cores, InferenceDevice device) {
     List<Setting> settings = new ArrayList<>();
     for (int batch : new int[] {1, 8, 32}) {
       settings.add(new Setting(1, cores, batch));
       if (cores > 1) {
         settings.add(new Setting(cores, 1, batch));
+      }
+    }
+    if (device.mayUseGpu()) {
+      for (int batch : new int[] {InferenceDevice.GPU_BATCH_SIZE, 2 * InferenceDevice.GPU_BATCH_SIZE}) {
+        settings.add(new Setting(1, 1, batch));
+        settings.add(new Setting(2, 1, batch));
       }
     }
     return settings;

@@ -42,6 +42,10 @@ public final class OnnxFeaturizer implements AutoCloseable {
   /** The graph's outputs one run fetches: the features, then the head when the spec has one. */
   private final Set<String> fetched;
   private final int intraOpThreads;
+  /** The execution provider the session runs on: {@code cpu} or {@code cuda:N}. */
+  private final String provider;
+  /** Why a GPU asked for is not used, or null. */
+  private final String fallback;
   /** Per calling thread: the direct buffer the input tensor views, grown to the largest batch seen. */
   private final ThreadLocal<FloatBuffer> inputBuffer = ThreadLocal.withInitial(() -> FloatBuffer.allocate(0));
   /** Inferences hold the read lock, {@link #close} the write lock. */
@@ -58,35 +62,67 @@ public final class OnnxFeaturizer implements AutoCloseable {
     }
   }
 
-  private OnnxFeaturizer(ModelSpec spec, OrtEnvironment env, OrtSession session, int intraOpThreads) {
+  private OnnxFeaturizer(ModelSpec spec, OrtEnvironment env, OrtSession session, int intraOpThreads,
+      Placement placement) {
     this.spec = spec;
     this.env = env;
     this.session = session;
     this.intraOpThreads = intraOpThreads;
+    this.provider = placement.provider();
+    this.fallback = placement.fallback();
     this.fetched = spec.output().hasHead() ? Set.of(spec.output().name(), spec.output().head())
         : Set.of(spec.output().name());
     this.featureDimension = dryRun();
   }
 
-  /** Opens {@code modelFile} with {@code intraOpThreads} threads per inference and checks it against the spec. */
+  /** Opens {@code modelFile} on the CPU with {@code intraOpThreads} threads per inference and checks it. */
   public static OnnxFeaturizer open(ModelSpec spec, Path modelFile, int intraOpThreads) {
+    return open(spec, modelFile, InferenceSettings.cpu(Math.max(1, intraOpThreads)));
+  }
+
+  /** Opens {@code modelFile} as {@code settings} say and checks it against the spec. */
+  public static OnnxFeaturizer open(ModelSpec spec, Path modelFile, InferenceSettings settings) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session;
+    Placement placement;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setIntraOpNumThreads(Math.max(1, intraOpThreads));
+      options.setIntraOpNumThreads(settings.intraOpThreads());
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      placement = place(options, settings);
       session = env.createSession(modelFile.toString(), options);
     } catch (OrtException e) {
       throw new FruitsException("cannot open ONNX model " + modelFile + ": " + oneLine(e.getMessage()));
     }
     try {
       checkGraph(spec, session);
-      return new OnnxFeaturizer(spec, env, session, intraOpThreads);
+      return new OnnxFeaturizer(spec, env, session, settings.intraOpThreads(), placement);
     } catch (RuntimeException e) {
       closeQuietly(session);
       throw e;
+    }
+  }
+
+  /** The execution provider a session got, and why it is not the GPU asked for (null when it is). */
+  private record Placement(String provider, String fallback) {}
+
+  /**
+   * Adds the CUDA execution provider where the settings ask for it and it loads; ONNX Runtime keeps its CPU provider
+   * behind it for any operator CUDA lacks.
+   */
+  private static Placement place(OrtSession.SessionOptions options, InferenceSettings settings) {
+    if (!settings.device().mayUseGpu()) {
+      return new Placement("cpu", null);
+    }
+    if (!InferenceDevice.cudaInBuild()) {
+      return new Placement("cpu", "this ONNX Runtime build has no CUDA execution provider");
+    }
+    try {
+      options.addCUDA(settings.gpu());
+      return new Placement("cuda:" + settings.gpu(), null);
+    } catch (OrtException e) {
+      return new Placement("cpu", "CUDA did not load on GPU " + settings.gpu() + ": " + oneLine(e.getMessage()));
     }
   }
 
@@ -174,6 +210,16 @@ public final class OnnxFeaturizer implements AutoCloseable {
 
   public int intraOpThreads() {
     return intraOpThreads;
+  }
+
+  /** The execution provider inference runs on: {@code cpu} or {@code cuda:N}. */
+  public String provider() {
+    return provider;
+  }
+
+  /** Why inference runs on the CPU although a GPU was asked for (or allowed, with auto), or null. */
+  public String fallback() {
+    return fallback;
   }
 
   /** The largest batch one {@link #run} accepts: the graph's fixed batch, or unlimited. */

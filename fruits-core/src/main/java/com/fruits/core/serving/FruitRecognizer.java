@@ -1,6 +1,7 @@
 package com.fruits.core.serving;
 
 import com.fruits.core.FruitsException;
+import com.fruits.core.featurize.InferenceSettings;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.ColorHistogram;
@@ -57,6 +58,12 @@ public final class FruitRecognizer {
 
   /** As {@link #open(Path, ModelResolver, int)}, refusing photos that would cost more to decode than {@code limits}. */
   public static FruitRecognizer open(Path bundleDir, ModelResolver resolver, int intraOpThreads, DecodeLimits limits) {
+    return open(bundleDir, resolver, InferenceSettings.cpu(Math.max(1, intraOpThreads)), limits);
+  }
+
+  /** As {@link #open(Path, ModelResolver, int, DecodeLimits)}, inference running as {@code settings} say. */
+  public static FruitRecognizer open(Path bundleDir, ModelResolver resolver, InferenceSettings settings,
+      DecodeLimits limits) {
     ServingBundle bundle = ServingBundle.load(bundleDir);
     if (!bundle.modelSpec().hash().equals(bundle.specHash())) {
       throw new FruitsException("bundle " + bundleDir + " was trained on features of spec " + bundle.specHash()
@@ -67,7 +74,7 @@ public final class FruitRecognizer {
           + "; this build computes " + ColorHistogram.DESCRIPTOR);
     }
     Path modelFile = resolver.resolve(bundle.modelSpec().source());
-    OnnxFeaturizer featurizer = SharedFeaturizers.get(bundle.modelSpec(), modelFile, intraOpThreads);
+    OnnxFeaturizer featurizer = SharedFeaturizers.get(bundle.modelSpec(), modelFile, settings);
     if (bundle.usesHead() && !bundle.modelSpec().output().hasHead()) {
       throw new FruitsException("bundle " + bundleDir + " weighs the ImageNet head in, but its model spec names no "
           + "output.head");
@@ -82,6 +89,16 @@ public final class FruitRecognizer {
 
   public ServingBundle bundle() {
     return bundle;
+  }
+
+  /** The execution provider the model runs on: {@code cpu} or {@code cuda:N}. */
+  public String device() {
+    return featurizer.provider();
+  }
+
+  /** Why the model runs on the CPU although a GPU was asked for (or allowed), or null. */
+  public String deviceFallback() {
+    return featurizer.fallback();
   }
 
   /** The model's features and the colour histogram of one photo's whole view, as the batch featurizer computes them. */

@@ -63,8 +63,8 @@ class TurboJpegTest {
     RgbImage subsampled = new ImagePreprocessor(spec.input(), DECODER.withoutTurbo()).decode(phone);
     try (OnnxFeaturizer model = OnnxFeaturizer.open(spec, spec.source().path(), 1)) {
       float[] reference = features(model, preprocessor, full);
-      double dctScaled = cosine(reference, features(model, preprocessor, scaled));
-      double pointSampled = cosine(reference, features(model, preprocessor, subsampled));
+      double dctScaled = TestImages.cosine(reference, features(model, preprocessor, scaled));
+      double pointSampled = TestImages.cosine(reference, features(model, preprocessor, subsampled));
       assertThat(dctScaled).isGreaterThan(0.9995).isGreaterThan(pointSampled);
     }
   }
@@ -73,18 +73,6 @@ class TurboJpegTest {
     float[] tensor = new float[preprocessor.tensorSize()];
     preprocessor.prepare(image, tensor, 0);
     return model.run(tensor, 1)[0];
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      aa += a[i] * a[i];
-      bb += b[i] * b[i];
-    }
-    return dot / Math.sqrt(aa * bb);
   }
 
   private static TurboJpeg turbo() {

@@ -1,5 +1,6 @@
 package com.fruits.server.cli;
 
+import com.fruits.core.featurize.InferenceDevice;
 import com.fruits.core.model.ModelResolver;
 import com.fruits.server.FruitsServer;
 import com.fruits.server.ServerConfig;
@@ -64,6 +65,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--slots", description = "Inference threads: photos recognised at once (default: one per core).")
   Integer slots;
 
+  @Option(names = "--device", paramLabel = "cpu|cuda|auto", description = InferenceDevice.OPTION_HELP)
+  String device = ServerConfig.DEFAULT_DEVICE.cliName();
+
   @Override
   public Integer call() throws InterruptedException {
     long start = System.nanoTime();
@@ -77,15 +81,21 @@ final class ServeCommand implements Callable<Integer> {
         .rateLimit(rateLimit, rateBurst)
         .accessLog(accessLog)
         .adminPort(adminPort != null ? adminPort : -1)
-        .maxThreads(maxThreads);
+        .maxThreads(maxThreads)
+        .device(InferenceDevice.parse(device));
     if (slots != null) {
       config.inferenceSlots(slots);
     }
     FruitsServer server = FruitsServer.start(config.build(), new ModelResolver(ModelResolver.defaultCacheDir()));
     var model = server.model();
-    System.out.printf(Locale.ROOT, "fruits: serving %s on %s (model %s, %d classes, threshold %.3f %s) — started in "
-            + "%.1fs%n", bundle, server.url(), model.version(), model.classes(), model.threshold(),
-        model.thresholdSource(), (System.nanoTime() - start) / 1e9);
+    System.out.printf(Locale.ROOT, "fruits: serving %s on %s (model %s, %d classes, threshold %.3f %s, on %s) — "
+            + "started in %.1fs%n", bundle, server.url(), model.version(), model.classes(), model.threshold(),
+        model.thresholdSource(), model.device(), (System.nanoTime() - start) / 1e9);
+    if (InferenceDevice.parse(device) == InferenceDevice.CUDA && !model.device().startsWith("cuda")) {
+      String note = InferenceDevice.CUDA.buildNote();
+      System.err.println("fruits: " + (note != null ? note : "--device cuda: CUDA did not load (ONNX Runtime's "
+          + "message above says why); the model runs on the CPU"));
+    }
     if (server.adminUrl() != null) {
       System.out.println("fruits: admin endpoints on " + server.adminUrl() + " (POST admin/reload)");
     }

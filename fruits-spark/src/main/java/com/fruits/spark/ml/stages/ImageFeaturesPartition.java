@@ -1,5 +1,6 @@
 package com.fruits.spark.ml.stages;
 
+import com.fruits.core.featurize.InferenceSettings;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.FailureReason;
@@ -10,12 +11,14 @@ import com.fruits.core.model.ModelSpecs;
 import com.fruits.spark.BatchingIterator;
 import com.fruits.spark.HadoopFiles;
 import com.fruits.spark.ShippedModel;
+import com.fruits.spark.TaskGpu;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vectors;
@@ -32,16 +35,16 @@ final class ImageFeaturesPartition implements MapPartitionsFunction<Row, Row>, S
   private final String specJson;
   private final ShippedModel model;
   private final int batchSize;
-  private final int threads;
+  private final InferenceSettings inference;
   private final int inputColumn;
   private final Broadcast<HadoopFiles.SerializableConfiguration> conf;
 
-  ImageFeaturesPartition(String specJson, ShippedModel model, int batchSize, int threads, int inputColumn,
-      Broadcast<HadoopFiles.SerializableConfiguration> conf) {
+  ImageFeaturesPartition(String specJson, ShippedModel model, int batchSize, InferenceSettings inference,
+      int inputColumn, Broadcast<HadoopFiles.SerializableConfiguration> conf) {
     this.specJson = specJson;
     this.model = model;
     this.batchSize = batchSize;
-    this.threads = threads;
+    this.inference = inference;
     this.inputColumn = inputColumn;
     this.conf = conf;
   }
@@ -49,7 +52,8 @@ final class ImageFeaturesPartition implements MapPartitionsFunction<Row, Row>, S
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     ModelSpec spec = ModelSpecs.parse(specJson, java.nio.file.Path.of("."), "driver");
-    OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, model.localFile(), threads);
+    OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, model.localFile(),
+        inference.withGpu(TaskGpu.ordinal(TaskContext.get())));
     ImagePreprocessor preprocessor = new ImagePreprocessor(spec.input());
     int size = preprocessor.tensorSize();
     // one buffer per partition, not per batch; not a per-thread one as featurize keeps: a user's plan may interleave

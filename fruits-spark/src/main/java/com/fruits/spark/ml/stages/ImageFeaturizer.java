@@ -1,6 +1,8 @@
 package com.fruits.spark.ml.stages;
 
 import com.fruits.core.FruitsException;
+import com.fruits.core.featurize.InferenceDevice;
+import com.fruits.core.featurize.InferenceSettings;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.model.ModelSpecs;
 import com.fruits.spark.HadoopFiles;
@@ -55,6 +57,8 @@ public final class ImageFeaturizer extends Transformer implements DefaultParamsW
   private final IntParam batchSize;
   /** ONNX Runtime intra-op threads per task. Default 1 (Spark already runs a task per core). */
   private final IntParam threads;
+  /** Where inference runs: {@code cpu}, {@code cuda} (CPU fallback) or {@code auto}. Default {@code auto}. */
+  private final Param<String> device;
 
   public ImageFeaturizer() {
     this(Identifiable$.MODULE$.randomUID("imageFeaturizer"));
@@ -68,11 +72,14 @@ public final class ImageFeaturizer extends Transformer implements DefaultParamsW
     modelSpec = new Param<>(this, "modelSpec", "the model spec's JSON file");
     batchSize = new IntParam(this, "batchSize", "photos per inference call (>= 1)", ParamValidators.gtEq(1));
     threads = new IntParam(this, "threads", "ONNX Runtime intra-op threads per task (>= 1)", ParamValidators.gtEq(1));
+    device = new Param<>(this, "device", "where inference runs: cpu, cuda or auto",
+        ParamValidators.inArray(new String[] {"cpu", "cuda", "auto"}));
     setDefault(inputCol, "path");
     setDefault(outputCol, "features");
     setDefault(errorCol, "error");
     setDefault(batchSize, 8);
     setDefault(threads, 1);
+    setDefault(device, InferenceDevice.AUTO.cliName());
   }
 
   @Override
@@ -106,6 +113,10 @@ public final class ImageFeaturizer extends Transformer implements DefaultParamsW
     return threads;
   }
 
+  public Param<String> device() {
+    return device;
+  }
+
   public ImageFeaturizer setInputCol(String value) {
     set(inputCol, value);
     return this;
@@ -136,6 +147,11 @@ public final class ImageFeaturizer extends Transformer implements DefaultParamsW
     return this;
   }
 
+  public ImageFeaturizer setDevice(String value) {
+    set(device, value);
+    return this;
+  }
+
   public String getInputCol() {
     return $(inputCol);
   }
@@ -158,6 +174,10 @@ public final class ImageFeaturizer extends Transformer implements DefaultParamsW
 
   public int getThreads() {
     return (Integer) $(threads);
+  }
+
+  public String getDevice() {
+    return $(device);
   }
 
   @Override
@@ -198,7 +218,7 @@ public final class ImageFeaturizer extends Transformer implements DefaultParamsW
         .broadcast(new HadoopFiles.SerializableConfiguration(dataset.sparkSession().sparkContext().hadoopConfiguration()));
     int input = dataset.schema().fieldIndex(getInputCol());
     ImageFeaturesPartition function = new ImageFeaturesPartition(ModelSpecs.toJson(model.spec()), shipped,
-        getBatchSize(), getThreads(), input, conf);
+        getBatchSize(), InferenceSettings.on(InferenceDevice.parse(getDevice()), getThreads()), input, conf);
     return dataset.toDF().mapPartitions(function, Encoders.row(schema));
   }
 

@@ -193,7 +193,7 @@ class SparkMlStagesTest {
   @Test
   void theFeaturizerKeepsItsParamsThroughSaveAndLoadAndValidatesThem() throws Exception {
     ImageFeaturizer featurizer = new ImageFeaturizer().setModelSpec("models/x.json").setBatchSize(3).setThreads(2)
-        .setInputCol("content");
+        .setInputCol("content").setDevice("cuda");
     String dir = work.resolve("featurizer").toString();
     SparkSession spark = session();
     try {
@@ -202,6 +202,9 @@ class SparkMlStagesTest {
       assertThat(loaded.uid()).isEqualTo(featurizer.uid());
       assertThat(loaded.getBatchSize()).isEqualTo(3);
       assertThat(loaded.getThreads()).isEqualTo(2);
+      assertThat(loaded.getDevice()).isEqualTo("cuda");
+      assertThat(new ImageFeaturizer().getDevice()).isEqualTo("auto");
+      assertThatThrownBy(() -> featurizer.setDevice("gpu")).isInstanceOf(IllegalArgumentException.class);
       assertThat(loaded.getInputCol()).isEqualTo("content");
       assertThat(loaded.getModelSpec()).isEqualTo("models/x.json");
       assertThatThrownBy(() -> featurizer.setBatchSize(0)).isInstanceOf(IllegalArgumentException.class);
