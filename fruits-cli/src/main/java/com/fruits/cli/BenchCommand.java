@@ -11,13 +11,13 @@ import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.ImagePreprocessor;
 import com.fruits.core.image.ViewPolicy;
+import com.fruits.core.run.FeaturizeSummary;
 import com.fruits.core.run.RunFolder;
+import com.fruits.core.run.RunSummaries;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
-import com.fruits.spark.FeaturizeSummary;
 import com.fruits.spark.HadoopFiles;
 import com.fruits.spark.SparkSessions;
-import com.fruits.spark.Summaries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -262,7 +262,7 @@ final class BenchCommand implements Callable<Integer> {
       System.out.println("last round's " + whereTheTimeGoes(last.endToEnd(), last.ceilingImagesPerSecond()));
       Result result = new Result(model.spec().name(), cpu, cores, probe.provider(), measurements, best, warmupCount,
           compilerSeconds, measuredRounds, ratios.getAverage(), ratios.getMin(), ratios.getMax(), phone, decodeAndInfer);
-      HadoopFiles.writeString(out.resolve("bench.json").toString(), Summaries.toJson(result),
+      HadoopFiles.writeString(out.resolve("bench.json").toString(), RunSummaries.toJson(result),
           spark.sparkContext().hadoopConfiguration());
       System.out.println("fruits: bench summary " + out.resolve("bench.json"));
     } finally {

@@ -2,7 +2,7 @@ package com.fruits.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fruits.spark.FeaturizeSummary;
+import com.fruits.core.run.FeaturizeSummary;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,9 @@
 package com.fruits.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fruits.core.run.RunFolder;
+import com.fruits.core.run.RunSummaries;
+import com.fruits.core.run.SynthesizeSummary;
+import com.fruits.core.run.TrainSummary;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -41,17 +43,17 @@ final class RealPhotoSections {
   }
 
   /** One table: every set of photos the model was scored on, as the app answers them. */
-  void results(JsonNode train) {
-    if (train == null || !train.has("heldOut")) {
+  void results(TrainSummary train) {
+    if (train == null || train.heldOut() == null) {
       ReportBuilder.missing(html, "Real photos", "train");
       return;
     }
     html.append("<h2>Real photos</h2>\n<table><tr><th class=\"row\">photos</th><th>fruit photos</th>"
         + "<th>species top-1</th><th>variety top-1</th><th>answered</th><th>precision when answered</th>"
         + "<th>not-a-fruit photos</th><th>not-a-fruit refused</th></tr>\n");
-    row("held out", train.path("heldOut"));
-    row("Test split", train.path("test"));
-    row("unseen source", train.path("unseen"));
+    row("held out", train.heldOut());
+    row("Test split", ReportBuilder.orEmpty(train.test()));
+    row("unseen source", ReportBuilder.orEmpty(train.unseen()));
     html.append("</table><p class=\"sub\">").append(ReportBuilder.escape(String.format(Locale.ROOT,
         "As the app answers: from the mean of each photo's views, a fruit named when its species reaches the "
             + "threshold %.3f (fitted on the %s split for %.0f %% precision), its variety when it holds %.0f %% of "
@@ -59,48 +61,43 @@ final class RealPhotoSections {
             + "fitted without that source (nor synthetic scenes on its backgrounds), scored on all its photos; its "
             + "'species top-1' counts the photos of species that model knows, photos of other species count in "
             + "'answered' and 'precision' (an answer for them is wrong).",
-        train.path("threshold").asDouble(), train.path("thresholdFittedOn").asText(),
-        100 * train.path("targetPrecision").asDouble(), 100 * train.path("varietyConfidence").asDouble())))
-        .append("</p>\n");
-    imagenetPrior(train.path("imagenetPrior"));
+        train.threshold(), train.thresholdFittedOn(), 100 * train.targetPrecision(),
+        100 * train.varietyConfidence()))).append("</p>\n");
+    imagenetPrior(train.imagenetPrior());
   }
 
   /** How much the backbone's own ImageNet head weighs in, how that was chosen, and what it names alone. */
-  private void imagenetPrior(JsonNode prior) {
-    if (prior.isMissingNode() || prior.isNull()) {
+  private void imagenetPrior(TrainSummary.PriorChoice prior) {
+    if (prior == null) {
       return;
     }
     StringBuilder search = new StringBuilder();
-    prior.path("search").forEach(p -> search.append(search.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT,
-        "%s → %s unseen, %s held out, %s Test%s", ReportBuilder.number(p.path("beta").asDouble()),
-        ReportBuilder.percent(p.path("unseen").asDouble(Double.NaN)),
-        ReportBuilder.percent(p.path("heldOut").asDouble(Double.NaN)),
-        ReportBuilder.percent(p.path("test").asDouble(Double.NaN)),
-        p.path("admissible").asBoolean(true) ? "" : " (too costly)")));
-    List<String> zeroShot = new ArrayList<>();
-    prior.path("zeroShot").forEach(z -> zeroShot.add(z.asText()));
+    (prior.search() == null ? List.<TrainSummary.PriorPoint>of() : prior.search()).forEach(p -> search
+        .append(search.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT,
+            "%s → %s unseen, %s held out, %s Test%s", ReportBuilder.number(p.beta()),
+            ReportBuilder.percent(p.unseen()), ReportBuilder.percent(p.heldOut()), ReportBuilder.percent(p.test()),
+            p.admissible() ? "" : " (too costly)")));
+    List<String> zeroShot = prior.zeroShot() == null ? List.of() : prior.zeroShot();
     html.append("<p class=\"sub\">").append(ReportBuilder.escape(String.format(Locale.ROOT,
         "ImageNet prior: the answer weighs in MobileNetV2's own ImageNet head with weight %s, the best on the %s "
             + "photos among the weights that cost the held-out photos and Test at most half a point%s. Species it "
             + "names from the head alone (no training photo): %s.",
-        ReportBuilder.number(prior.path("beta").asDouble()), prior.path("chosenOn").asText(),
+        ReportBuilder.number(prior.beta()), prior.chosenOn(),
         search.isEmpty() ? "" : " (species or not-a-fruit right, per weight: " + search + ")",
         zeroShot.isEmpty() ? "none" : String.join(", ", zeroShot)))).append("</p>\n");
   }
 
-  private void row(String kind, JsonNode bySource) {
-    bySource.fields().forEachRemaining(e -> {
-      JsonNode s = e.getValue();
-      html.append("<tr><th class=\"row\">").append(ReportBuilder.escape(kind + ": " + e.getKey())).append("</th>")
-          .append(cell(String.valueOf(s.path("fruitPhotos").asLong())))
-          .append(cell(ReportBuilder.percent(s.path("speciesTop1").asDouble(Double.NaN))))
-          .append(cell(ReportBuilder.percent(s.path("varietyTop1").asDouble(Double.NaN))))
-          .append(cell(ReportBuilder.percent(s.path("answered").asDouble(Double.NaN))))
-          .append(cell(ReportBuilder.percent(s.path("precision").asDouble(Double.NaN))))
-          .append(cell(String.valueOf(s.path("notFruitPhotos").asLong())))
-          .append(cell(ReportBuilder.percent(s.path("notFruitRefused").asDouble(Double.NaN))))
-          .append("</tr>\n");
-    });
+  private void row(String kind, Map<String, TrainSummary.Scores> bySource) {
+    bySource.forEach((source, s) -> html.append("<tr><th class=\"row\">")
+        .append(ReportBuilder.escape(kind + ": " + source)).append("</th>")
+        .append(cell(String.valueOf(s.fruitPhotos())))
+        .append(cell(ReportBuilder.percent(s.speciesTop1())))
+        .append(cell(ReportBuilder.percent(s.varietyTop1())))
+        .append(cell(ReportBuilder.percent(s.answered())))
+        .append(cell(ReportBuilder.percent(s.precision())))
+        .append(cell(String.valueOf(s.notFruitPhotos())))
+        .append(cell(ReportBuilder.percent(s.notFruitRefused())))
+        .append("</tr>\n"));
   }
 
   private static String cell(String text) {
@@ -216,13 +213,13 @@ final class RealPhotoSections {
             .append("</figcaption></figure>");
       }
     }
-    JsonNode summary = ReportBuilder.json(run.synthetic().resolve(RunFolder.SUMMARY));
+    SynthesizeSummary summary = RunSummaries.readIfPresent(run.synthetic().resolve(RunFolder.SUMMARY),
+        SynthesizeSummary.class);
     html.append("</div><p class=\"sub\">").append(ReportBuilder.escape(summary == null ? ""
         : String.format(Locale.ROOT, "%d scenes (%d per label, transforms %s, seed %d) made from %d studio photos on "
             + "%d real backgrounds, %.1f ms of a core per scene; each scene's parameters are in synthetic/scenes/.",
-        summary.path("scenes").asLong(), summary.path("scenesPerLabel").asInt(), summary.path("recipe").asText(),
-        summary.path("seed").asLong(), summary.path("studioPhotos").asLong(),
-        summary.path("backgroundPhotos").asLong(), summary.path("millisPerScene").asDouble()))).append("</p>\n");
+        summary.scenes(), summary.scenesPerLabel(), summary.recipe(), summary.seed(), summary.studioPhotos(),
+        summary.backgroundPhotos(), summary.millisPerScene()))).append("</p>\n");
   }
 
   /** A small JPEG of a local photo as a data URI; null for a photo that is not on this machine. */

@@ -1,15 +1,15 @@
 package com.fruits.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fruits.core.FruitsException;
+import com.fruits.core.run.FeaturizeSummary;
+import com.fruits.core.run.ReduceSummary;
 import com.fruits.core.run.RunFolder;
-import java.awt.Color;
+import com.fruits.core.run.RunSummaries;
+import com.fruits.core.run.TrainSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +26,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * folder: what featurize, reduce and train wrote. Sections whose inputs are missing say so instead of failing.
  */
 public final class ReportBuilder {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Where the stages of one run wrote their outputs. */
   public record RunLayout(Path synthetic, Path features, Path reduced, Path model) {
@@ -67,9 +66,10 @@ public final class ReportBuilder {
   }
 
   private String build() {
-    JsonNode features = json(run.features().resolve(RunFolder.SUMMARY));
-    JsonNode reduce = json(run.reduced().resolve(RunFolder.SUMMARY));
-    JsonNode train = json(run.model().resolve(RunFolder.SUMMARY));
+    FeaturizeSummary features = RunSummaries.readIfPresent(run.features().resolve(RunFolder.SUMMARY),
+        FeaturizeSummary.class);
+    ReduceSummary reduce = RunSummaries.readIfPresent(run.reduced().resolve(RunFolder.SUMMARY), ReduceSummary.class);
+    TrainSummary train = RunSummaries.readIfPresent(run.model().resolve(RunFolder.SUMMARY), TrainSummary.class);
     html.append("""
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
@@ -106,44 +106,41 @@ public final class ReportBuilder {
     return html.toString();
   }
 
-  private static String describeRun(JsonNode features, JsonNode reduce, JsonNode train) {
+  private static String describeRun(FeaturizeSummary features, ReduceSummary reduce, TrainSummary train) {
     List<String> parts = new ArrayList<>();
     if (features != null) {
-      parts.add("model " + features.path("model").asText() + " (spec " + features.path("specHash").asText().substring(0, 12) + ")");
-      parts.add("images from " + features.path("input").asText());
+      String spec = features.specHash() == null ? "?" : features.specHash().substring(0, 12);
+      parts.add("model " + features.model() + " (spec " + spec + ")");
+      parts.add("images from " + features.input());
     }
     if (train != null) {
-      parts.add("trained " + train.path("startedAt").asText());
+      parts.add("trained " + train.startedAt());
     } else if (reduce != null) {
-      parts.add("reduced " + reduce.path("startedAt").asText());
+      parts.add("reduced " + reduce.startedAt());
     }
     return String.join(" · ", parts);
   }
 
-  private void cards(JsonNode features, JsonNode reduce, JsonNode train) {
+  private void cards(FeaturizeSummary features, ReduceSummary reduce, TrainSummary train) {
     Map<String, String> cards = new LinkedHashMap<>();
     if (features != null) {
-      cards.put("images in the table", String.valueOf(features.path("tableRows").asLong()));
-      long failed = 0;
-      for (Iterator<JsonNode> it = features.path("failuresByReason").elements(); it.hasNext(); ) {
-        failed += it.next().asLong();
-      }
+      cards.put("images in the table", String.valueOf(features.tableRows()));
+      long failed = features.failuresByReason().values().stream().mapToLong(Long::longValue).sum();
       cards.put("failed images (last run)", String.valueOf(failed));
-      cards.put("feature dimension", String.valueOf(features.path("featureDimension").asInt()));
+      cards.put("feature dimension", String.valueOf(features.featureDimension()));
     }
     if (reduce != null) {
-      cards.put("k at 80 / 90 / 95 %", reduce.path("k80").asInt() + " / " + reduce.path("k90").asInt() + " / "
-          + reduce.path("k95").asInt());
+      cards.put("k at 80 / 90 / 95 %", reduce.k80() + " / " + reduce.k90() + " / " + reduce.k95());
     }
     if (train != null) {
-      train.path("heldOut").fields().forEachRemaining(e -> cards.put("species top-1, held-out " + e.getKey(),
-          percent(e.getValue().path("speciesTop1").asDouble())));
-      train.path("test").fields().forEachRemaining(e -> cards.put("species top-1, Test " + e.getKey(),
-          percent(e.getValue().path("speciesTop1").asDouble())));
-      train.path("unseen").fields().forEachRemaining(e -> cards.put("species top-1, unseen " + e.getKey(),
-          percent(e.getValue().path("speciesTop1").asDouble())));
-      cards.put("labels, species, reg", train.path("labels").size() + ", " + train.path("species").size() + ", "
-          + number(train.path("regParam").asDouble()));
+      orEmpty(train.heldOut()).forEach((source, scores) -> cards.put("species top-1, held-out " + source,
+          percent(scores.speciesTop1())));
+      orEmpty(train.test()).forEach((source, scores) -> cards.put("species top-1, Test " + source,
+          percent(scores.speciesTop1())));
+      orEmpty(train.unseen()).forEach((source, scores) -> cards.put("species top-1, unseen " + source,
+          percent(scores.speciesTop1())));
+      cards.put("labels, species, reg", size(train.labels()) + ", " + size(train.species()) + ", "
+          + number(train.regParam()));
     }
     html.append("<div class=\"cards\">");
     cards.forEach((k, v) -> html.append("<div class=\"card\"><b>").append(escape(v)).append("</b>").append(escape(k)).append("</div>"));
@@ -186,7 +183,7 @@ public final class ReportBuilder {
     figure(chart, title, caption);
   }
 
-  private void explainedVariance(JsonNode reduce) {
+  private void explainedVariance(ReduceSummary reduce) {
     CsvTable curve = csv(run.reduced().resolve(RunFolder.EXPLAINED_VARIANCE));
     if (curve == null || reduce == null) {
       missing("Explained variance", "reduce");
@@ -201,10 +198,10 @@ public final class ReportBuilder {
     XYChart chart = Charts.lines("Cumulative explained variance", "components (k)", "explained variance", 1000, 480);
     chart.getStyler().setXAxisLogarithmic(true);
     chart.addSeries("standardized features", k, cumulative).setMarker(SeriesMarkers.NONE);
-    String[] levels = {"k80", "k90", "k95"};
+    int[] levels = {reduce.k80(), reduce.k90(), reduce.k95()};
     double[] fractions = {0.80, 0.90, 0.95};
     for (int i = 0; i < levels.length; i++) {
-      int at = reduce.path(levels[i]).asInt();
+      int at = levels[i];
       XYSeries mark = chart.addSeries(String.format(Locale.ROOT, "%.0f %%: k = %d", 100 * fractions[i], at),
           new double[] {1, at, at}, new double[] {fractions[i], fractions[i], 0});
       mark.setMarker(SeriesMarkers.NONE);
@@ -212,8 +209,8 @@ public final class ReportBuilder {
     }
     figure(chart, "Explained variance", String.format(Locale.ROOT,
         "Standard scaler + PCA fitted on %d %s rows of %d-d features; the reduced table keeps k = %d components "
-            + "(%.1f %% of the variance).", reduce.path("fitRows").asLong(), reduce.path("fitOn").asText(),
-        reduce.path("featureDimension").asInt(), reduce.path("k").asInt(), 100 * reduce.path("varianceKept").asDouble()));
+            + "(%.1f %% of the variance).", reduce.fitRows(), reduce.fitOn(), reduce.featureDimension(), reduce.k(),
+        100 * reduce.varianceKept()));
   }
 
   private void kStudy() {
@@ -265,12 +262,12 @@ public final class ReportBuilder {
         + "marker) per class.");
   }
 
-  private void throughput(JsonNode latestFeatures, JsonNode reduce, JsonNode train) {
-    JsonNode features = lastRunThatFeaturized(latestFeatures);
+  private void throughput(FeaturizeSummary latestFeatures, ReduceSummary reduce, TrainSummary train) {
+    FeaturizeSummary features = lastRunThatFeaturized(latestFeatures);
     Map<String, Double> seconds = new LinkedHashMap<>();
-    add(seconds, "featurize", features);
-    add(seconds, "reduce", reduce);
-    add(seconds, "train", train);
+    add(seconds, "featurize", features == null ? null : features.stageSeconds());
+    add(seconds, "reduce", reduce == null ? null : reduce.stageSeconds());
+    add(seconds, "train", train == null ? null : train.stageSeconds());
     if (seconds.isEmpty()) {
       missing("Throughput", "featurize");
       return;
@@ -280,9 +277,8 @@ public final class ReportBuilder {
     chart.addSeries("seconds", new ArrayList<>(seconds.keySet()), new ArrayList<>(seconds.values()));
     String caption = features == null ? "" : String.format(Locale.ROOT,
         "Featurize: %.1f images/s over %d images on %s (%d cores, %d thread(s) per task, batch %d).",
-        features.path("imagesPerSecond").asDouble(), features.path("imagesProcessed").asLong(),
-        features.path("sparkMaster").asText(), features.path("totalCores").asInt(),
-        features.path("threadsPerTask").asInt(), features.path("batchSize").asInt());
+        features.imagesPerSecond(), features.imagesProcessed(), features.sparkMaster(), features.totalCores(),
+        features.threadsPerTask(), features.batchSize());
     figure(chart, "Throughput per stage", caption);
   }
 
@@ -290,8 +286,8 @@ public final class ReportBuilder {
    * The throughput of the featurize run that did the work: a later {@code --resume} run that found nothing new
    * writes its own (empty) summary, while {@code features/runs/} keeps every run's.
    */
-  private JsonNode lastRunThatFeaturized(JsonNode latest) {
-    if (latest == null || latest.path("imagesProcessed").asLong() > 0) {
+  private FeaturizeSummary lastRunThatFeaturized(FeaturizeSummary latest) {
+    if (latest == null || latest.imagesProcessed() > 0) {
       return latest;
     }
     Path runs = run.features().resolve(RunFolder.RUNS);
@@ -300,18 +296,27 @@ public final class ReportBuilder {
     }
     try (var files = Files.list(runs)) {
       return files.filter(f -> f.toString().endsWith(".json")).sorted(java.util.Comparator.reverseOrder())
-          .map(ReportBuilder::json).filter(s -> s != null && s.path("imagesProcessed").asLong() > 0)
+          .map(f -> RunSummaries.readIfPresent(f, FeaturizeSummary.class))
+          .filter(s -> s != null && s.imagesProcessed() > 0)
           .findFirst().orElse(latest);
     } catch (IOException e) {
       return latest;
     }
   }
 
-  private static void add(Map<String, Double> seconds, String command, JsonNode summary) {
-    if (summary == null) {
-      return;
+  private static void add(Map<String, Double> seconds, String command, Map<String, Double> stageSeconds) {
+    if (stageSeconds != null) {
+      stageSeconds.forEach((stage, value) -> seconds.put(command + ": " + stage, value));
     }
-    summary.path("stageSeconds").fields().forEachRemaining(e -> seconds.put(command + ": " + e.getKey(), e.getValue().asDouble()));
+  }
+
+  /** A summary's map, or an empty one where an older summary lacks it. */
+  static <K, V> Map<K, V> orEmpty(Map<K, V> map) {
+    return map == null ? Map.of() : map;
+  }
+
+  private static int size(List<?> list) {
+    return list == null ? 0 : list.size();
   }
 
   static String percent(double share) {
@@ -341,14 +346,6 @@ public final class ReportBuilder {
   static void missing(StringBuilder html, String title, String command) {
     html.append("<h2>").append(escape(title)).append("</h2>\n<p class=\"missing\">Not available: run <code>fruits ")
         .append(escape(command)).append("</code> first.</p>\n");
-  }
-
-  static JsonNode json(Path file) {
-    try {
-      return Files.isRegularFile(file) ? JSON.readTree(file.toFile()) : null;
-    } catch (IOException e) {
-      throw new FruitsException("cannot read " + file + ": " + e.getMessage());
-    }
   }
 
   static CsvTable csv(Path file) {

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fruits.core.FruitsException;
+import com.fruits.core.run.FeaturizeSummary;
 import com.fruits.core.run.RunFolder;
+import com.fruits.core.run.RunSummaries;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +56,25 @@ class ReportBuilderTest {
         .contains("data:image/png;base64,", "answered &lt;b&gt;lime&lt;/b&gt;").doesNotContain("<b>lime</b>");
     assertThat(html).contains("1 of the 2 held-out and unseen photos got a wrong most probable species");
     assertThat(html).as("sections whose stage did not run").contains("Not available: run <code>fruits reduce</code>");
+  }
+
+  @Test
+  void theFeaturizeSummaryIsReadAsTheTypedRecordTheJobWrote(@TempDir Path run) throws Exception {
+    Path features = Files.createDirectories(run.resolve(RunFolder.FEATURES));
+    FeaturizeSummary summary = FeaturizeSummary.builder().command("featurize").model("mobilenetv2")
+        .specHash("0123456789abcdef").input("../shared/data/grocery-store").featureDimension(1280).tableRows(4174)
+        .failuresByReason(Map.of("corrupt", 2L)).imagesProcessed(296).imagesPerSecond(31.5).sparkMaster("local[2]")
+        .totalCores(2).threadsPerTask(1).batchSize(32).stageSeconds(Map.of("featurize", 9.6)).build();
+    Files.writeString(features.resolve(RunFolder.SUMMARY), RunSummaries.toJson(summary));
+    assertThat(RunSummaries.readIfPresent(features.resolve(RunFolder.SUMMARY), FeaturizeSummary.class))
+        .isEqualTo(summary);
+
+    ReportBuilder.write(ReportBuilder.RunLayout.of(run), run.resolve(RunFolder.REPORT));
+
+    String html = Files.readString(run.resolve(RunFolder.REPORT));
+    assertThat(html).contains("model mobilenetv2 (spec 0123456789ab)", "<b>4174</b>images in the table",
+        "<b>2</b>failed images (last run)", "Featurize: 31.5 images/s over 296 images on local[2] (2 cores, 1 "
+            + "thread(s) per task, batch 32).");
   }
 
   @Test

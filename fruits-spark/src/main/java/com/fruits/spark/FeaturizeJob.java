@@ -14,6 +14,7 @@ import com.fruits.core.image.FailureReason;
 import com.fruits.core.model.ModelSpecs;
 import com.fruits.core.progress.JobProgress;
 import com.fruits.core.progress.ProgressBar;
+import com.fruits.core.run.FeaturizeSummary;
 import com.fruits.core.taxonomy.Taxonomy;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,9 +1,9 @@
 package com.fruits.spark;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.apache.spark.sql.functions.col;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.TestImages;
@@ -12,6 +12,7 @@ import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.image.ImageViews;
+import com.fruits.core.run.FeaturizeSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.StratifiedSample;
 import com.fruits.core.progress.JobProgress;
+import com.fruits.core.run.ReduceSummary;
 import com.fruits.core.run.RunFolder;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;

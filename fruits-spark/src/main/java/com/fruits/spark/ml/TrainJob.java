@@ -8,6 +8,7 @@ import com.fruits.core.dataset.ImageLocation;
 import com.fruits.core.image.ImageViews;
 import com.fruits.core.progress.JobProgress;
 import com.fruits.core.run.RunFolder;
+import com.fruits.core.run.TrainSummary;
 import com.fruits.core.serving.BundleContents;
 import com.fruits.core.serving.ConfidenceCalibration;
 import com.fruits.core.serving.ImageNetPrior;

@@ -1,5 +1,6 @@
 package com.fruits.spark.synthetic;
 
+import com.fruits.core.run.SynthesizeSummary;
 import com.fruits.core.synthetic.SceneRecipe;
 import java.nio.file.Path;
 

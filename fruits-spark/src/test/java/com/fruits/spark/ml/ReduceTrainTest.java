@@ -1,16 +1,18 @@
 package com.fruits.spark.ml;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.apache.spark.sql.functions.col;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.TestImages;
 import com.fruits.core.featurize.ResolvedModel;
-import com.fruits.core.model.ModelResolver;
 import com.fruits.core.image.ImageViews;
 import com.fruits.core.image.ViewPolicy;
+import com.fruits.core.model.ModelResolver;
+import com.fruits.core.run.ReduceSummary;
+import com.fruits.core.run.TrainSummary;
 import com.fruits.core.serving.ConfidenceCalibration;
 import com.fruits.core.serving.FruitRecognizer;
 import com.fruits.core.serving.ServingBundle;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fruits.core.TestImages;
 import com.fruits.core.featurize.ResolvedModel;
+import com.fruits.core.run.FeaturizeSummary;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
-import com.fruits.spark.FeaturizeSummary;
 import com.fruits.spark.HadoopFiles;
 import com.fruits.spark.ImageFolders;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package com.fruits.spark.synthetic;
+package com.fruits.core.run;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package com.fruits.spark.ml;
+package com.fruits.core.run;
 
 import java.util.List;
 import java.util.Map;
