@@ -1,8 +1,8 @@
 package com.fruits.cli;
 
 import com.fruits.core.ExitCodes;
-import com.fruits.spark.storage.Redaction;
-import com.fruits.spark.storage.StorageErrors;
+import com.fruits.storage.Redaction;
+import com.fruits.storage.StorageErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,6 +1,6 @@
 package com.fruits.cli;
 
-import com.fruits.spark.storage.StorageSettings;
+import com.fruits.storage.StorageSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package com.fruits.cli;
 import com.fruits.core.FruitsException;
 import com.fruits.core.run.RunFolder;
 import com.fruits.report.ReportBuilder;
-import com.fruits.spark.HadoopFiles;
+import com.fruits.storage.HadoopFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

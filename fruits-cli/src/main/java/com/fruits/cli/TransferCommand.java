@@ -2,8 +2,8 @@ package com.fruits.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fruits.spark.storage.ObjectTransfer;
-import com.fruits.spark.storage.StorageSettings;
+import com.fruits.storage.ObjectTransfer;
+import com.fruits.storage.StorageSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

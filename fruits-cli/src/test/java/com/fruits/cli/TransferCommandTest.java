@@ -3,7 +3,7 @@ package com.fruits.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fruits.spark.ImageFolders;
-import com.fruits.spark.storage.LoopbackS3;
+import com.fruits.storage.LoopbackS3;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

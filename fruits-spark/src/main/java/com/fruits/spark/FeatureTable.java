@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.max;
 import com.fruits.core.FruitsException;
 import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.run.RunFolder;
+import com.fruits.storage.HadoopFiles;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;

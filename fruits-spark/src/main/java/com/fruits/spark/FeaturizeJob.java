@@ -16,6 +16,8 @@ import com.fruits.core.progress.JobProgress;
 import com.fruits.core.progress.ProgressBar;
 import com.fruits.core.run.FeaturizeSummary;
 import com.fruits.core.taxonomy.Taxonomy;
+import com.fruits.storage.HadoopFiles;
+import com.fruits.storage.Summaries;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -2,6 +2,7 @@ package com.fruits.spark;
 
 import com.fruits.core.image.FailureReason;
 import com.fruits.core.image.ImageDecodeException;
+import com.fruits.storage.HadoopFiles;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;

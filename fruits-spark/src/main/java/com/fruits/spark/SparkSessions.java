@@ -1,6 +1,6 @@
 package com.fruits.spark;
 
-import com.fruits.spark.storage.StorageSettings;
+import com.fruits.storage.StorageSettings;
 import org.apache.spark.sql.SparkSession;
 
 /** How the command line gets its SparkSession: local[*] unless a master is given or spark-submit set one. */

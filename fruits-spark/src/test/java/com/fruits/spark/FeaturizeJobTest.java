@@ -13,6 +13,7 @@ import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.image.ImageViews;
 import com.fruits.core.run.FeaturizeSummary;
+import com.fruits.storage.HadoopFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

@@ -6,7 +6,7 @@ import com.fruits.core.model.ModelSpecs;
 import com.fruits.core.serving.BundleContents;
 import com.fruits.core.serving.ImageNetPrior;
 import com.fruits.core.serving.ServingBundle;
-import com.fruits.spark.HadoopFiles;
+import com.fruits.storage.HadoopFiles;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import com.fruits.core.FruitsException;
 import com.fruits.spark.FeatureTable;
-import com.fruits.spark.HadoopFiles;
+import com.fruits.storage.HadoopFiles;
 import java.util.List;
 import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Dataset;

@@ -19,7 +19,7 @@ import com.fruits.core.serving.ServingBundle;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
-import com.fruits.spark.HadoopFiles;
+import com.fruits.storage.HadoopFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.fruits.spark.storage;
+package com.fruits.storage;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package com.fruits.spark.storage;
+package com.fruits.storage;
 
 import java.net.URI;
 import java.util.HashMap;
@@ -44,11 +44,11 @@ public final class LoopbackS3 implements AutoCloseable {
     proxy.stop();
   }
 
-  void restart() throws Exception {
+  public void restart() throws Exception {
     start(port);
   }
 
-  BlobStore blobStore() {
+  public BlobStore blobStore() {
     return context.getBlobStore();
   }
 

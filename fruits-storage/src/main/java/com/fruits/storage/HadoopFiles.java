@@ -1,4 +1,4 @@
-package com.fruits.spark;
+package com.fruits.storage;
 
 import com.fruits.core.FruitsException;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package com.fruits.spark.storage;
+package com.fruits.storage;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.Hashing;

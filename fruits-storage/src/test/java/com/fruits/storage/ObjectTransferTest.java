@@ -1,10 +1,10 @@
-package com.fruits.spark.storage;
+package com.fruits.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fruits.core.FruitsException;
-import com.fruits.spark.ImageFolders;
+import com.fruits.core.TestImages;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,10 @@ class ObjectTransferTest {
 
   @BeforeAll
   static void start() throws Exception {
-    ImageFolders.copyRealPhotos(photos);
+    for (String label : List.of("Lemon", "Kiwi", "Strawberry")) {
+      TestImages.copyFirst(TestImages.fruitsDir().resolve("Training").resolve(label),
+          photos.resolve("Training").resolve(label), 5);
+    }
     try (Stream<Path> files = Files.walk(photos)) {
       photoCount = (int) files.filter(Files::isRegularFile).count();
     }

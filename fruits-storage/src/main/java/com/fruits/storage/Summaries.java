@@ -1,4 +1,4 @@
-package com.fruits.spark;
+package com.fruits.storage;
 
 import com.fruits.core.run.RunSummaries;
 import org.apache.hadoop.conf.Configuration;
