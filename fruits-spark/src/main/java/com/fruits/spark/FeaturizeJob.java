@@ -21,6 +21,8 @@ import com.fruits.storage.Summaries;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,11 +94,10 @@ public final class FeaturizeJob {
     int cores = spark.sparkContext().defaultParallelism();
     int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     int threads = options.threadsPerTask() != null ? options.threadsPerTask() : taskCpus;
-    int partitions = options.partitions() != null ? options.partitions() : defaultPartitions(selection.todoCount(), cores);
-    // balanced partitions: what is left after a resume is spread by a round-robin repartition; a fresh run's
-    // selection goes out to the tasks as it is, without a shuffle
-    Dataset<Row> todo = appending ? selection.todo().repartition(partitions)
-        : ImageListing.distribute(spark, selection.sample(), partitions);
+    int partitions = options.partitions() != null ? options.partitions()
+        : defaultPartitions(selection.todoCount(), cores);
+    // balanced partitions, each class spread over all of them, without a shuffle: the rows go out with the tasks
+    Dataset<Row> todo = ImageListing.distribute(spark, selection.todo(), partitions);
     int batch = Math.min(options.effectiveBatchSize(),
         model.spec().dynamicBatch() ? Integer.MAX_VALUE : model.spec().batchSize());
     InferenceSettings inference = InferenceSettings.on(options.device(), threads);
@@ -138,7 +139,11 @@ public final class FeaturizeJob {
    * The photos listed, those selected (a stratified sample, when asked for), and among them those still to do: all
    * of them, or when appending to a table, those it lacks or holds from another version of the file.
    */
-  private record Selection(Taxonomy taxonomy, long listed, List<Row> sample, Dataset<Row> todo, long todoCount) {}
+  private record Selection(Taxonomy taxonomy, long listed, List<Row> sample, List<Row> todo) {
+    long todoCount() {
+      return todo.size();
+    }
+  }
 
   private Selection select(String table, boolean appending) {
     Taxonomy taxonomy = Taxonomy.loadOrBundled(options.taxonomy());
@@ -156,19 +161,34 @@ public final class FeaturizeJob {
       sample = StratifiedSample.total(listing, label, path, options.sampleTotal(), options.seed());
     }
     if (!appending) {
-      return new Selection(taxonomy, listing.size(), sample, null, sample.size());
+      return new Selection(taxonomy, listing.size(), sample, sample);
     }
-    Dataset<Row> selected = ImageListing.toDataset(spark, sample);
-    // a photo storage failed to hand over (read_error) is read again: the failure was the store's, not the photo's
-    Dataset<Row> current = FeatureTable.current(spark.read().parquet(table));
-    Dataset<Row> existing = current
-        .where(current.col(FeatureTable.ERROR).isNull()
-            .or(functions.not(current.col(FeatureTable.ERROR).startsWith(FailureReason.READ_ERROR.code()))))
-        .select(FeatureTable.PATH, FeatureTable.BYTES, FeatureTable.MODIFIED);
-    Dataset<Row> todo = selected.join(existing, selected.col(FeatureTable.PATH).equalTo(existing.col(FeatureTable.PATH))
-        .and(selected.col(FeatureTable.BYTES).equalTo(existing.col(FeatureTable.BYTES)))
-        .and(selected.col(FeatureTable.MODIFIED).equalTo(existing.col(FeatureTable.MODIFIED))), "left_anti");
-    return new Selection(taxonomy, listing.size(), sample, todo, todo.count());
+    return new Selection(taxonomy, listing.size(), sample, notInTable(sample, table));
+  }
+
+  /**
+   * The photos of {@code sample} the table lacks, holds from another version of the file (size or modification
+   * time), or holds as a read error (the store's failure, not the photo's: read again). Compared on the driver,
+   * which holds the listing anyway: one scan of four small columns, instead of joins that shuffle.
+   */
+  private List<Row> notInTable(List<Row> sample, String table) {
+    Map<String, Row> current = new HashMap<>();
+    for (Row r : spark.read().parquet(table).select(col(FeatureTable.PATH), col(FeatureTable.RUN_ID),
+        col(FeatureTable.BYTES), col(FeatureTable.MODIFIED),
+        functions.coalesce(col(FeatureTable.ERROR).startsWith(FailureReason.READ_ERROR.code()), functions.lit(false)))
+        .collectAsList()) {
+      // a photo featurized again (changed in place) has a row of each run until compaction; the latest one counts
+      current.merge(r.getString(0), r, (a, b) -> a.getString(1).compareTo(b.getString(1)) >= 0 ? a : b);
+    }
+    List<Row> todo = new ArrayList<>();
+    for (Row photo : sample) {
+      Row row = current.get(photo.getString(0));
+      if (row == null || row.getBoolean(4) || row.getLong(2) != photo.getLong(5)
+          || !row.get(3).equals(photo.get(6))) {
+        todo.add(photo);
+      }
+    }
+    return todo;
   }
 
   /** What this run wrote: its rows, its failures by reason, and the rows of the whole table. */
@@ -227,8 +247,7 @@ public final class FeaturizeJob {
     FeatureTable.requireCurrentColor(existing, "output " + out, "featurize it again with --overwrite");
     FeatureTable.requireColumns(existing, "output " + out, "featurize it again with --overwrite",
         FeatureTable.HEAD_LOGITS);
-    List<String> hashes = existing.select(FeatureTable.SPEC_HASH).distinct()
-        .as(Encoders.STRING()).collectAsList();
+    List<String> hashes = specHashes(conf, existing);
     String current = model.spec().hash();
     for (String hash : hashes) {
       if (!hash.equals(current)) {
@@ -237,6 +256,20 @@ public final class FeaturizeJob {
       }
     }
     return true;
+  }
+
+  /**
+   * The spec hashes of the table's rows. Each run writes the spec it featurized with beside the table, and refuses
+   * a table of another spec, so that file names the spec of every row; a table without it (its first run ended
+   * before writing it) is scanned.
+   */
+  private List<String> specHashes(Configuration conf, Dataset<Row> existing) {
+    String specFile = FeatureTable.modelSpec(options.out());
+    if (HadoopFiles.exists(specFile, conf)) {
+      return List.of(ModelSpecs.parse(HadoopFiles.readString(specFile, conf), java.nio.file.Path.of("."), specFile)
+          .hash());
+    }
+    return existing.select(FeatureTable.SPEC_HASH).distinct().as(Encoders.STRING()).collectAsList();
   }
 
   /** {@link #IMAGES_PER_PARTITION} images a partition, at least two partitions a core, at most one an image. */

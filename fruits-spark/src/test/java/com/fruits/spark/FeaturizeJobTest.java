@@ -240,6 +240,15 @@ class FeaturizeJobTest {
     assertThat(summary.inferenceProviders())
         .containsExactly("cpu (this ONNX Runtime build has no CUDA execution provider)");
     assertThat(notes).contains(InferenceDevice.CUDA.buildNote());
+
+    // another spec may not append to it: told by the spec file beside the table, or by the rows without it
+    FeaturizeOptions mobilenetOnTop = FeaturizeOptions.builder(folder.toString(), out,
+        TestImages.modelSpec("mobilenetv2")).resume(true).build();
+    assertThatThrownBy(() -> run(mobilenetOnTop)).isInstanceOf(FruitsException.class)
+        .hasMessageContaining("holds features of another model spec (" + squeezenet.spec().hash().substring(0, 12));
+    Files.delete(Path.of(FeatureTable.modelSpec(out)));
+    assertThatThrownBy(() -> run(mobilenetOnTop)).isInstanceOf(FruitsException.class)
+        .hasMessageContaining("holds features of another model spec (" + squeezenet.spec().hash().substring(0, 12));
     assertThat(summary.imagesFeaturized()).isEqualTo(3);
     Row row = spark.read().parquet(FeatureTable.table(out)).first();
     assertThat(row.getList(row.fieldIndex("features"))).hasSize(1000);
