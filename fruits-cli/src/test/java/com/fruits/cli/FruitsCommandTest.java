@@ -65,6 +65,12 @@ class FruitsCommandTest {
   }
 
   @Test
+  void anUnknownDeviceIsAUsageError() {
+    assertOneLine(run("featurize", "--images", "x", "--out", "y", "--device", "gpu"), FruitsCommand.EXIT_USAGE,
+        "fruits: --device must be cpu, cuda or auto, not 'gpu'");
+  }
+
+  @Test
   void missingInputFailsBeforeSparkStarts() {
     assertOneLine(run("featurize", "--images", "/no/such/photos", "--out", "y"), FruitsCommand.EXIT_FAILURE,
         "fruits: error: input path does not exist: /no/such/photos");

@@ -112,7 +112,7 @@ public final class FeaturizeJob {
     Written written = timed(stages, "summarize", () -> {
       HadoopFiles.writeString(FeatureTable.modelSpec(out), ModelSpecs.toJson(model.spec()), conf);
       HadoopFiles.writeString(FeatureTable.taxonomy(out), selection.taxonomy().csv(), conf);
-      return written(conf, table, runId);
+      return written(conf, table, runId, selection.tableRowsAfter());
     });
 
     long processed = written.processed();
@@ -137,9 +137,10 @@ public final class FeaturizeJob {
 
   /**
    * The photos listed, those selected (a stratified sample, when asked for), and among them those still to do: all
-   * of them, or when appending to a table, those it lacks or holds from another version of the file.
+   * of them, or when appending to a table, those it lacks or holds from another version of the file; and the photos
+   * the table will hold once they are in (each photo is one row, its current one).
    */
-  private record Selection(Taxonomy taxonomy, long listed, List<Row> sample, List<Row> todo) {
+  private record Selection(Taxonomy taxonomy, long listed, List<Row> sample, List<Row> todo, long tableRowsAfter) {
     long todoCount() {
       return todo.size();
     }
@@ -161,9 +162,9 @@ public final class FeaturizeJob {
       sample = StratifiedSample.total(listing, label, path, options.sampleTotal(), options.seed());
     }
     if (!appending) {
-      return new Selection(taxonomy, listing.size(), sample, sample);
+      return new Selection(taxonomy, listing.size(), sample, sample, sample.size());
     }
-    return new Selection(taxonomy, listing.size(), sample, notInTable(sample, table));
+    return notInTable(taxonomy, listing.size(), sample, table);
   }
 
   /**
@@ -171,7 +172,7 @@ public final class FeaturizeJob {
    * time), or holds as a read error (the store's failure, not the photo's: read again). Compared on the driver,
    * which holds the listing anyway: one scan of four small columns, instead of joins that shuffle.
    */
-  private List<Row> notInTable(List<Row> sample, String table) {
+  private Selection notInTable(Taxonomy taxonomy, long listed, List<Row> sample, String table) {
     Map<String, Row> current = new HashMap<>();
     for (Row r : spark.read().parquet(table).select(col(FeatureTable.PATH), col(FeatureTable.RUN_ID),
         col(FeatureTable.BYTES), col(FeatureTable.MODIFIED),
@@ -181,36 +182,40 @@ public final class FeaturizeJob {
       current.merge(r.getString(0), r, (a, b) -> a.getString(1).compareTo(b.getString(1)) >= 0 ? a : b);
     }
     List<Row> todo = new ArrayList<>();
+    long newPhotos = 0;
     for (Row photo : sample) {
       Row row = current.get(photo.getString(0));
       if (row == null || row.getBoolean(4) || row.getLong(2) != photo.getLong(5)
           || !row.get(3).equals(photo.get(6))) {
         todo.add(photo);
+        newPhotos += row == null ? 1 : 0;
       }
     }
-    return todo;
+    return new Selection(taxonomy, listed, sample, todo, current.size() + newPhotos);
   }
 
   /** What this run wrote: its rows, its failures by reason, and the rows of the whole table. */
   private record Written(long processed, long failed, Map<String, Long> failures, long tableRows) {}
 
-  private Written written(Configuration conf, String table, String runId) {
+  /**
+   * This run's rows as the table holds them, counted by failure reason: one scan of the error column of this run's
+   * files, no shuffle (a run's rows are all current). The table's rows come from the selection's count.
+   */
+  private Written written(Configuration conf, String table, String runId, long tableRows) {
     Map<String, Long> failures = new TreeMap<>();
-    long processed = 0;
-    long failed = 0;
     if (!HadoopFiles.exists(table, conf)) {
       return new Written(0, 0, failures, 0);
     }
-    Dataset<Row> written = FeatureTable.current(spark.read().parquet(table));
-    for (Row r : written.where(col(FeatureTable.RUN_ID).equalTo(runId))
-        .groupBy(substring_index(col(FeatureTable.ERROR), ":", 1).as("reason")).count().collectAsList()) {
-      processed += r.getLong(1);
-      if (!r.isNullAt(0)) {
-        failures.put(r.getString(0), r.getLong(1));
-        failed += r.getLong(1);
+    List<String> errors = spark.read().parquet(table).where(col(FeatureTable.RUN_ID).equalTo(runId))
+        .select(substring_index(col(FeatureTable.ERROR), ":", 1)).as(Encoders.STRING()).collectAsList();
+    long failed = 0;
+    for (String reason : errors) {
+      if (reason != null) {
+        failures.merge(reason, 1L, Long::sum);
+        failed++;
       }
     }
-    return new Written(processed, failed, failures, written.count());
+    return new Written(errors.size(), failed, failures, tableRows);
   }
 
 

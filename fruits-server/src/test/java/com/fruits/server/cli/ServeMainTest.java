@@ -36,6 +36,9 @@ class ServeMainTest {
     Run negativeRate = run("serve", "--bundle", "b", "--rate-limit", "-3");
     assertThat(negativeRate.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(run("serve", "--bogus").code()).isEqualTo(ExitCodes.USAGE);
+    Run badDevice = run("serve", "--bundle", "b", "--device", "gpu");
+    assertThat(badDevice.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(badDevice.err().strip()).isEqualTo("fruits: --device must be cpu, cuda or auto, not 'gpu'");
   }
 
   @Test
