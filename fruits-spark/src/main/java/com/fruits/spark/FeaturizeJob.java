@@ -170,7 +170,7 @@ public final class FeaturizeJob {
   /**
    * The photos of {@code sample} the table lacks, holds from another version of the file (size or modification
    * time), or holds as a read error (the store's failure, not the photo's: read again). Compared on the driver,
-   * which holds the listing anyway: one scan of four small columns, instead of joins that shuffle.
+   * which holds the listing anyway: one scan of five small columns, instead of joins that shuffle.
    */
   private Selection notInTable(Taxonomy taxonomy, long listed, List<Row> sample, String table) {
     Map<String, Row> current = new HashMap<>();
