@@ -199,7 +199,7 @@ final class BenchCommand implements Callable<Integer> {
     IntFunction<OnnxFeaturizer> featurizers = threads -> SharedFeaturizers.get(model.spec(), model.modelFile(),
         InferenceSettings.on(on, threads));
     OnnxFeaturizer probe = featurizers.apply(1);
-    System.out.println("device   " + probe.provider() + (probe.fallback() == null ? "" : " (" + probe.fallback() + ")"));
+    System.out.println("device   " + probe.placement());
     List<InferenceCeiling.Measurement> measurements = new ArrayList<>();
     for (InferenceCeiling.Setting setting : InferenceCeiling.candidates(cores, on)) {
       InferenceCeiling.Measurement m = InferenceCeiling.measure(featurizers, tensors, setting, seconds);

@@ -107,8 +107,16 @@ public final class FruitsServer implements AutoCloseable {
     return status < 400 ? "static" : "unmatched";
   }
 
+  /** Opens the bundle's model on the configured device; says so when a GPU was wanted and the CPU answers. */
   private static FruitRecognizer open(ServerConfig config, Path bundleDir, ModelResolver resolver) {
-    return FruitRecognizer.open(bundleDir, resolver, InferenceSettings.on(config.device(), 1), config.decodeLimits());
+    FruitRecognizer recognizer = FruitRecognizer.open(bundleDir, resolver, InferenceSettings.on(config.device(), 1),
+        config.decodeLimits());
+    if (recognizer.deviceFallback() != null) {
+      String buildNote = config.device().buildNote();
+      LOG.warn(buildNote != null ? buildNote : "--device " + config.device().cliName() + ": the model runs on the "
+          + "CPU: " + recognizer.deviceFallback());
+    }
+    return recognizer;
   }
 
   private static ConfidenceCalibration calibration(Path bundleDir, FruitRecognizer recognizer) {

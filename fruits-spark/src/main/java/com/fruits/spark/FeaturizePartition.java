@@ -140,8 +140,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     ModelSpec spec = ModelSpecs.parse(specJson, Path.of("."), "driver");
     OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, model.localFile(),
         inference.withGpu(TaskGpu.ordinal(TaskContext.get())));
-    metrics.providers().add(featurizer.fallback() == null ? featurizer.provider()
-        : featurizer.provider() + " (" + featurizer.fallback() + ")");
+    metrics.providers().add(featurizer.placement());
     // a batch holds at least one photo's views; a fixed-batch graph runs them in several calls (runAll)
     int batch = Math.max(ImageViews.COUNT, Math.min(batchSize, featurizer.maxBatch()));
     return new BatchIterator(images, featurizer, new ImagePreprocessor(spec.input()), batch);

@@ -19,9 +19,9 @@ public record InferenceSettings(int intraOpThreads, InferenceDevice device, int 
     }
   }
 
-  /** {@code threads} intra-op threads on the CPU. */
+  /** {@code threads} intra-op threads on the CPU, at least one. */
   public static InferenceSettings cpu(int threads) {
-    return new InferenceSettings(threads, InferenceDevice.CPU, 0);
+    return new InferenceSettings(Math.max(1, threads), InferenceDevice.CPU, 0);
   }
 
   /** {@code threads} intra-op threads on {@code device}, GPU 0 when it is one. */

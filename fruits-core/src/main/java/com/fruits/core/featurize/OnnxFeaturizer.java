@@ -77,7 +77,7 @@ public final class OnnxFeaturizer implements AutoCloseable {
 
   /** Opens {@code modelFile} on the CPU with {@code intraOpThreads} threads per inference and checks it. */
   public static OnnxFeaturizer open(ModelSpec spec, Path modelFile, int intraOpThreads) {
-    return open(spec, modelFile, InferenceSettings.cpu(Math.max(1, intraOpThreads)));
+    return open(spec, modelFile, InferenceSettings.cpu(intraOpThreads));
   }
 
   /** Opens {@code modelFile} as {@code settings} say and checks it against the spec. */
@@ -220,6 +220,11 @@ public final class OnnxFeaturizer implements AutoCloseable {
   /** Why inference runs on the CPU although a GPU was asked for (or allowed, with auto), or null. */
   public String fallback() {
     return fallback;
+  }
+
+  /** Where inference runs, with the reason when a GPU was wanted: {@code cuda:0}, {@code cpu}, {@code cpu (why)}. */
+  public String placement() {
+    return fallback == null ? provider : provider + " (" + fallback + ")";
   }
 
   /** The largest batch one {@link #run} accepts: the graph's fixed batch, or unlimited. */

@@ -24,7 +24,7 @@ public final class SharedFeaturizers {
 
   /** The CPU session with {@code intraOpThreads} threads. */
   public static OnnxFeaturizer get(ModelSpec spec, Path modelFile, int intraOpThreads) {
-    return get(spec, modelFile, InferenceSettings.cpu(Math.max(1, intraOpThreads)));
+    return get(spec, modelFile, InferenceSettings.cpu(intraOpThreads));
   }
 
   public static OnnxFeaturizer get(ModelSpec spec, Path modelFile, InferenceSettings settings) {

@@ -58,7 +58,7 @@ public final class FruitRecognizer {
 
   /** As {@link #open(Path, ModelResolver, int)}, refusing photos that would cost more to decode than {@code limits}. */
   public static FruitRecognizer open(Path bundleDir, ModelResolver resolver, int intraOpThreads, DecodeLimits limits) {
-    return open(bundleDir, resolver, InferenceSettings.cpu(Math.max(1, intraOpThreads)), limits);
+    return open(bundleDir, resolver, InferenceSettings.cpu(intraOpThreads), limits);
   }
 
   /** As {@link #open(Path, ModelResolver, int, DecodeLimits)}, inference running as {@code settings} say. */

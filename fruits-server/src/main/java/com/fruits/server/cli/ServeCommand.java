@@ -91,11 +91,6 @@ final class ServeCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "fruits: serving %s on %s (model %s, %d classes, threshold %.3f %s, on %s) — "
             + "started in %.1fs%n", bundle, server.url(), model.version(), model.classes(), model.threshold(),
         model.thresholdSource(), model.device(), (System.nanoTime() - start) / 1e9);
-    if (InferenceDevice.parse(device) == InferenceDevice.CUDA && !model.device().startsWith("cuda")) {
-      String note = InferenceDevice.CUDA.buildNote();
-      System.err.println("fruits: " + (note != null ? note : "--device cuda: CUDA did not load (ONNX Runtime's "
-          + "message above says why); the model runs on the CPU"));
-    }
     if (server.adminUrl() != null) {
       System.out.println("fruits: admin endpoints on " + server.adminUrl() + " (POST admin/reload)");
     }
