@@ -9,7 +9,6 @@ import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
 import com.fruits.spark.SparkSessions;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -21,14 +20,9 @@ import picocli.CommandLine.Option;
     description = "List images (species and variety from the taxonomy), run the CNN on Spark, write a Parquet feature "
         + "table.")
 final class FeaturizeCommand implements Callable<Integer> {
-  @Option(names = "--images", required = true, paramLabel = "[NAME=]URI", split = ",",
-      description = "Image sources: folders or bucket prefixes of .jpg/.jpeg/.png photos, read recursively (file:, "
-          + "s3a:, hdfs:); NAME (default: the folder's name) selects the taxonomy's rules.")
-  List<String> images;
+  @Mixin ImageSourcesOption images;
 
-  @Option(names = "--taxonomy", paramLabel = "FILE",
-      description = "Taxonomy CSV mapping each source's folders to species (default: the shipped catalog/taxonomy.csv).")
-  Path taxonomy;
+  @Mixin TaxonomyOption taxonomy;
 
   @Option(names = "--views", paramLabel = "SOURCE=SHARE", defaultValue = "",
       description = "Share of each source's Training photos that get every view (crops and mirror) as well as the "
@@ -40,9 +34,7 @@ final class FeaturizeCommand implements Callable<Integer> {
       description = "Output folder: table/ (Parquet), summary.json, model-spec.json.")
   String out;
 
-  @Option(names = "--model-spec", paramLabel = "FILE",
-      description = "Model spec JSON (default: models/mobilenetv2.json).")
-  Path modelSpec;
+  @Mixin ModelSpecOption modelSpec;
 
   @Mixin SparkMasterOption sparkMaster;
 
@@ -83,9 +75,9 @@ final class FeaturizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FeaturizeOptions options = FeaturizeOptions.builder(String.join(",", images), out,
-            modelSpec != null ? modelSpec : Defaults.modelSpec())
-        .taxonomy(taxonomy).views(ViewPolicy.parse(views, 0))
+    FeaturizeOptions options = FeaturizeOptions.builder(images.joined(), out,
+            modelSpec.path())
+        .taxonomy(taxonomy.taxonomy).views(ViewPolicy.parse(views, 0))
         .sampleTotal(sample).perClass(perClass).seed(seed)
         .overwrite(overwrite).resume(resume).compact(compact)
         .batchSize(batchSize).device(device.device()).threadsPerTask(threadsPerTask).partitions(partitions)

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = {"Fruit recognition at scale: featurize photos with a pretrained CNN on Spark, reduce, train, report.",
         "The app (serve, calibrate, bench-serve) runs without Spark: see com.fruits.server.cli.ServeMain."},
     subcommands = {SynthesizeCommand.class, FeaturizeCommand.class, ReduceCommand.class, TrainCommand.class, ReportCommand.class,
-      PipelineCommand.class, BenchCommand.class,
+      PipelineCommand.class, BenchCommand.class, MicrobenchCommand.class,
       TransferCommand.Upload.class, TransferCommand.Download.class,
       CommandLine.HelpCommand.class})
 public final class FruitsCommand implements Runnable {
@@ -22,7 +22,7 @@ public final class FruitsCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (synthesize, featurize, reduce, train, report, pipeline, upload, download, bench)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (synthesize, featurize, reduce, train, report, pipeline, upload, download, bench, microbench)");
   }
 
   public static void main(String[] args) {

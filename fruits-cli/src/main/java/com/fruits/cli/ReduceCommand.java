@@ -1,5 +1,6 @@
 package com.fruits.cli;
 
+import com.fruits.core.progress.JobProgress;
 import com.fruits.spark.ml.ReduceJob;
 import com.fruits.spark.ml.ReduceOptions;
 import java.util.List;
@@ -17,7 +18,7 @@ final class ReduceCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "URI", description = "Output folder.")
   String out;
 
-  @Option(names = "--variance", defaultValue = "0.80",
+  @Option(names = "--variance", defaultValue = ReduceOptions.DEFAULT_VARIANCE_TEXT,
       description = "Keep the smallest k reaching this explained variance, in (0, 1] (default: ${DEFAULT-VALUE}).")
   double variance;
 
@@ -28,7 +29,7 @@ final class ReduceCommand implements Callable<Integer> {
       description = "k-versus-sample-size study: stratified Training samples of these sizes ('all' allowed), e.g. 240,2400,all.")
   List<String> study = List.of();
 
-  @Option(names = "--study-seeds", defaultValue = "3", description = "Samples (seeds) per study size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--study-seeds", defaultValue = "" + ReduceOptions.DEFAULT_STUDY_SEEDS, description = "Samples (seeds) per study size (default: ${DEFAULT-VALUE}).")
   int studySeeds;
 
   @Mixin SparkMasterOption sparkMaster;
@@ -38,7 +39,9 @@ final class ReduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ReduceOptions options = new ReduceOptions(features, out, variance, k, study, studySeeds, overwrite);
-    return SparkCommands.run("fruits reduce", sparkMaster, spark -> new ReduceJob(spark, options).run().describe());
+    ReduceOptions options = ReduceOptions.of(features, out).withComponents(variance, k).withStudy(study, studySeeds)
+        .withOverwrite(overwrite);
+    return SparkCommands.run("fruits reduce", sparkMaster,
+        spark -> new ReduceJob(spark, options, JobProgress.STDERR).run().describe());
   }
 }

@@ -87,11 +87,11 @@ final class RunFolderReport {
 
   /** Summaries and CSVs outside tables and Spark models, and the first synthetic scene of each label. */
   static boolean readByReport(String relative, Set<String> sceneFolders) {
-    if (relative.contains("/table/") || relative.contains("spark-model/") || relative.contains("/scenes/")
-        || relative.contains("/_temporary/")) {
+    if (relative.contains("/" + RunFolder.TABLE + "/") || relative.contains(RunFolder.SPARK_MODEL + "/")
+        || relative.contains("/" + RunFolder.SCENES + "/") || relative.contains("/_temporary/")) {
       return false;
     }
-    if (relative.startsWith("synthetic/images/") && relative.endsWith(".jpg")) {
+    if (relative.startsWith(RunFolder.SYNTHETIC + "/" + RunFolder.SCENE_IMAGES + "/") && relative.endsWith(".jpg")) {
       return sceneFolders.add(relative.substring(0, relative.lastIndexOf('/')));
     }
     return relative.endsWith(".json") || relative.endsWith(".csv");

@@ -3,7 +3,6 @@ package com.fruits.cli;
 import com.fruits.core.dataset.ImageSource;
 import com.fruits.spark.synthetic.SynthesizeJob;
 import com.fruits.spark.synthetic.SynthesizeOptions;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,15 +30,14 @@ final class SynthesizeCommand implements Callable<Integer> {
   @Option(names = "--size", defaultValue = "256", description = "Scene side in pixels (default: ${DEFAULT-VALUE}).")
   int size;
 
-  @Option(names = "--taxonomy", paramLabel = "FILE", description = "Taxonomy CSV (default: the shipped one).")
-  Path taxonomy;
+  @Mixin TaxonomyOption taxonomy;
 
   @Mixin SparkMasterOption sparkMaster;
 
   @Override
   public Integer call() {
     SynthesizeOptions options = SynthesizeOptions.of(String.join(",", studio), String.join(",", backgrounds), out)
-        .withScenes(scenes.scenesPerLabel, scenes.recipe(size), scenes.seed).withTaxonomy(taxonomy);
+        .withScenes(scenes.scenesPerLabel, scenes.recipe(size), scenes.seed).withTaxonomy(taxonomy.taxonomy);
     for (ImageSource source : ImageSource.parseList(options.studio() + "," + options.backgrounds())) {
       Defaults.requireLocalPath(source.uri());
     }

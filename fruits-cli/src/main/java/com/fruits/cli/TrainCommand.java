@@ -1,5 +1,6 @@
 package com.fruits.cli;
 
+import com.fruits.core.progress.JobProgress;
 import com.fruits.spark.ml.TrainJob;
 import com.fruits.spark.ml.TrainOptions;
 import java.util.List;
@@ -57,6 +58,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     TrainOptions options = TrainOptions.of(features, out).withSearch(reg, maxIter).withUnseen(unseen, scenes)
         .withAnswers(precision, varietyConfidence).withPriorWeights(priorWeights).withOverwrite(overwrite);
-    return SparkCommands.run("fruits train", sparkMaster, spark -> new TrainJob(spark, options).run().describe());
+    return SparkCommands.run("fruits train", sparkMaster, spark -> new TrainJob(spark, options, JobProgress.STDERR).run()
+        .describe());
   }
 }

@@ -90,20 +90,12 @@ public final class FeaturizeJob {
     String table = FeatureTable.table(out);
     boolean appending = timed(stages, "prepare", () -> prepareOutput(conf, table));
     Selection selection = timed(stages, "list", () -> select(table, appending));
-
-    int cores = spark.sparkContext().defaultParallelism();
-    int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-    int threads = options.threadsPerTask() != null ? options.threadsPerTask() : taskCpus;
-    int partitions = options.partitions() != null ? options.partitions()
-        : defaultPartitions(selection.todoCount(), cores);
-    // balanced partitions, each class spread over all of them, without a shuffle: the rows go out with the tasks
-    Dataset<Row> todo = ImageListing.distribute(spark, selection.todo(), partitions);
-    int batch = Math.min(options.effectiveBatchSize(),
-        model.spec().dynamicBatch() ? Integer.MAX_VALUE : model.spec().batchSize());
-    InferenceSettings inference = InferenceSettings.on(options.device(), threads);
+    Execution execution = execution(selection.todoCount());
     FeaturizePartition.TaskMetrics metrics = FeaturizePartition.TaskMetrics.register(spark.sparkContext());
     if (selection.todoCount() > 0) {
-      timed(stages, "featurize", () -> featurize(todo, selection.todoCount(), inference, batch, runId, conf, table,
+      // balanced partitions, each class spread over all of them, without a shuffle: the rows go out with the tasks
+      Dataset<Row> todo = ImageListing.distribute(spark, selection.todo(), execution.partitions());
+      timed(stages, "featurize", () -> featurize(todo, selection.todoCount(), execution, runId, conf, table,
           appending, metrics));
     }
     double featurizeSeconds = stages.computeIfAbsent("featurize", name -> 0.0);
@@ -114,25 +106,44 @@ public final class FeaturizeJob {
       HadoopFiles.writeString(FeatureTable.taxonomy(out), selection.taxonomy().csv(), conf);
       return written(conf, table, runId, selection.tableRowsAfter());
     });
-
-    long processed = written.processed();
-    FeaturizeSummary summary = FeaturizeSummary.builder().command("featurize").runId(runId)
-        .startedAt(startedAt.toString()).input(options.images()).output(out)
-        .model(model.spec().name()).specHash(model.spec().hash()).featureDimension(model.featureDimension())
-        .sparkMaster(spark.sparkContext().master()).sparkVersion(spark.version()).executors(executors())
-        .totalCores(cores).threadsPerTask(threads).batchSize(batch)
-        .device(options.device().cliName()).inferenceProviders(metrics.providersUsed())
-        .partitions(selection.todoCount() > 0 ? partitions : 0)
-        .imagesListed(selection.listed()).imagesSelected(selection.sample().size())
-        .imagesAlreadyInOutput(selection.sample().size() - selection.todoCount())
-        .imagesProcessed(processed).imagesFeaturized(processed - written.failed()).imagesFailed(written.failed())
-        .failuresByReason(written.failures()).tableRows(written.tableRows()).supersededRowsDropped(dropped)
-        .stageSeconds(stages).taskSeconds(metrics.seconds()).wallSeconds(seconds(started))
-        .imagesPerSecond(featurizeSeconds > 0 && processed > 0 ? processed / featurizeSeconds : 0)
+    FeaturizeSummary summary = summary(runId, startedAt, execution, selection, written, dropped)
+        .stageSeconds(stages).taskSeconds(metrics.seconds()).inferenceProviders(metrics.providersUsed())
+        .wallSeconds(seconds(started)).imagesPerSecond(featurizeSeconds > 0 && written.processed() > 0
+            ? written.processed() / featurizeSeconds : 0)
         .build();
     Summaries.write(FeatureTable.summary(out), summary, conf);
     Summaries.write(FeatureTable.runSummary(out, runId), summary, conf);
     return summary;
+  }
+
+  /** How the photos to do are featurized: over how many cores and partitions, with what batch and threads. */
+  private record Execution(int cores, int threads, int partitions, int batch, InferenceSettings inference) {}
+
+  private Execution execution(long todo) {
+    int cores = spark.sparkContext().defaultParallelism();
+    int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    int threads = options.threadsPerTask() != null ? options.threadsPerTask() : taskCpus;
+    int partitions = todo == 0 ? 0 : options.partitions() != null ? options.partitions()
+        : defaultPartitions(todo, cores);
+    int batch = Math.min(options.effectiveBatchSize(),
+        model.spec().dynamicBatch() ? Integer.MAX_VALUE : model.spec().batchSize());
+    return new Execution(cores, threads, partitions, batch, InferenceSettings.on(options.device(), threads));
+  }
+
+  /** The summary's figures from this run's execution, selection and output; the caller adds the timings. */
+  private FeaturizeSummary.Builder summary(String runId, Instant startedAt, Execution execution, Selection selection,
+      Written written, long dropped) {
+    long processed = written.processed();
+    return FeaturizeSummary.builder().command("featurize").runId(runId)
+        .startedAt(startedAt.toString()).input(options.images()).output(options.out())
+        .model(model.spec().name()).specHash(model.spec().hash()).featureDimension(model.featureDimension())
+        .sparkMaster(spark.sparkContext().master()).sparkVersion(spark.version()).executors(executors())
+        .totalCores(execution.cores()).threadsPerTask(execution.threads()).batchSize(execution.batch())
+        .device(options.device().cliName()).partitions(execution.partitions())
+        .imagesListed(selection.listed()).imagesSelected(selection.sample().size())
+        .imagesAlreadyInOutput(selection.sample().size() - selection.todoCount())
+        .imagesProcessed(processed).imagesFeaturized(processed - written.failed()).imagesFailed(written.failed())
+        .failuresByReason(written.failures()).tableRows(written.tableRows()).supersededRowsDropped(dropped);
   }
 
   /**
@@ -283,7 +294,7 @@ public final class FeaturizeJob {
     return (int) Math.max(1, Math.min(images, Math.max(2L * cores, byImages)));
   }
 
-  private void featurize(Dataset<Row> todo, long count, InferenceSettings inference, int batch, String runId,
+  private void featurize(Dataset<Row> todo, long count, Execution execution, String runId,
       Configuration conf, String table, boolean appending, FeaturizePartition.TaskMetrics metrics) {
     String deviceNote = options.device().buildNote();
     if (deviceNote != null) {
@@ -294,7 +305,8 @@ public final class FeaturizeJob {
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf =
         context.broadcast(new HadoopFiles.SerializableConfiguration(conf));
-    FeaturizePartition function = new FeaturizePartition(model.spec(), shipped, batch, inference,
+    FeaturizePartition function = new FeaturizePartition(new ExecutorModel(model.spec(), shipped, execution.batch(),
+        execution.inference()),
         options.maxFileBytes(), runId, options.views(), hadoopConf, metrics, rowsDone);
     Dataset<Row> features = todo.mapPartitions(function, Encoders.row(FeatureTable.SCHEMA));
     ProgressBar bar = showProgress ? ProgressBar.onConsole("featurize", "images", count) : null;

@@ -1,8 +1,6 @@
 package com.fruits.spark;
 
-import com.fruits.core.featurize.InferenceSettings;
 import com.fruits.core.featurize.OnnxFeaturizer;
-import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.image.FailureReason;
 import com.fruits.core.image.ImageDecodeException;
@@ -11,7 +9,6 @@ import com.fruits.core.image.ImageViews;
 import com.fruits.core.image.RgbImage;
 import com.fruits.core.image.ViewPolicy;
 import com.fruits.core.model.ModelSpec;
-import com.fruits.core.model.ModelSpecs;
 import com.fruits.storage.HadoopFiles;
 import java.io.IOException;
 import java.io.Serializable;
@@ -45,11 +42,7 @@ import org.apache.spark.util.TaskCompletionListener;
 final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final String specJson;
-  private final ShippedModel model;
-  private final int batchSize;
-  /** The device and threads asked for; each task picks its GPU ({@link TaskGpu}). */
-  private final InferenceSettings inference;
+  private final ExecutorModel model;
   private final long maxFileBytes;
   private final String runId;
   /** Which photos get every {@link ImageViews view}. */
@@ -104,13 +97,9 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     return THREADS.isCurrentThreadCpuTimeSupported() ? Math.max(0, THREADS.getCurrentThreadCpuTime()) : 0;
   }
 
-  FeaturizePartition(ModelSpec spec, ShippedModel model, int batchSize, InferenceSettings inference,
-      long maxFileBytes, String runId, ViewPolicy views, Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf,
-      TaskMetrics metrics, LongAccumulator rowsDone) {
-    this.specJson = ModelSpecs.toJson(spec);
+  FeaturizePartition(ExecutorModel model, long maxFileBytes, String runId, ViewPolicy views,
+      Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf, TaskMetrics metrics, LongAccumulator rowsDone) {
     this.model = model;
-    this.batchSize = batchSize;
-    this.inference = inference;
     this.maxFileBytes = maxFileBytes;
     this.runId = runId;
     this.views = views;
@@ -137,12 +126,11 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
 
   @Override
   public Iterator<Row> call(Iterator<Row> images) {
-    ModelSpec spec = ModelSpecs.parse(specJson, Path.of("."), "driver");
-    OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, model.localFile(),
-        inference.withGpu(TaskGpu.ordinal(TaskContext.get())));
+    ModelSpec spec = model.spec();
+    OnnxFeaturizer featurizer = model.open(spec);
     metrics.providers().add(featurizer.placement());
     // a batch holds at least one photo's views; a fixed-batch graph runs them in several calls (runAll)
-    int batch = Math.max(ImageViews.COUNT, Math.min(batchSize, featurizer.maxBatch()));
+    int batch = Math.max(ImageViews.COUNT, Math.min(model.batchSize(), featurizer.maxBatch()));
     return new BatchIterator(images, featurizer, new ImagePreprocessor(spec.input()), batch);
   }
 

@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fruits.core.TestImages;
-import com.fruits.core.bench.PhonePhotos;
-import com.fruits.core.featurize.OnnxFeaturizer;
-import com.fruits.core.model.ModelSpec;
-import com.fruits.core.model.ModelSpecs;
-import java.awt.image.BufferedImage;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,34 +39,6 @@ class TurboJpegTest {
     byte[] jpeg = TestImages.read(TestImages.photo("Test", "Kiwi", "r_3_100.jpg"));
     RgbImage imageIo = DECODER.withoutTurbo().decode(jpeg, 224, 224);
     assertThat(DECODER.decode(jpeg, 224, 224)).usingRecursiveComparison().isEqualTo(imageIo);
-  }
-
-  /** The tolerance the decoder's documentation states: cosine 0.9995 between features, against a full-size decode. */
-  @Test
-  void aPhoneSizePhotoDecodedAtAnEighthGivesTheFeaturesOfAFullSizeDecode() throws Exception {
-    turbo();
-    BufferedImage source = ImageIO.read(TestImages.sharedDir()
-        .resolve("data/grocery-store/val/Fruit/Banana/Banana_001.jpg").toFile());
-    byte[] phone = PhonePhotos.encode(PhonePhotos.phoneSize(source, 7));
-    ModelSpec spec = ModelSpecs.load(TestImages.modelSpec("mobilenetv2"));
-    ImagePreprocessor preprocessor = new ImagePreprocessor(spec.input(), DECODER);
-    RgbImage scaled = preprocessor.decode(phone);
-    assertThat(scaled.width()).isEqualTo(PhonePhotos.WIDTH / 8);
-    assertThat(scaled.height()).isEqualTo(PhonePhotos.HEIGHT / 8);
-    RgbImage full = DECODER.withoutTurbo().decode(phone);
-    RgbImage subsampled = new ImagePreprocessor(spec.input(), DECODER.withoutTurbo()).decode(phone);
-    try (OnnxFeaturizer model = OnnxFeaturizer.open(spec, spec.source().path(), 1)) {
-      float[] reference = features(model, preprocessor, full);
-      double dctScaled = TestImages.cosine(reference, features(model, preprocessor, scaled));
-      double pointSampled = TestImages.cosine(reference, features(model, preprocessor, subsampled));
-      assertThat(dctScaled).isGreaterThan(0.9995).isGreaterThan(pointSampled);
-    }
-  }
-
-  private static float[] features(OnnxFeaturizer model, ImagePreprocessor preprocessor, RgbImage image) {
-    float[] tensor = new float[preprocessor.tensorSize()];
-    preprocessor.prepare(image, tensor, 0);
-    return model.run(tensor, 1)[0];
   }
 
   private static TurboJpeg turbo() {

@@ -2,12 +2,12 @@ package com.fruits.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fruits.core.bench.CpuInfo;
-import com.fruits.core.featurize.InferenceCeiling;
+import com.fruits.bench.CpuInfo;
+import com.fruits.bench.InferenceCeiling;
 import com.fruits.core.model.ModelResolver;
 import com.fruits.core.serving.Calibrator;
 import com.fruits.server.FruitsServer;
-import com.fruits.server.LoadBenchmark;
+import com.fruits.bench.LoadBenchmark;
 import com.fruits.server.ServerConfig;
 import java.net.URI;
 import java.nio.file.Files;

@@ -51,10 +51,7 @@ public final class ReduceJob {
   private final ReduceOptions options;
   private final JobProgress progress;
 
-  public ReduceJob(SparkSession spark, ReduceOptions options) {
-    this(spark, options, JobProgress.STDERR);
-  }
-
+  /** {@code progress}: where the job's notes go ({@link JobProgress#STDERR} on the command line). */
   public ReduceJob(SparkSession spark, ReduceOptions options, JobProgress progress) {
     this.spark = spark;
     this.options = options;

@@ -12,6 +12,10 @@ import java.util.List;
  */
 public record ReduceOptions(String features, String out, double variance, Integer k, List<String> studySizes,
     int studySeeds, boolean overwrite) {
+  /** The command line writes the defaults, for its help. */
+  public static final String DEFAULT_VARIANCE_TEXT = "0.80";
+  public static final double DEFAULT_VARIANCE = Double.parseDouble(DEFAULT_VARIANCE_TEXT);
+  public static final int DEFAULT_STUDY_SEEDS = 3;
 
   public ReduceOptions {
     if (!(variance > 0 && variance <= 1)) {
@@ -32,6 +36,19 @@ public record ReduceOptions(String features, String out, double variance, Intege
   }
 
   public static ReduceOptions of(String features, String out) {
-    return new ReduceOptions(features, out, 0.80, null, List.of(), 3, false);
+    return new ReduceOptions(features, out, DEFAULT_VARIANCE, null, List.of(), DEFAULT_STUDY_SEEDS, false);
+  }
+
+  /** k: the smallest keeping {@code share} of the variance, or {@code fixedK} components where it is not null. */
+  public ReduceOptions withComponents(double share, Integer fixedK) {
+    return new ReduceOptions(features, out, share, fixedK, studySizes, studySeeds, overwrite);
+  }
+
+  public ReduceOptions withStudy(List<String> sizes, int seeds) {
+    return new ReduceOptions(features, out, variance, k, sizes, seeds, overwrite);
+  }
+
+  public ReduceOptions withOverwrite(boolean replace) {
+    return new ReduceOptions(features, out, variance, k, studySizes, studySeeds, replace);
   }
 }

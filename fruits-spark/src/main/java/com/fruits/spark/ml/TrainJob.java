@@ -87,10 +87,7 @@ public final class TrainJob {
   private final TrainOptions options;
   private final JobProgress progress;
 
-  public TrainJob(SparkSession spark, TrainOptions options) {
-    this(spark, options, JobProgress.STDERR);
-  }
-
+  /** {@code progress}: where the job's notes go ({@link JobProgress#STDERR} on the command line). */
   public TrainJob(SparkSession spark, TrainOptions options, JobProgress progress) {
     this.spark = spark;
     this.options = options;

@@ -11,6 +11,7 @@ import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.image.ImageViews;
 import com.fruits.core.image.ViewPolicy;
 import com.fruits.core.model.ModelResolver;
+import com.fruits.core.progress.JobProgress;
 import com.fruits.core.run.ReduceSummary;
 import com.fruits.core.run.TrainSummary;
 import com.fruits.core.serving.ConfidenceCalibration;
@@ -63,8 +64,8 @@ class ReduceTrainTest {
     new FeaturizeJob(spark, FeaturizeOptions.of(studio + "," + work.resolve(NOT_FRUIT_SOURCE), features,
             TestImages.modelSpec("mobilenetv2")).withTaxonomy(null, ViewPolicy.parse("default=1,fruits-360=0", 0)),
         ResolvedModel.resolve(TestImages.modelSpec("mobilenetv2")), false).run();
-    reduce = new ReduceJob(spark, new ReduceOptions(features, work.resolve("reduced").toString(), 0.8, null,
-        List.of("20", "all"), 2, false)).run();
+    reduce = new ReduceJob(spark, ReduceOptions.of(features, work.resolve("reduced").toString())
+        .withStudy(List.of("20", "all"), 2), JobProgress.SILENT).run();
   }
 
   private static void copy(Path from, Path to, int count) throws Exception {
@@ -128,8 +129,8 @@ class ReduceTrainTest {
   void badReduceRequestsFailClearly() {
     assertThatThrownBy(() -> new ReduceOptions(features, "x", 1.5, null, List.of(), 1, false))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ReduceJob(spark, new ReduceOptions(features, work.resolve("r2").toString(), 0.8,
-        5000, List.of(), 1, false)).run())
+    assertThatThrownBy(() -> new ReduceJob(spark, ReduceOptions.of(features, work.resolve("r2").toString())
+        .withComponents(0.8, 5000), JobProgress.SILENT).run())
         .isInstanceOf(FruitsException.class)
         .hasMessage("asked for 5000 components but the features have only 1280 dimensions");
   }
@@ -138,7 +139,7 @@ class ReduceTrainTest {
   void trainAnswersSpeciesAndTheBundleAgreesWithSpark() {
     String out = work.resolve("model").toString();
     TrainSummary summary = new TrainJob(spark, TrainOptions.of(features, out).withSearch(List.of(0.001, 0.01), 60)
-        .withUnseen(List.of(NOT_FRUIT_SOURCE), null)).run();
+        .withUnseen(List.of(NOT_FRUIT_SOURCE), null), JobProgress.SILENT).run();
     assertThat(summary.labels()).startsWith("kiwi", "lemon", "not-a-fruit", "plum", "strawberry");
     // the species the ImageNet head can name that no training photo shows come after the classifier's labels
     TrainSummary.PriorChoice prior = summary.imagenetPrior();
@@ -191,7 +192,7 @@ class ReduceTrainTest {
   @Test
   void recognizerReproducesTheBatchFeaturesAndPredictions() throws Exception {
     String out = work.resolve("model-for-serving").toString();
-    new TrainJob(spark, TrainOptions.of(features, out).withSearch(List.of(0.01), 60)).run();
+    new TrainJob(spark, TrainOptions.of(features, out).withSearch(List.of(0.01), 60), JobProgress.SILENT).run();
     FruitRecognizer recognizer = FruitRecognizer.open(Path.of(out, "bundle"),
         new ModelResolver(ModelResolver.defaultCacheDir()), 1);
     List<Row> rows = spark.read().parquet(FeatureTable.table(features)).where(col("split").equalTo("Test"))
@@ -228,7 +229,8 @@ class ReduceTrainTest {
     spark.read().parquet(FeatureTable.table(features)).drop(FeatureTable.VIEW_FEATURES).write()
         .parquet(FeatureTable.table(old));
     Files.copy(Path.of(features, "model-spec.json"), Path.of(old, "model-spec.json"));
-    assertThatThrownBy(() -> new TrainJob(spark, TrainOptions.of(old, work.resolve("m2").toString())).run())
+    assertThatThrownBy(() -> new TrainJob(spark, TrainOptions.of(old, work.resolve("m2").toString()),
+        JobProgress.SILENT).run())
         .isInstanceOf(FruitsException.class)
         .hasMessageContaining("older version")
         .hasMessageContaining("--overwrite");

@@ -1,16 +1,12 @@
 package com.fruits.spark.ml.stages;
 
-import com.fruits.core.featurize.InferenceSettings;
 import com.fruits.core.featurize.OnnxFeaturizer;
-import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.FailureReason;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.image.ImagePreprocessor;
 import com.fruits.core.model.ModelSpec;
-import com.fruits.core.model.ModelSpecs;
 import com.fruits.spark.BatchingIterator;
-import com.fruits.spark.ShippedModel;
-import com.fruits.spark.TaskGpu;
+import com.fruits.spark.ExecutorModel;
 import com.fruits.storage.HadoopFiles;
 import java.io.IOException;
 import java.io.Serializable;
@@ -18,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vectors;
@@ -32,28 +27,21 @@ import org.apache.spark.sql.RowFactory;
 final class ImageFeaturesPartition implements MapPartitionsFunction<Row, Row>, Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final String specJson;
-  private final ShippedModel model;
-  private final int batchSize;
-  private final InferenceSettings inference;
+  private final ExecutorModel model;
   private final int inputColumn;
   private final Broadcast<HadoopFiles.SerializableConfiguration> conf;
 
-  ImageFeaturesPartition(String specJson, ShippedModel model, int batchSize, InferenceSettings inference,
-      int inputColumn, Broadcast<HadoopFiles.SerializableConfiguration> conf) {
-    this.specJson = specJson;
+  ImageFeaturesPartition(ExecutorModel model, int inputColumn, Broadcast<HadoopFiles.SerializableConfiguration> conf) {
     this.model = model;
-    this.batchSize = batchSize;
-    this.inference = inference;
     this.inputColumn = inputColumn;
     this.conf = conf;
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    ModelSpec spec = ModelSpecs.parse(specJson, java.nio.file.Path.of("."), "driver");
-    OnnxFeaturizer featurizer = SharedFeaturizers.get(spec, model.localFile(),
-        inference.withGpu(TaskGpu.ordinal(TaskContext.get())));
+    ModelSpec spec = model.spec();
+    OnnxFeaturizer featurizer = model.open(spec);
+    int batchSize = model.batchSize();
     ImagePreprocessor preprocessor = new ImagePreprocessor(spec.input());
     int size = preprocessor.tensorSize();
     // one buffer per partition, not per batch; not a per-thread one as featurize keeps: a user's plan may interleave

@@ -4,7 +4,7 @@ import com.fruits.core.FruitsException;
 import com.fruits.core.featurize.InferenceDevice;
 import com.fruits.core.featurize.InferenceSettings;
 import com.fruits.core.featurize.ResolvedModel;
-import com.fruits.core.model.ModelSpecs;
+import com.fruits.spark.ExecutorModel;
 import com.fruits.spark.ShippedModel;
 import com.fruits.storage.HadoopFiles;
 import java.nio.file.Path;
@@ -40,7 +40,8 @@ import org.apache.spark.sql.types.StructType;
  * executors need nothing installed. Saved and loaded with its Params like any Spark ML stage, inside a
  * {@code PipelineModel} too; the spec is saved as a path, so the loading driver must see the same file.
  */
-public final class ImageFeaturizer extends Transformer implements DefaultParamsWritable {
+public final class ImageFeaturizer extends Transformer
+    implements HasColumns<ImageFeaturizer>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -89,10 +90,12 @@ public final class ImageFeaturizer extends Transformer implements DefaultParamsW
 
   // Spark ML finds a stage's params through its public methods that return them (what a Scala val compiles to)
 
+  @Override
   public Param<String> inputCol() {
     return inputCol;
   }
 
+  @Override
   public Param<String> outputCol() {
     return outputCol;
   }
@@ -115,16 +118,6 @@ public final class ImageFeaturizer extends Transformer implements DefaultParamsW
 
   public Param<String> device() {
     return device;
-  }
-
-  public ImageFeaturizer setInputCol(String value) {
-    set(inputCol, value);
-    return this;
-  }
-
-  public ImageFeaturizer setOutputCol(String value) {
-    set(outputCol, value);
-    return this;
   }
 
   public ImageFeaturizer setErrorCol(String value) {
@@ -150,14 +143,6 @@ public final class ImageFeaturizer extends Transformer implements DefaultParamsW
   public ImageFeaturizer setDevice(String value) {
     set(device, value);
     return this;
-  }
-
-  public String getInputCol() {
-    return $(inputCol);
-  }
-
-  public String getOutputCol() {
-    return $(outputCol);
   }
 
   public String getErrorCol() {
@@ -217,8 +202,8 @@ public final class ImageFeaturizer extends Transformer implements DefaultParamsW
         .fromSparkContext(dataset.sparkSession().sparkContext())
         .broadcast(new HadoopFiles.SerializableConfiguration(dataset.sparkSession().sparkContext().hadoopConfiguration()));
     int input = dataset.schema().fieldIndex(getInputCol());
-    ImageFeaturesPartition function = new ImageFeaturesPartition(ModelSpecs.toJson(model.spec()), shipped,
-        getBatchSize(), InferenceSettings.on(InferenceDevice.parse(getDevice()), getThreads()), input, conf);
+    ImageFeaturesPartition function = new ImageFeaturesPartition(new ExecutorModel(model.spec(), shipped,
+        getBatchSize(), InferenceSettings.on(InferenceDevice.parse(getDevice()), getThreads())), input, conf);
     return dataset.toDF().mapPartitions(function, Encoders.row(schema));
   }
 

@@ -29,7 +29,8 @@ import org.apache.spark.sql.types.StructType;
  * returned NaN. Meant for standardized input: put a {@code StandardScaler} with mean and std before it (the curve is
  * that of the correlation matrix); {@link #curve} gives the whole curve for a report.
  */
-public final class VariancePCA extends Estimator<PCAModel> implements DefaultParamsWritable {
+public final class VariancePCA extends Estimator<PCAModel>
+    implements HasColumns<VariancePCA>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -64,10 +65,12 @@ public final class VariancePCA extends Estimator<PCAModel> implements DefaultPar
 
   // Spark ML finds a stage's params through its public methods that return them (what a Scala val compiles to)
 
+  @Override
   public Param<String> inputCol() {
     return inputCol;
   }
 
+  @Override
   public Param<String> outputCol() {
     return outputCol;
   }
@@ -78,16 +81,6 @@ public final class VariancePCA extends Estimator<PCAModel> implements DefaultPar
 
   public IntParam k() {
     return k;
-  }
-
-  public VariancePCA setInputCol(String value) {
-    set(inputCol, value);
-    return this;
-  }
-
-  public VariancePCA setOutputCol(String value) {
-    set(outputCol, value);
-    return this;
   }
 
   public VariancePCA setVariance(double value) {

@@ -1,4 +1,4 @@
-package com.fruits.cli;
+package com.fruits.bench;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -9,7 +9,7 @@ import java.lang.management.ManagementFactory;
  * queued (on 2 cores, about 1.3 s of it after a 256-image warm-up), which a measurement started straight away would
  * share the cores with.
  */
-final class CompilerQuiescence {
+public final class CompilerQuiescence {
   /** Quiet means under this many milliseconds of compilation in each of {@link #QUIET_POLLS} polls in a row. */
   private static final long QUIET_MILLIS = 5;
   private static final int QUIET_POLLS = 4;
@@ -24,13 +24,13 @@ final class CompilerQuiescence {
   }
 
   /** Seconds the JIT compilers have spent compiling since the JVM started (0 where the JVM cannot tell). */
-  static double secondsCompiled() {
+  public static double secondsCompiled() {
     CompilationMXBean compiler = timedCompiler();
     return compiler == null ? 0 : compiler.getTotalCompilationTime() / 1000.0;
   }
 
   /** Blocks until the compilers are quiet, at most {@code maxSeconds}; returns the seconds waited. */
-  static double await(double maxSeconds) throws InterruptedException {
+  public static double await(double maxSeconds) throws InterruptedException {
     long started = System.nanoTime();
     CompilationMXBean compiler = timedCompiler();
     if (compiler == null) {

@@ -1,4 +1,4 @@
-package com.fruits.core.bench;
+package com.fruits.bench;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

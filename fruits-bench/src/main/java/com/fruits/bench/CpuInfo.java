@@ -1,4 +1,4 @@
-package com.fruits.core.bench;
+package com.fruits.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,6 @@
-package com.fruits.server;
+package com.fruits.bench;
 
 import com.fruits.core.FruitsException;
-import com.fruits.core.featurize.InferenceCeiling;
 import com.fruits.core.featurize.SharedFeaturizers;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.image.ImagePreprocessor;
@@ -136,18 +135,18 @@ public final class LoadBenchmark {
    * One client's HTTP/1.1 connection, reused request after request: writes a POST, reads the status line, the
    * headers and the body (Content-Length or chunked), and reconnects when the server closes.
    */
-  static final class KeepAliveConnection implements AutoCloseable {
+  public static final class KeepAliveConnection implements AutoCloseable {
     private final URI target;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
-    KeepAliveConnection(URI target) {
+    public KeepAliveConnection(URI target) {
       this.target = target;
     }
 
     /** Posts {@code body} and returns the response status; the response body is read and dropped. */
-    int post(byte[] body, String contentType) throws IOException {
+    public int post(byte[] body, String contentType) throws IOException {
       if (socket == null) {
         socket = new Socket(target.getHost(), target.getPort() > 0 ? target.getPort() : 80);
         socket.setTcpNoDelay(true);

@@ -1,5 +1,7 @@
-package com.fruits.core.featurize;
+package com.fruits.bench;
 
+import com.fruits.core.featurize.InferenceDevice;
+import com.fruits.core.featurize.OnnxFeaturizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

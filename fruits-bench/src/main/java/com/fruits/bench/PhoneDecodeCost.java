@@ -1,4 +1,4 @@
-package com.fruits.cli;
+package com.fruits.bench;
 
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.image.ImageDecoder;
@@ -25,14 +25,14 @@ import java.util.List;
  * @param imageIoMilliseconds the same through ImageIO alone (source subsampling)
  * @param decoder which decoder {@code milliseconds} went through
  */
-record PhoneDecodeCost(int photos, double meanMegabytes, int decodedWidth, int decodedHeight, double milliseconds,
+public record PhoneDecodeCost(int photos, double meanMegabytes, int decodedWidth, int decodedHeight, double milliseconds,
     double imageIoMilliseconds, String decoder) {
 
   /** Photos measured at most: enough for a steady figure, few enough that the ImageIO pass stays short. */
   static final int MEASURED = 100;
 
   /** Measures the first {@value #MEASURED} photos, after one unmeasured pass over them (JIT, caches). */
-  static PhoneDecodeCost measure(List<Path> files, InputSpec input) throws ImageDecodeException {
+  public static PhoneDecodeCost measure(List<Path> files, InputSpec input) throws ImageDecodeException {
     List<byte[]> photos = new ArrayList<>();
     long bytes = 0;
     for (Path file : files.subList(0, Math.min(MEASURED, files.size()))) {

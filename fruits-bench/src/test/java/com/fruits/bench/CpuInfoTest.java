@@ -1,4 +1,4 @@
-package com.fruits.core.bench;
+package com.fruits.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package com.fruits.cli;
+package com.fruits.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import com.fruits.core.run.FeaturizeSummary;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class BenchCommandTest {
+class FeaturizeBenchmarkTest {
   private static FeaturizeSummary summary(int threadsPerTask) {
     // 1,000 images in 5 s on 2 cores: 10 ms of core time per image
     return FeaturizeSummary.builder().command("featurize").runId("run").model("m").specHash("0123456789abcdef")
@@ -19,7 +19,7 @@ class BenchCommandTest {
 
   @Test
   void splitsTheStageTimePerImageAndCore() {
-    assertThat(BenchCommand.whereTheTimeGoes(summary(1), 250.0)).isEqualTo("per image and core: featurize stage "
+    assertThat(FeaturizeBenchmark.whereTheTimeGoes(summary(1), 250.0)).isEqualTo("per image and core: featurize stage "
         + "10.00 ms = inference 7.80 ms CPU + 0.60 ms waiting for a core, decode + preprocess 0.60, read 0.20, "
         + "the rest (Parquet, Spark, JIT and GC threads) 0.80; the ceiling: 8.00 ms; inference CPU is 78.0 % of the "
         + "stage's core time");
@@ -27,7 +27,7 @@ class BenchCommandTest {
 
   @Test
   void withSeveralIntraOpThreadsInferenceIsReportedAsWallClock() {
-    assertThat(BenchCommand.whereTheTimeGoes(summary(2), 250.0))
+    assertThat(FeaturizeBenchmark.whereTheTimeGoes(summary(2), 250.0))
         .contains("inference 8.40 ms (wall clock: its CPU is spread over 2 intra-op threads)")
         .contains("the rest (Parquet, Spark, JIT and GC threads) 0.80")
         .doesNotContain("inference CPU is");
@@ -35,7 +35,7 @@ class BenchCommandTest {
 
   @Test
   void inferenceShareIsInferenceCpuOverTheStagesCoreTimeWithOneIntraOpThread() {
-    assertThat(BenchCommand.inferenceShare(summary(1))).isCloseTo(0.78, org.assertj.core.api.Assertions.within(1e-9));
-    assertThat(BenchCommand.inferenceShare(summary(2))).isNaN();
+    assertThat(FeaturizeBenchmark.inferenceShare(summary(1))).isCloseTo(0.78, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(FeaturizeBenchmark.inferenceShare(summary(2))).isNaN();
   }
 }
