@@ -25,8 +25,8 @@ import java.util.List;
  * @param imageIoMilliseconds the same through ImageIO alone (source subsampling)
  * @param decoder which decoder {@code milliseconds} went through
  */
-public record PhoneDecodeCost(int photos, double meanMegabytes, int decodedWidth, int decodedHeight, double milliseconds,
-    double imageIoMilliseconds, String decoder) {
+public record PhoneDecodeCost(int photos, double meanMegabytes, int decodedWidth, int decodedHeight,
+    double milliseconds, double imageIoMilliseconds, String decoder) {
 
   /** Photos measured at most: enough for a steady figure, few enough that the ImageIO pass stays short. */
   static final int MEASURED = 100;

@@ -17,9 +17,9 @@ final class BenchCommand implements Callable<Integer> {
   Path images;
 
   @Option(names = "--phone", paramLabel = "N", defaultValue = "0", description = "Phone-photo mode: make N "
-      + "4032x3024 JPEGs (once, into OUT/" + FeaturizeBenchmark.PHONE_PHOTOS + ") and bench on them: decode and preprocess alone, "
-      + "through libjpeg-turbo and through ImageIO, then end to end; the warm-up and each round take at most the N "
-      + "photos (default: 0, off).")
+      + "4032x3024 JPEGs (once, into OUT/" + FeaturizeBenchmark.PHONE_PHOTOS + ") and bench on them: decode and "
+      + "preprocess alone, through libjpeg-turbo and through ImageIO, then end to end; the warm-up and each round take "
+      + "at most the N photos (default: 0, off).")
   int phonePhotos;
 
   @Option(names = "--count", defaultValue = "8000", description = "Images featurized end to end in each round "

@@ -60,8 +60,7 @@ final class FeaturizeCommand implements Callable<Integer> {
   @Option(names = "--partitions", paramLabel = "N", description = "Input partitions (default: from image count and cores).")
   Integer partitions;
 
-  @Option(names = "--overwrite", description = "Replace an existing output.")
-  boolean overwrite;
+  @Mixin OverwriteOption overwrite;
 
   @Option(names = "--resume", description = "Only featurize images not in the output yet (path, size, mtime), and append.")
   boolean resume;
@@ -79,7 +78,7 @@ final class FeaturizeCommand implements Callable<Integer> {
             modelSpec.path())
         .taxonomy(taxonomy.taxonomy).views(ViewPolicy.parse(views, 0))
         .sampleTotal(sample).perClass(perClass).seed(seed)
-        .overwrite(overwrite).resume(resume).compact(compact)
+        .overwrite(overwrite.overwrite).resume(resume).compact(compact)
         .batchSize(batchSize).device(device.device()).threadsPerTask(threadsPerTask).partitions(partitions)
         .build();
     for (ImageSource source : options.sources()) {

@@ -53,7 +53,8 @@ final class PipelineCommand implements Callable<Integer> {
       description = "Also measure each of these sources as never seen (a model fitted without it).")
   List<String> unseen = List.of();
 
-  @Option(names = "--variance", defaultValue = ReduceOptions.DEFAULT_VARIANCE_TEXT, description = "Variance kept by reduce (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--variance", defaultValue = ReduceOptions.DEFAULT_VARIANCE_TEXT,
+      description = "Variance kept by reduce (default: ${DEFAULT-VALUE}).")
   double variance;
 
   @Option(names = "--study", split = ",", paramLabel = "SIZES", description = "k-versus-sample-size study sizes, e.g. 240,2400,all.")
@@ -94,8 +95,9 @@ final class PipelineCommand implements Callable<Integer> {
     ResolvedModel resolved = ResolvedModel.resolve(spec);
     PipelineOptions options = options(spec);
     return SparkCommands.run("fruits pipeline", sparkMaster, spark -> {
-      PipelineSummary summary = new PipelineJob(spark, options, resolved, (folder, conf) -> RunFolderReport.write(folder, null, conf), !noProgress,
-          JobProgress.STDERR).run();
+      PipelineJob.ReportStep report = (folder, conf) -> RunFolderReport.write(folder, null, conf);
+      PipelineSummary summary = new PipelineJob(spark, options, resolved, report, !noProgress, JobProgress.STDERR)
+          .run();
       System.out.printf(Locale.ROOT, "fruits: pipeline done in %.1fs: %s; report %s%n", summary.wallSeconds(),
           summary.stages(), summary.report());
       return summary.train().describe();

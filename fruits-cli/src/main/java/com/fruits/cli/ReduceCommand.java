@@ -34,13 +34,12 @@ final class ReduceCommand implements Callable<Integer> {
 
   @Mixin SparkMasterOption sparkMaster;
 
-  @Option(names = "--overwrite", description = "Replace an existing output.")
-  boolean overwrite;
+  @Mixin OverwriteOption overwrite;
 
   @Override
   public Integer call() {
     ReduceOptions options = ReduceOptions.of(features, out).withComponents(variance, k).withStudy(study, studySeeds)
-        .withOverwrite(overwrite);
+        .withOverwrite(overwrite.overwrite);
     return SparkCommands.run("fruits reduce", sparkMaster,
         spark -> new ReduceJob(spark, options, JobProgress.STDERR).run().describe());
   }

@@ -51,14 +51,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin SparkMasterOption sparkMaster;
 
-  @Option(names = "--overwrite", description = "Replace an existing output.")
-  boolean overwrite;
+  @Mixin OverwriteOption overwrite;
 
   @Override
   public Integer call() {
     TrainOptions options = TrainOptions.of(features, out).withSearch(reg, maxIter).withUnseen(unseen, scenes)
-        .withAnswers(precision, varietyConfidence).withPriorWeights(priorWeights).withOverwrite(overwrite);
-    return SparkCommands.run("fruits train", sparkMaster, spark -> new TrainJob(spark, options, JobProgress.STDERR).run()
-        .describe());
+        .withAnswers(precision, varietyConfidence).withPriorWeights(priorWeights)
+        .withOverwrite(overwrite.overwrite);
+    return SparkCommands.run("fruits train", sparkMaster,
+        spark -> new TrainJob(spark, options, JobProgress.STDERR).run().describe());
   }
 }
