@@ -2,9 +2,16 @@ package com.fruits.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fruits.core.TestImages;
+import com.fruits.core.featurize.InferenceDevice;
 import com.fruits.core.run.FeaturizeSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FeaturizeBenchmarkTest {
   private static FeaturizeSummary summary(int threadsPerTask) {
@@ -37,5 +44,26 @@ class FeaturizeBenchmarkTest {
   void inferenceShareIsInferenceCpuOverTheStagesCoreTimeWithOneIntraOpThread() {
     assertThat(FeaturizeBenchmark.inferenceShare(summary(1))).isCloseTo(0.78, org.assertj.core.api.Assertions.within(1e-9));
     assertThat(FeaturizeBenchmark.inferenceShare(summary(2))).isNaN();
+  }
+
+  /** The whole bench, briefly, in phone-photo mode: the photos made, the ceiling, a round, bench.json. */
+  @Test
+  void runsEndToEndOnPhoneSizePhotosAndWritesItsSummary(@TempDir Path dir) throws Exception {
+    Path sources = dir.resolve("sources/Banana");
+    TestImages.copyFirst(TestImages.sharedDir().resolve("data/grocery-store/val/Fruit/Banana"), sources, 2);
+    FeaturizeBenchmark.Result result = new FeaturizeBenchmark(
+        new FeaturizeBenchmark.Workload(sources.getParent(), 2, 100, 0, 1),
+        new FeaturizeBenchmark.Settings(TestImages.modelSpec("mobilenetv2"), InferenceDevice.CPU, 2, 0.1, dir),
+        line -> {}).run();
+    assertThat(result.rounds()).singleElement()
+        .satisfies(round -> assertThat(round.endToEnd().imagesFeaturized()).isEqualTo(2));
+    assertThat(result.ceiling().imagesPerSecond()).isPositive();
+    assertThat(result.ratio()).isPositive();
+    assertThat(result.phone().photos()).isEqualTo(2);
+    assertThat(result.device()).isEqualTo("cpu");
+    JsonNode written = new ObjectMapper().readTree(dir.resolve(FeaturizeBenchmark.SUMMARY).toFile());
+    assertThat(written.path("rounds")).hasSize(1);
+    assertThat(written.path("cpu").path("model").asText()).isNotEmpty();
+    assertThat(Files.list(dir.resolve(FeaturizeBenchmark.PHONE_PHOTOS))).hasSize(2);
   }
 }
