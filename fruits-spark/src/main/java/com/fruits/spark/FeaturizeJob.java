@@ -305,9 +305,9 @@ public final class FeaturizeJob {
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf =
         context.broadcast(new HadoopFiles.SerializableConfiguration(conf));
-    FeaturizePartition function = new FeaturizePartition(new ExecutorModel(model.spec(), shipped, execution.batch(),
-        execution.inference()),
-        options.maxFileBytes(), runId, options.views(), hadoopConf, metrics, rowsDone);
+    ExecutorModel onExecutors = new ExecutorModel(model.spec(), shipped, execution.batch(), execution.inference());
+    FeaturizePartition function = new FeaturizePartition(onExecutors, options.maxFileBytes(), runId, options.views(),
+        hadoopConf, metrics, rowsDone);
     Dataset<Row> features = todo.mapPartitions(function, Encoders.row(FeatureTable.SCHEMA));
     ProgressBar bar = showProgress ? ProgressBar.onConsole("featurize", "images", count) : null;
     TaskProgress listener = bar == null ? null : new TaskProgress(bar, rowsDone.id());
