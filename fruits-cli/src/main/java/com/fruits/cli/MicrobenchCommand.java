@@ -4,6 +4,7 @@ import com.fruits.bench.Microbenchmarks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
@@ -17,7 +18,11 @@ final class MicrobenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Microbenchmarks.run(jmhOptions.toArray(String[]::new));
+    try {
+      Microbenchmarks.run(jmhOptions.toArray(String[]::new));
+    } catch (CommandLineOptionException e) {
+      throw new IllegalArgumentException("JMH: " + e.getMessage(), e); // a usage error: exit code 2
+    }
     return 0;
   }
 }

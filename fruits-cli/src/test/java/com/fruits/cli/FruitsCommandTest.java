@@ -71,6 +71,12 @@ class FruitsCommandTest {
   }
 
   @Test
+  void aBadJmhOptionIsAUsageError() {
+    assertOneLine(run("microbench", "-f", "many"), FruitsCommand.EXIT_USAGE,
+        "fruits: JMH: Cannot parse argument 'many' of option f");
+  }
+
+  @Test
   void missingInputFailsBeforeSparkStarts() {
     assertOneLine(run("featurize", "--images", "/no/such/photos", "--out", "y"), FruitsCommand.EXIT_FAILURE,
         "fruits: error: input path does not exist: /no/such/photos");
