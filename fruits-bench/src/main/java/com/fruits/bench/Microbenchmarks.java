@@ -21,13 +21,12 @@ public final class Microbenchmarks {
    * {@code args}: JMH's options ({@code -h} lists them), e.g. {@code -f 1 -wi 2 -i 3 -rf json -rff out.json
    * Preprocess}; without a benchmark pattern, all of ours run.
    */
-  public static Collection<RunResult> run(String... args)
-      throws CommandLineOptionException, RunnerException, IOException {
-    CommandLineOptions options = new CommandLineOptions(args);
+  public static Collection<RunResult> run(String... args) throws RunnerException, IOException {
+    CommandLineOptions options = options(args);
     if (options.getIncludes().isEmpty()) {
       String[] withOurs = Arrays.copyOf(args, args.length + 1);
       withOurs[args.length] = PACKAGE.replace(".", "\\.") + ".*";
-      options = new CommandLineOptions(withOurs);
+      options = options(withOurs);
     }
     if (options.shouldHelp()) {
       options.showHelp();
@@ -39,5 +38,14 @@ public final class Microbenchmarks {
       return List.of();
     }
     return runner.run();
+  }
+
+  /** JMH's options; one it cannot parse is a usage error ({@link IllegalArgumentException}), as any flag's. */
+  private static CommandLineOptions options(String... args) {
+    try {
+      return new CommandLineOptions(args);
+    } catch (CommandLineOptionException e) {
+      throw new IllegalArgumentException("JMH: " + e.getMessage(), e);
+    }
   }
 }
