@@ -1,6 +1,7 @@
 package com.fruits.cli;
 
 import com.fruits.bench.FeaturizeBenchmark;
+import com.fruits.core.Installation;
 import com.fruits.core.featurize.InferenceDevice;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -56,8 +57,8 @@ final class BenchCommand implements Callable<Integer> {
     InferenceDevice on = device.device();
     int batch = batchSize != null ? batchSize : on.mayUseGpu() ? InferenceDevice.GPU_BATCH_SIZE
         : FeaturizeBenchmark.CPU_BATCH;
-    Path folder = images != null ? images : Defaults.home().resolve(phonePhotos > 0
-        ? "../shared/data/grocery-store/train" : "../shared/data/fruits-360/Training").normalize();
+    Path folder = images != null ? images : Installation.shared(phonePhotos > 0
+        ? "data/grocery-store/train" : "data/fruits-360/Training");
     FeaturizeBenchmark.Workload workload = new FeaturizeBenchmark.Workload(folder, phonePhotos, count, warmupCount,
         rounds);
     FeaturizeBenchmark.Settings settings = new FeaturizeBenchmark.Settings(

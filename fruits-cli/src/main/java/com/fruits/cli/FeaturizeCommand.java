@@ -82,7 +82,7 @@ final class FeaturizeCommand implements Callable<Integer> {
         .batchSize(batchSize).device(device.device()).threadsPerTask(threadsPerTask).partitions(partitions)
         .build();
     for (ImageSource source : options.sources()) {
-      Defaults.requireLocalPath(source.uri());
+      LocalInputs.requireLocalPath(source.uri());
     }
     ResolvedModel model = ResolvedModel.resolve(options.modelSpec());
     System.err.printf("fruits: model %s (%d-d features, spec %s) ok; starting Spark%n", model.spec().name(),

@@ -1,5 +1,6 @@
 package com.fruits.cli;
 
+import com.fruits.core.Installation;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -10,6 +11,6 @@ final class ModelSpecOption {
 
   /** The spec asked for, else the default, MobileNetV2. */
   Path path() {
-    return modelSpec != null ? modelSpec : Defaults.modelSpec();
+    return modelSpec != null ? modelSpec : Installation.defaultModelSpec();
   }
 }

@@ -14,6 +14,7 @@ import com.fruits.spark.pipeline.PipelineJob;
 import com.fruits.spark.pipeline.PipelineOptions;
 import com.fruits.spark.synthetic.SynthesizeJob;
 import com.fruits.spark.synthetic.SynthesizeOptions;
+import com.fruits.storage.HadoopFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,14 +87,14 @@ final class PipelineCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<ImageSource> sources = ImageSource.parseList(images.joined());
-    sources.forEach(s -> Defaults.requireLocalPath(s.uri()));
+    sources.forEach(s -> LocalInputs.requireLocalPath(s.uri()));
     if (studio != null && sources.stream().noneMatch(s -> s.name().equals(studio))) {
       throw new IllegalArgumentException("--studio " + studio + " is none of the --images sources "
           + sources.stream().map(ImageSource::name).toList());
     }
     Path spec = modelSpec.path();
     ResolvedModel resolved = ResolvedModel.resolve(spec);
-    PipelineOptions options = options(spec);
+    PipelineOptions options = options(spec, sources);
     return SparkCommands.run("fruits pipeline", sparkMaster, spark -> {
       PipelineJob.ReportStep report = (folder, conf) -> RunFolderReport.write(folder, null, conf);
       PipelineSummary summary = new PipelineJob(spark, options, resolved, report, !noProgress, JobProgress.STDERR)
@@ -105,15 +106,15 @@ final class PipelineCommand implements Callable<Integer> {
   }
 
   /** Each stage's options, in the run folder's layout. */
-  private PipelineOptions options(Path spec) {
-    String synthetic = PipelineOptions.stage(work, RunFolder.SYNTHETIC);
-    String features = PipelineOptions.stage(work, RunFolder.FEATURES);
+  private PipelineOptions options(Path spec, List<ImageSource> sources) {
+    String synthetic = HadoopFiles.child(work, RunFolder.SYNTHETIC);
+    String features = HadoopFiles.child(work, RunFolder.FEATURES);
     boolean synthesize = studio != null && scenes.scenesPerLabel > 0;
     SynthesizeOptions synthesizeOptions = null;
     List<String> featurized = new ArrayList<>(images.images);
     if (synthesize) {
-      String studioSpec = ImageSource.parseList(images.joined()).stream()
-          .filter(s -> s.name().equals(studio)).findFirst().orElseThrow().toString();
+      String studioSpec = sources.stream().filter(s -> s.name().equals(studio)).findFirst().orElseThrow()
+          .toString();
       synthesizeOptions = SynthesizeOptions.of(studioSpec, images.joined(), synthetic)
           .withScenes(scenes.scenesPerLabel, scenes.recipe(SceneRecipe.DEFAULT.size()), scenes.seed)
           .withTaxonomy(taxonomy.taxonomy);
@@ -126,9 +127,9 @@ final class PipelineCommand implements Callable<Integer> {
     FeaturizeOptions featurize = FeaturizeOptions.builder(String.join(",", featurized), features, spec)
         .taxonomy(taxonomy.taxonomy).views(viewPolicy).perClass(perClass).resume(true).compact(true)
         .device(device.device()).build();
-    ReduceOptions reduce = ReduceOptions.of(features, PipelineOptions.stage(work, RunFolder.REDUCED))
+    ReduceOptions reduce = ReduceOptions.of(features, HadoopFiles.child(work, RunFolder.REDUCED))
         .withComponents(variance, null).withStudy(study, ReduceOptions.DEFAULT_STUDY_SEEDS).withOverwrite(true);
-    TrainOptions train = TrainOptions.of(features, PipelineOptions.stage(work, RunFolder.MODEL)).withSearch(reg, 100)
+    TrainOptions train = TrainOptions.of(features, HadoopFiles.child(work, RunFolder.MODEL)).withSearch(reg, 100)
         .withUnseen(unseen, synthesize ? synthetic : null).withPriorWeights(priorWeights).withOverwrite(true);
     return new PipelineOptions(work, synthesizeOptions, featurize, reduce, train);
   }

@@ -39,7 +39,7 @@ final class SynthesizeCommand implements Callable<Integer> {
     SynthesizeOptions options = SynthesizeOptions.of(String.join(",", studio), String.join(",", backgrounds), out)
         .withScenes(scenes.scenesPerLabel, scenes.recipe(size), scenes.seed).withTaxonomy(taxonomy.taxonomy);
     for (ImageSource source : ImageSource.parseList(options.studio() + "," + options.backgrounds())) {
-      Defaults.requireLocalPath(source.uri());
+      LocalInputs.requireLocalPath(source.uri());
     }
     return SparkCommands.run("fruits synthesize", sparkMaster,
         spark -> new SynthesizeJob(spark, options).run().describe());

@@ -1,6 +1,7 @@
 package com.fruits.bench.jmh;
 
 import com.fruits.bench.PhonePhotos;
+import com.fruits.core.Installation;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,12 +15,8 @@ import javax.imageio.ImageIO;
 final class BenchFiles {
   private BenchFiles() {}
 
-  static Path home() {
-    return Path.of(System.getProperty("fruits.home", ".")).toAbsolutePath().normalize();
-  }
-
   static Path modelSpec() {
-    return home().resolve("models/mobilenetv2.json");
+    return Installation.defaultModelSpec();
   }
 
   /** A 100×100 studio photo from Fruits-360, what the bulk of the training table is made of. */
@@ -34,7 +31,7 @@ final class BenchFiles {
   }
 
   private static Path shared(String relative) throws IOException {
-    Path file = home().resolve("..").resolve("shared").resolve(relative).normalize();
+    Path file = Installation.shared(relative);
     if (!Files.isRegularFile(file)) {
       throw new IOException("benchmark input missing: " + file + " (run from the repository, or set -Dfruits.home)");
     }

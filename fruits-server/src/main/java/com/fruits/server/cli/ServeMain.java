@@ -1,6 +1,7 @@
 package com.fruits.server.cli;
 
 import com.fruits.core.ExitCodes;
+import com.fruits.core.Installation;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -46,11 +47,6 @@ public final class ServeMain implements Runnable {
 
   /** The shared Test photos beside the repository: the default for calibrating and load-testing. */
   static Path testPhotos() {
-    return home().resolve("../shared/data/fruits-360/Test").normalize();
-  }
-
-  /** The repository (or installation) folder: {@code -Dfruits.home}, else the working directory. */
-  static Path home() {
-    return Path.of(System.getProperty("fruits.home", ".")).toAbsolutePath().normalize();
+    return Installation.shared("data/fruits-360/Test");
   }
 }

@@ -69,7 +69,7 @@ public final class PipelineJob {
     status.put("report", page);
     PipelineSummary summary = new PipelineSummary(status, seconds, FeaturizeJob.seconds(started), synthesized,
         featurized, reduced, trained, page);
-    Summaries.write(PipelineOptions.stage(options.work(), RunFolder.PIPELINE_SUMMARY), summary, conf);
+    Summaries.write(HadoopFiles.child(options.work(), RunFolder.PIPELINE_SUMMARY), summary, conf);
     return summary;
   }
 

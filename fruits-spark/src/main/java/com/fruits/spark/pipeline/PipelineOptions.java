@@ -33,14 +33,9 @@ public record PipelineOptions(String work, SynthesizeOptions synthesize, Featuri
     }
   }
 
-  /** Where stage {@code folder} of the run folder {@code work} is, by {@link RunFolder}'s names. */
-  public static String stage(String work, String folder) {
-    return HadoopFiles.child(work, folder);
-  }
-
   private static void requireInWork(String work, String folder, String out) {
-    if (!stage(work, folder).equals(out)) {
-      throw new IllegalArgumentException("the pipeline writes " + folder + " to " + stage(work, folder)
+    if (!HadoopFiles.child(work, folder).equals(out)) {
+      throw new IllegalArgumentException("the pipeline writes " + folder + " to " + HadoopFiles.child(work, folder)
           + ", not " + out);
     }
   }
