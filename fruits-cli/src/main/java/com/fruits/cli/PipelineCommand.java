@@ -68,6 +68,10 @@ final class PipelineCommand implements Callable<Integer> {
       description = "Classifier L2 candidates (default: ${DEFAULT-VALUE}).")
   List<Double> reg;
 
+  @Option(names = "--max-iter", defaultValue = TrainOptions.DEFAULT_MAX_ITER,
+      description = "Classifier L-BFGS iterations per fit (default: ${DEFAULT-VALUE}).")
+  int maxIter;
+
   @Option(names = "--prior-weights", split = ",", paramLabel = "W", defaultValue = TrainOptions.DEFAULT_PRIOR_WEIGHTS,
       description = "Candidate weights of the ImageNet head's prior, 0 for none (default: ${DEFAULT-VALUE}).")
   List<Double> priorWeights;
@@ -129,7 +133,7 @@ final class PipelineCommand implements Callable<Integer> {
         .device(device.device()).build();
     ReduceOptions reduce = ReduceOptions.of(features, HadoopFiles.child(work, RunFolder.REDUCED))
         .withComponents(variance, null).withStudy(study, ReduceOptions.DEFAULT_STUDY_SEEDS).withOverwrite(true);
-    TrainOptions train = TrainOptions.of(features, HadoopFiles.child(work, RunFolder.MODEL)).withSearch(reg, 100)
+    TrainOptions train = TrainOptions.of(features, HadoopFiles.child(work, RunFolder.MODEL)).withSearch(reg, maxIter)
         .withUnseen(unseen, synthesize ? synthetic : null).withPriorWeights(priorWeights).withOverwrite(true);
     return new PipelineOptions(work, synthesizeOptions, featurize, reduce, train);
   }

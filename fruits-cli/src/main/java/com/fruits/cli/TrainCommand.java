@@ -24,7 +24,8 @@ final class TrainCommand implements Callable<Integer> {
       description = "Candidate L2 regularization strengths (default: ${DEFAULT-VALUE}).")
   List<Double> reg;
 
-  @Option(names = "--max-iter", defaultValue = "100", description = "L-BFGS iterations (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-iter", defaultValue = TrainOptions.DEFAULT_MAX_ITER,
+      description = "L-BFGS iterations per fit (default: ${DEFAULT-VALUE}).")
   int maxIter;
 
   @Option(names = "--unseen", split = ",", paramLabel = "SOURCE",

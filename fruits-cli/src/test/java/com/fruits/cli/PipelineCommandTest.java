@@ -8,6 +8,7 @@ import com.fruits.core.BrowserScripts;
 import com.fruits.core.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,15 @@ class PipelineCommandTest {
     assertThat(third.path("stages").path("reduce").asText()).startsWith("reused");
     assertThat(third.path("stages").path("train").asText()).isEqualTo("ran");
     assertThat(third.path("train").path("regParam").asDouble()).isEqualTo(0.02);
+
+    // another iteration cap: the training runs again too
+    String[] capped = Arrays.copyOf(args, args.length + 2);
+    capped[args.length] = "--max-iter";
+    capped[args.length + 1] = "60";
+    assertThat(FruitsCommand.commandLine().execute(capped)).isZero();
+    JsonNode fourth = new ObjectMapper().readTree(work.resolve("pipeline-summary.json").toFile());
+    assertThat(fourth.path("stages").path("train").asText()).isEqualTo("ran");
+    assertThat(fourth.path("train").path("maxIter").asInt()).isEqualTo(60);
 
     openInChromium(report);
   }

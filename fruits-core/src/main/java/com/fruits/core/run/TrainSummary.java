@@ -10,11 +10,14 @@ import java.util.Map;
  * @param labels the answers' labels: the classifier's classes (species, or species/variety, see
  *     {@link com.fruits.core.taxonomy.Taxon}), then the ImageNet prior's zero-shot species
  * @param trainingSamples training vectors: one per photo, or one per view of photos featurized with views
+ * @param maxIter the L-BFGS iteration cap of each fit
  * @param threshold the species probability from which the app names a fruit, fitted on the held-out real photos
  * @param heldOut the held-out photos of each source (Validation split), scored as the app answers
  * @param test the Test split of each source (the studio's own test set)
  * @param unseen per source: a model fitted without that source, scored on all of its photos
  * @param imagenetPrior how the ImageNet head weighs in (null: the features have no head logits)
+ * @param blas the BLAS implementation Spark ML's matrix products ran on in the driver's JVM (netlib's class name:
+ *     {@code JNIBLAS} is the system's native library, {@code VectorBLAS} or {@code F2jBLAS} are Java)
  */
 public record TrainSummary(
     String command,
@@ -31,6 +34,7 @@ public record TrainSummary(
     Map<String, Long> trainingPhotosBySource,
     List<RegPoint> search,
     double regParam,
+    int maxIter,
     double threshold,
     String thresholdFittedOn,
     double targetPrecision,
@@ -39,6 +43,7 @@ public record TrainSummary(
     Map<String, Scores> test,
     Map<String, Scores> unseen,
     PriorChoice imagenetPrior,
+    String blas,
     Map<String, Double> stageSeconds,
     double wallSeconds) {
 

@@ -113,6 +113,11 @@ public final class TrainJob {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Map<String, Double> stages = new LinkedHashMap<>();
     HadoopFiles.prepareOutput(options.out(), options.overwrite(), false, null, conf);
+    String blas = SparkBlas.implementation();
+    if (!SparkBlas.isNative(blas)) {
+      progress.note("Spark ML runs on netlib's Java BLAS (" + blas + "): no native BLAS loaded; with one (Debian: "
+          + "libopenblas0) each training iteration runs about 1.6 times as fast (docs/benchmarks.md)");
+    }
     Inputs in = timed(stages, "load", () -> load(conf));
     Fitted fitted = timed(stages, "fit", () -> fitBest(in));
     List<Scored> heldOut = timed(stages, "evaluate", () -> score(in.validation(), fitted.scaler(), fitted.model()));
@@ -127,9 +132,9 @@ public final class TrainJob {
     TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.features(), options.out(),
         in.fingerprint(), in.specHash(), in.taxonomyVersion(), answers.labels(), answers.answers().species(),
         in.trainingPhotos(), in.sampleCount(), in.photosBySource(), fitted.search(), fitted.reg(),
-        answers.threshold(), answers.calibration().split(), options.targetPrecision(), options.varietyConfidence(),
-        answers.heldOutScores(), answers.testScores(), answers.unseenScores(), answers.priorFit().choice(), stages,
-        FeaturizeJob.seconds(started));
+        options.maxIter(), answers.threshold(), answers.calibration().split(), options.targetPrecision(),
+        options.varietyConfidence(), answers.heldOutScores(), answers.testScores(), answers.unseenScores(),
+        answers.priorFit().choice(), blas, stages, FeaturizeJob.seconds(started));
     Summaries.write(HadoopFiles.child(options.out(), RunFolder.SUMMARY), summary, conf);
     return summary;
   }

@@ -133,9 +133,12 @@ public final class PipelineJob {
     return summary;
   }
 
-  /** Whether {@code train} was fitted with a regularization, unseen sources and prior weights asked for now. */
+  /**
+   * Whether {@code train} was fitted with a regularization, iteration cap, unseen sources and prior weights asked for
+   * now (a summary from before the cap was recorded reads 0: fitted again).
+   */
   private boolean sameTraining(TrainSummary train) {
-    return options.train().regParams().contains(train.regParam())
+    return options.train().regParams().contains(train.regParam()) && train.maxIter() == options.train().maxIter()
         && train.unseen().keySet().equals(new HashSet<>(options.train().unseenSources()))
         && samePriorWeights(train);
   }

@@ -141,6 +141,9 @@ class ReduceTrainTest {
     TrainSummary summary = new TrainJob(spark, TrainOptions.of(features, out).withSearch(List.of(0.001, 0.01), 60)
         .withUnseen(List.of(NOT_FRUIT_SOURCE), null), JobProgress.SILENT).run();
     assertThat(summary.labels()).startsWith("kiwi", "lemon", "not-a-fruit", "plum", "strawberry");
+    assertThat(summary.maxIter()).isEqualTo(60);
+    // the BLAS the fits ran on, as this JVM resolves it (native where the machine has one)
+    assertThat(summary.blas()).isEqualTo(SparkBlas.implementation()).isNotBlank();
     // the species the ImageNet head can name that no training photo shows come after the classifier's labels
     TrainSummary.PriorChoice prior = summary.imagenetPrior();
     assertThat(prior.zeroShot()).contains("banana", "apple").doesNotContain("lemon", "strawberry");
