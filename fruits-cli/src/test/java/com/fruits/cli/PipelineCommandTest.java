@@ -23,10 +23,7 @@ class PipelineCommandTest {
   @Test
   void wholeChainRunsThenReusesEverythingAndTheReportRendersInChromium(@TempDir Path dir) throws Exception {
     Path images = dir.resolve("images");
-    for (String label : LABELS) {
-      copy("Training/" + label, images.resolve("Training/" + label), 12);
-      copy("Test/" + label, images.resolve("Test/" + label), 4);
-    }
+    TestImages.studioFolder(images, LABELS, 12, 4);
     Path work = dir.resolve("work");
     String[] args = {"pipeline", "--images", images.toString(), "--work", work.toString(), "--no-progress",
         "--model-spec", TestImages.modelSpec("mobilenetv2").toString(), "--study", "12,all", "--reg", "0.01,0.1"};
@@ -79,14 +76,5 @@ class PipelineCommandTest {
     assertThat(output).contains("\"errors\":[]", "\"brokenImages\":0");
     assertThat(screenshot).exists();
     assertThat(Files.size(screenshot)).isGreaterThan(50_000);
-  }
-
-  private static void copy(String from, Path to, int count) throws Exception {
-    Files.createDirectories(to);
-    try (var files = Files.list(TestImages.fruitsDir().resolve(from))) {
-      for (Path file : files.sorted().limit(count).toList()) {
-        Files.copy(file, to.resolve(file.getFileName()));
-      }
-    }
   }
 }

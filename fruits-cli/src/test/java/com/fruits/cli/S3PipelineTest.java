@@ -12,7 +12,6 @@ import com.fruits.storage.ObjectTransfer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +34,7 @@ class S3PipelineTest {
   @Test
   void runsToTheEndAndWritesItsReportIntoTheBucket(@TempDir Path dir) throws Exception {
     Path images = dir.resolve("images");
-    for (String label : LABELS) {
-      copy("Training/" + label, images.resolve("Training/" + label), 8);
-      copy("Test/" + label, images.resolve("Test/" + label), 3);
-    }
+    TestImages.studioFolder(images, LABELS, 8, 3);
     try (LoopbackS3 s3 = new LoopbackS3()) {
       s3.createBucket("fruits");
       settings = s3.settings(LoopbackS3.ACCESS_KEY, LoopbackS3.SECRET_KEY);
@@ -72,15 +68,6 @@ class S3PipelineTest {
       String html = HadoopFiles.readString("s3a://fruits/work/report.html", conf);
       assertThat(html).contains("Explained variance", "Real photos", "data:image/png;base64,")
           .doesNotContain("Not available", LoopbackS3.SECRET_KEY);
-    }
-  }
-
-  private static void copy(String from, Path to, int count) throws Exception {
-    Files.createDirectories(to);
-    try (var files = Files.list(TestImages.fruitsDir().resolve(from))) {
-      for (Path file : files.sorted().limit(count).toList()) {
-        Files.copy(file, to.resolve(file.getFileName()));
-      }
     }
   }
 }

@@ -46,6 +46,17 @@ public final class TestImages {
     }
   }
 
+  /**
+   * A small Fruits-360-style folder under {@code images}: the first {@code training} and {@code test} shared studio
+   * photos of each label in {@code Training/<label>} and {@code Test/<label>}.
+   */
+  public static void studioFolder(Path images, List<String> labels, int training, int test) throws IOException {
+    for (String label : labels) {
+      copyFirst(fruitsDir().resolve("Training/" + label), images.resolve("Training/" + label), training);
+      copyFirst(fruitsDir().resolve("Test/" + label), images.resolve("Test/" + label), test);
+    }
+  }
+
   /** The cosine of the angle between two feature vectors. */
   public static double cosine(float[] a, float[] b) {
     double dot = 0;

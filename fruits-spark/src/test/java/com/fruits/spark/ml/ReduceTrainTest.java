@@ -51,13 +51,12 @@ class ReduceTrainTest {
   @BeforeAll
   static void featurize() throws Exception {
     Path studio = work.resolve("fruits-360");
-    for (String label : FOLDERS) {
-      copy(TestImages.fruitsDir().resolve("Training/" + label), studio.resolve("Training/" + label), 16);
-      copy(TestImages.fruitsDir().resolve("Test/" + label), studio.resolve("Test/" + label), 6);
-    }
-    copy(TestImages.fruitsDir().resolve("Test/Pear"), studio.resolve("Test/Pear"), 2); // a species Training lacks
+    TestImages.studioFolder(studio, FOLDERS, 16, 6);
+    // a species Training lacks
+    TestImages.copyFirst(TestImages.fruitsDir().resolve("Test/Pear"), studio.resolve("Test/Pear"), 2);
     Files.write(studio.resolve("Training/Lemon/broken.jpg"), new byte[0]);
-    copy(TestImages.sharedDir().resolve("data/" + NOT_FRUIT_SOURCE), work.resolve(NOT_FRUIT_SOURCE), 40);
+    Path notFruit = TestImages.sharedDir().resolve("data/" + NOT_FRUIT_SOURCE);
+    TestImages.copyFirst(notFruit, work.resolve(NOT_FRUIT_SOURCE), 40);
     spark = SparkSession.builder().master("local[2]").appName("ml-test").config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4").getOrCreate();
     features = work.resolve("features").toString();
@@ -66,15 +65,6 @@ class ReduceTrainTest {
         ResolvedModel.resolve(TestImages.modelSpec("mobilenetv2")), false).run();
     reduce = new ReduceJob(spark, ReduceOptions.of(features, work.resolve("reduced").toString())
         .withStudy(List.of("20", "all"), 2), JobProgress.SILENT).run();
-  }
-
-  private static void copy(Path from, Path to, int count) throws Exception {
-    Files.createDirectories(to);
-    try (var files = Files.list(from)) {
-      for (Path file : files.sorted().limit(count).toList()) {
-        Files.copy(file, to.resolve(file.getFileName()));
-      }
-    }
   }
 
   @AfterAll
