@@ -279,6 +279,11 @@ public final class ReportBuilder {
         "Featurize: %.1f images/s over %d images on %s (%d cores, %d thread(s) per task, batch %d).",
         features.imagesPerSecond(), features.imagesProcessed(), features.sparkMaster(), features.totalCores(),
         features.threadsPerTask(), features.batchSize());
+    if (train != null && train.blas() != null) {
+      caption = (caption + String.format(Locale.ROOT, " Train: %d L-BFGS iterations a fit on %s (%s).",
+          train.maxIter(), train.blas(), train.nativeBlas() ? "native BLAS"
+              : "Java BLAS: a native one, e.g. OpenBLAS, fits faster")).strip();
+    }
     figure(chart, "Throughput per stage", caption);
   }
 

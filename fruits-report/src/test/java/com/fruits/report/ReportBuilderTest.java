@@ -19,7 +19,7 @@ class ReportBuilderTest {
   /** A train summary as {@code fruits train} writes it, cut to what the report reads. */
   private static final String TRAIN_SUMMARY = """
       {"startedAt": "2026-12-01T00:00:00Z", "threshold": 0.893, "thresholdFittedOn": "Validation",
-       "targetPrecision": 0.97, "varietyConfidence": 0.6, "regParam": 0.0003,
+       "targetPrecision": 0.97, "varietyConfidence": 0.6, "regParam": 0.0003, "maxIter": 100, "blas": "VectorBLAS",
        "heldOut": {"grocery-store": {"fruitPhotos": 111, "speciesTop1": 0.82, "varietyTop1": 0.795, "answered": 0.63,
                                      "precision": 0.971, "notFruitPhotos": 185, "notFruitRefused": 1.0}},
        "test": {"fruits-360": {"fruitPhotos": 4174, "speciesTop1": 0.997, "answered": 0.97, "precision": 1.0,
@@ -56,6 +56,8 @@ class ReportBuilderTest {
         .contains("data:image/png;base64,", "answered &lt;b&gt;lime&lt;/b&gt;").doesNotContain("<b>lime</b>");
     assertThat(html).contains("1 of the 2 held-out and unseen photos got a wrong most probable species");
     assertThat(html).as("sections whose stage did not run").contains("Not available: run <code>fruits reduce</code>");
+    assertThat(html).as("what the fits ran on").contains("Train: 100 L-BFGS iterations a fit on VectorBLAS (Java BLAS: "
+        + "a native one, e.g. OpenBLAS, fits faster).");
   }
 
   @Test

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param unseen per source: a model fitted without that source, scored on all of its photos
  * @param imagenetPrior how the ImageNet head weighs in (null: the features have no head logits)
  * @param blas the BLAS implementation Spark ML's matrix products ran on in the driver's JVM (netlib's class name:
- *     {@code JNIBLAS} is the system's native library, {@code VectorBLAS} or {@code F2jBLAS} are Java)
+ *     {@value #NATIVE_BLAS} is the system's native library, {@code VectorBLAS} or {@code F2jBLAS} are Java)
  */
 public record TrainSummary(
     String command,
@@ -46,6 +46,12 @@ public record TrainSummary(
     String blas,
     Map<String, Double> stageSeconds,
     double wallSeconds) {
+  /** netlib's class for the system's native BLAS, as {@link #blas} names it. */
+  public static final String NATIVE_BLAS = "JNIBLAS";
+
+  public boolean nativeBlas() {
+    return NATIVE_BLAS.equals(blas);
+  }
 
   /**
    * The {@linkplain com.fruits.core.serving.ImageNetPrior ImageNet prior}'s weight and how it was chosen.

@@ -1,5 +1,6 @@
 package com.fruits.spark.ml;
 
+import com.fruits.core.run.TrainSummary;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 
@@ -7,15 +8,15 @@ import dev.ludovic.netlib.blas.NativeBLAS;
  * The BLAS that Spark ML's matrix products (the classifier's L-BFGS gradients, PCA) run on in this JVM, chosen as
  * Spark chooses it: the system's native library ({@code libblas.so.3}, e.g. OpenBLAS) where netlib can load it, else
  * netlib's Java implementation. On this project's 2-core machine the native one runs a training iteration 1.6 times
- * as fast (docs/benchmarks.md, "Training").
+ * as fast (docs/benchmarks.md, "Training and native BLAS").
  */
 public final class SparkBlas {
-  /** netlib's class for the system's native BLAS. */
-  public static final String NATIVE = "JNIBLAS";
-
   private SparkBlas() {}
 
-  /** netlib's implementation class name: {@value #NATIVE}, else {@code VectorBLAS}, {@code F2jBLAS}, ... */
+  /**
+   * netlib's implementation class name: {@value TrainSummary#NATIVE_BLAS} for the native library, else
+   * {@code VectorBLAS}, {@code F2jBLAS}, ...
+   */
   public static String implementation() {
     try {
       return NativeBLAS.getInstance().getClass().getSimpleName();
@@ -23,9 +24,5 @@ public final class SparkBlas {
       // netlib throws when no native library loads; Spark then uses the Java one, as here
       return JavaBLAS.getInstance().getClass().getSimpleName();
     }
-  }
-
-  public static boolean isNative(String implementation) {
-    return NATIVE.equals(implementation);
   }
 }
