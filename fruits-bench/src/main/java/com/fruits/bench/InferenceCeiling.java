@@ -65,7 +65,6 @@ public final class InferenceCeiling {
     int size = featurizer.spec().input().tensorSize();
     AtomicLong images = new AtomicLong();
     long warmupEnd = System.nanoTime() + 1_000_000_000L;
-    long[] window = new long[2];
     CountDownLatch done = new CountDownLatch(setting.streams());
     List<Thread> threads = new ArrayList<>();
     long measureEnd = warmupEnd + (long) (seconds * 1e9);
@@ -91,10 +90,8 @@ public final class InferenceCeiling {
       threads.add(thread);
     }
     threads.forEach(Thread::start);
-    window[0] = warmupEnd;
     done.await();
-    window[1] = System.nanoTime();
-    double elapsed = (window[1] - window[0]) / 1e9;
+    double elapsed = (System.nanoTime() - warmupEnd) / 1e9;
     return new Measurement(setting, images.get(), elapsed, images.get() / elapsed);
   }
 }
