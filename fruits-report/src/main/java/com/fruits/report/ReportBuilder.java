@@ -281,7 +281,7 @@ public final class ReportBuilder {
         features.threadsPerTask(), features.batchSize());
     if (train != null && train.blas() != null) {
       caption = (caption + String.format(Locale.ROOT, " Train: %d L-BFGS iterations a fit on %s (%s).",
-          train.maxIter(), train.blas(), train.nativeBlas() ? "native BLAS"
+          train.maxIter(), train.blas(), TrainSummary.isNativeBlas(train.blas()) ? "native BLAS"
               : "Java BLAS: a native one, e.g. OpenBLAS, fits faster")).strip();
     }
     figure(chart, "Throughput per stage", caption);

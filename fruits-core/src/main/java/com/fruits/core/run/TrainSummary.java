@@ -49,7 +49,8 @@ public record TrainSummary(
   /** netlib's class for the system's native BLAS, as {@link #blas} names it. */
   public static final String NATIVE_BLAS = "JNIBLAS";
 
-  public boolean nativeBlas() {
+  /** Whether {@code blas}, a {@link #blas} value, is the system's native library. */
+  public static boolean isNativeBlas(String blas) {
     return NATIVE_BLAS.equals(blas);
   }
 

@@ -114,7 +114,7 @@ public final class TrainJob {
     Map<String, Double> stages = new LinkedHashMap<>();
     HadoopFiles.prepareOutput(options.out(), options.overwrite(), false, null, conf);
     String blas = SparkBlas.implementation();
-    if (!TrainSummary.NATIVE_BLAS.equals(blas)) {
+    if (!TrainSummary.isNativeBlas(blas)) {
       progress.note("Spark ML runs on netlib's Java BLAS (" + blas + "): no native BLAS loaded; with one (Debian: "
           + "libopenblas0) each training iteration runs about 1.6 times as fast (docs/benchmarks.md)");
     }

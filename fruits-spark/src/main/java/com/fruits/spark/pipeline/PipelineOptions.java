@@ -34,9 +34,9 @@ public record PipelineOptions(String work, SynthesizeOptions synthesize, Featuri
   }
 
   private static void requireInWork(String work, String folder, String out) {
-    if (!HadoopFiles.child(work, folder).equals(out)) {
-      throw new IllegalArgumentException("the pipeline writes " + folder + " to " + HadoopFiles.child(work, folder)
-          + ", not " + out);
+    String expected = HadoopFiles.child(work, folder);
+    if (!expected.equals(out)) {
+      throw new IllegalArgumentException("the pipeline writes " + folder + " to " + expected + ", not " + out);
     }
   }
 }
