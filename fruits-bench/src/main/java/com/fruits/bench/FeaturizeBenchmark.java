@@ -36,11 +36,6 @@ import org.apache.spark.sql.SparkSession;
 public final class FeaturizeBenchmark {
   /** The folder under the output that holds the phone-size photos. */
   public static final String PHONE_PHOTOS = "phone-photos";
-  /**
-   * Images per inference call end to end on the CPU: on a 2-core CPU, 8 measured 1-2 % faster than 1 or 32,
-   * decoding and inference each keeping their code and data in cache for a few images in a row.
-   */
-  public static final int CPU_BATCH = 8;
   /** The summary file in the output folder. */
   public static final String SUMMARY = "bench.json";
 

@@ -28,7 +28,7 @@ final class BenchCommand implements Callable<Integer> {
   int count;
 
   @Option(names = "--batch-size", paramLabel = "N", description = "Images per inference call in the end-to-end "
-      + "runs (default: " + FeaturizeBenchmark.CPU_BATCH + " on the CPU, the fastest on 2 cores; "
+      + "runs (default: " + InferenceDevice.CPU_BATCH_SIZE + " on the CPU, as featurize; "
       + InferenceDevice.GPU_BATCH_SIZE + " where a GPU may be used). The ceiling is the best of all its settings "
       + "whatever this is; the runs take its best threads per stream.")
   Integer batchSize;
@@ -55,8 +55,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     InferenceDevice on = device.device();
-    int batch = batchSize != null ? batchSize : on.mayUseGpu() ? InferenceDevice.GPU_BATCH_SIZE
-        : FeaturizeBenchmark.CPU_BATCH;
+    int batch = batchSize != null ? batchSize : on.defaultBatchSize();
     Path folder = images != null ? images : Installation.shared(phonePhotos > 0
         ? "data/grocery-store/train" : "data/fruits-360/Training");
     FeaturizeBenchmark.Workload workload = new FeaturizeBenchmark.Workload(folder, phonePhotos, count, warmupCount,

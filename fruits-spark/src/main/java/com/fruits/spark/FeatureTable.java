@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import com.fruits.core.FruitsException;
-import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.run.RunFolder;
 import com.fruits.storage.HadoopFiles;
 import java.util.Arrays;
@@ -16,8 +15,6 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -55,12 +52,6 @@ public final class FeatureTable {
    * {@link com.fruits.core.serving.ImageNetPrior}.
    */
   public static final String HEAD_LOGITS = "imagenet_logits";
-  /**
-   * The photo's {@link ColorHistogram} (null on error); the column's metadata names its
-   * {@linkplain #colorDescriptor descriptor}.
-   */
-  public static final String COLOR = "color";
-  private static final String DESCRIPTOR_KEY = "descriptor";
   public static final String ERROR = "error";
   public static final String MODEL = "model";
   public static final String SPEC_HASH = "spec_hash";
@@ -80,19 +71,21 @@ public final class FeatureTable {
       .add(VARIETY, DataTypes.StringType, true);
 
   /**
-   * The feature table: the listing columns, then features, colour, view features and ImageNet logits (null on
-   * error), error, and provenance.
+   * The feature table: the listing columns, then features, view features and ImageNet logits (null on error),
+   * error, and provenance. (Tables written by earlier versions also hold a {@code color} histogram a photo, which no
+   * classifier reads any more; the rows a resumed run adds to such a table have none.)
    */
   public static final StructType SCHEMA = LISTING_SCHEMA
       .add(FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true)
-      .add(COLOR, DataTypes.createArrayType(DataTypes.FloatType, false), true,
-          new MetadataBuilder().putString(DESCRIPTOR_KEY, ColorHistogram.DESCRIPTOR).build())
       .add(VIEW_FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true)
       .add(HEAD_LOGITS, DataTypes.createArrayType(DataTypes.FloatType, false), true)
       .add(ERROR, DataTypes.StringType, true)
       .add(MODEL, DataTypes.StringType, false)
       .add(SPEC_HASH, DataTypes.StringType, false)
       .add(RUN_ID, DataTypes.StringType, false);
+
+  /** The columns of {@link #SCHEMA} that hold arrays of floats. */
+  public static final List<String> FLOAT_ARRAYS = List.of(FEATURES, VIEW_FEATURES, HEAD_LOGITS);
 
   private FeatureTable() {}
 
@@ -123,26 +116,6 @@ public final class FeatureTable {
   }
 
   /**
-   * {@code rows} (of {@link #SCHEMA}) with the colour column's metadata set: Spark's row encoder drops column
-   * metadata, so the featurize job applies it to every table it writes.
-   */
-  public static Dataset<Row> withColumnMetadata(Dataset<Row> rows) {
-    return rows.withColumn(COLOR, col(COLOR).as(COLOR, SCHEMA.apply(COLOR).metadata()));
-  }
-
-  /**
-   * The {@link ColorHistogram#DESCRIPTOR} the table's colour column was computed with (kept in the Parquet schema),
-   * or null when the table has no colour column: it was written before there was one.
-   */
-  public static String colorDescriptor(Dataset<Row> table) {
-    if (!Arrays.asList(table.columns()).contains(COLOR)) {
-      return null;
-    }
-    Metadata metadata = table.schema().apply(COLOR).metadata();
-    return metadata.contains(DESCRIPTOR_KEY) ? metadata.getString(DESCRIPTOR_KEY) : "unnamed";
-  }
-
-  /**
    * Refuses a table that lacks one of {@code columns}: an older version wrote it. {@code where} names the table and
    * {@code remedy} ends the message.
    */
@@ -153,19 +126,6 @@ public final class FeatureTable {
         throw new FruitsException(where + " was written by an older version, without the " + c + " column; "
             + remedy);
       }
-    }
-  }
-
-  /**
-   * Refuses a table whose colour histograms this build does not compute (none, or another descriptor): a classifier
-   * trained on them would be served different numbers. {@code remedy} ends the message.
-   */
-  public static void requireCurrentColor(Dataset<Row> table, String where, String remedy) {
-    requireColumns(table, where, remedy, COLOR);
-    String descriptor = colorDescriptor(table);
-    if (!descriptor.equals(ColorHistogram.DESCRIPTOR)) {
-      throw new FruitsException(where + " holds colour histograms of kind " + descriptor + "; this version computes "
-          + ColorHistogram.DESCRIPTOR + "; " + remedy);
     }
   }
 

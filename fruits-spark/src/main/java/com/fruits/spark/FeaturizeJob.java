@@ -31,6 +31,7 @@ import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -260,7 +261,6 @@ public final class FeaturizeJob {
       return false;
     }
     Dataset<Row> existing = spark.read().parquet(table);
-    FeatureTable.requireCurrentColor(existing, "output " + out, "featurize it again with --overwrite");
     FeatureTable.requireColumns(existing, "output " + out, "featurize it again with --overwrite",
         FeatureTable.HEAD_LOGITS);
     List<String> hashes = specHashes(conf, existing);
@@ -338,11 +338,13 @@ public final class FeaturizeJob {
   }
 
   private static void write(Dataset<Row> rows, SaveMode mode, String table) {
-    FeatureTable.withColumnMetadata(rows).write().mode(mode)
-        // feature and colour floats hardly repeat: dictionary encoding them only costs time
-        .option("parquet.enable.dictionary#" + FeatureTable.FEATURES + ".list.element", "false")
-        .option("parquet.enable.dictionary#" + FeatureTable.COLOR + ".list.element", "false")
-        .parquet(table);
+    DataFrameWriter<Row> writer = rows.write().mode(mode);
+    // the floats of features, views and logits hardly repeat: a dictionary of them only costs time (a hash
+    // lookup a float until the writer gives up on it)
+    for (String column : FeatureTable.FLOAT_ARRAYS) {
+      writer = writer.option("parquet.enable.dictionary#" + column + ".list.element", "false");
+    }
+    writer.parquet(table);
   }
 
   /**

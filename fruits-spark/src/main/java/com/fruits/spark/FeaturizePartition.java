@@ -1,7 +1,6 @@
 package com.fruits.spark;
 
 import com.fruits.core.featurize.OnnxFeaturizer;
-import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.image.FailureReason;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.image.ImagePreprocessor;
@@ -33,9 +32,8 @@ import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * The executor side of featurization: reads each listed image through Hadoop, decodes and preprocesses it into a
- * reused batch buffer, takes its {@link ColorHistogram} from there, and runs the JVM's shared ONNX Runtime session
- * once per batch. An image that cannot be read or decoded becomes a row with {@code features = null},
- * {@code color = null} and an {@code error}; it never fails the task.
+ * reused batch buffer, and runs the JVM's shared ONNX Runtime session once per batch. An image that cannot be read
+ * or decoded becomes a row with {@code features = null} and an {@code error}; it never fails the task.
  *
  * <p>Rows stream through: at most one batch of tensors is held per task.
  */
@@ -141,7 +139,6 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
     private final ImagePreprocessor preprocessor;
     private final int batch;
     private final float[] tensors;
-    private final float[][] colors;
     /** Per pending photo: how many tensors (1, or every view) it has in the batch. */
     private final int[] tensorCounts;
     private final String model;
@@ -159,7 +156,6 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
       this.preprocessor = preprocessor;
       this.batch = batch;
       this.tensors = batchBuffer(batch * preprocessor.tensorSize());
-      this.colors = new float[batch][];
       this.tensorCounts = new int[batch];
       this.model = featurizer.spec().name();
       this.specHash = featurizer.spec().hash();
@@ -208,12 +204,11 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
           } else {
             preprocessor.prepare(decoded, tensors, used * size);
           }
-          colors[pending.size()] = ColorHistogram.of(preprocessor, tensors, used * size);
           tensorCounts[pending.size()] = count;
           pending.add(image);
           used += count;
         } catch (ImageDecodeException e) {
-          ready.add(output(image, null, null, null, null, e.describe()));
+          ready.add(output(image, null, null, null, e.describe()));
         } finally {
           metrics.prepare().add(System.nanoTime() - started);
         }
@@ -229,7 +224,7 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
         for (int i = 0; i < pending.size(); i++) {
           float[] views = tensorCounts[i] == 1 ? null : ImageViews.concatenate(features, at, tensorCounts[i]);
           float[] head = outputs.head() == null ? null : ImageViews.meanOf(outputs.head(), at, tensorCounts[i]);
-          ready.add(output(pending.get(i), features[at], colors[i], views, head, null));
+          ready.add(output(pending.get(i), features[at], views, head, null));
           at += tensorCounts[i];
         }
       }
@@ -276,20 +271,19 @@ final class FeaturizePartition implements MapPartitionsFunction<Row, Row>, Seria
           && java.util.Objects.equals(uri.getAuthority(), fsUri.getAuthority());
     }
 
-    private Row output(Row image, float[] features, float[] color, float[] views, float[] head, String error) {
+    private Row output(Row image, float[] features, float[] views, float[] head, String error) {
       Object[] values = new Object[FeatureTable.SCHEMA.size()];
       for (int i = 0; i < image.size(); i++) {
         values[i] = image.get(i);
       }
       int at = image.size();
       values[at] = features;
-      values[at + 1] = color;
-      values[at + 2] = views;
-      values[at + 3] = head;
-      values[at + 4] = error;
-      values[at + 5] = model;
-      values[at + 6] = specHash;
-      values[at + 7] = runId;
+      values[at + 1] = views;
+      values[at + 2] = head;
+      values[at + 3] = error;
+      values[at + 4] = model;
+      values[at + 5] = specHash;
+      values[at + 6] = runId;
       return RowFactory.create(values);
     }
   }

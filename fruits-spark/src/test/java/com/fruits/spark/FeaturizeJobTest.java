@@ -3,14 +3,12 @@ package com.fruits.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.TestImages;
 import com.fruits.core.featurize.InferenceDevice;
 import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
-import com.fruits.core.image.ColorHistogram;
 import com.fruits.core.image.ImageViews;
 import com.fruits.core.run.FeaturizeSummary;
 import com.fruits.storage.HadoopFiles;
@@ -25,8 +23,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.MetadataBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,7 +84,7 @@ class FeaturizeJobTest {
     assertThat(Path.of(out, "model-spec.json")).exists();
 
     Dataset<Row> table = spark.read().parquet(FeatureTable.table(out));
-    assertThat(FeatureTable.colorDescriptor(table)).as("kept in the Parquet schema").isEqualTo(ColorHistogram.DESCRIPTOR);
+    assertThat(table.columns()).containsExactly(FeatureTable.SCHEMA.fieldNames());
     List<Row> rows = table.collectAsList();
     assertThat(rows).hasSize(expected);
     Map<String, Row> byFile = new HashMap<>();
@@ -104,16 +100,11 @@ class FeaturizeJobTest {
       assertThat(row).as(file).isNotNull();
       assertThat(row.<String>getAs("error")).as(file).isNull();
       assertThat(row.getList(row.fieldIndex("features"))).as(file).hasSize(1280);
-      List<Float> color = row.getList(row.fieldIndex("color"));
-      assertThat(color).as(file).hasSize(ColorHistogram.BINS);
-      double total = color.stream().mapToDouble(Float::doubleValue).sum();
-      assertThat(total).as(file).satisfiesAnyOf(t -> assertThat(t).isCloseTo(1.0, within(1e-4)),
-          t -> assertThat(t).isZero()); // an all-white picture has no fruit colour
     }
     for (String[] bad : broken) {
       Row row = byFile.get("Broken/" + bad[0]);
       assertThat(row.isNullAt(row.fieldIndex("features"))).as(bad[0]).isTrue();
-      assertThat(row.isNullAt(row.fieldIndex("color"))).as(bad[0]).isTrue();
+      assertThat(row.isNullAt(row.fieldIndex(FeatureTable.HEAD_LOGITS))).as(bad[0]).isTrue();
       assertThat(row.<String>getAs("error")).as(bad[0]).startsWith(bad[1] + ": ");
     }
     assertThat(byFile).doesNotContainKeys("Broken/readme.txt", "Broken/animation.gif");
@@ -202,18 +193,12 @@ class FeaturizeJobTest {
     assertThatThrownBy(() -> first.withCompaction(true)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--resume");
 
-    // a table written before the colour column existed, or with another kind of histogram: resuming would mix them
+    // a table written before the ImageNet logits column existed: resuming would mix rows with and without them
     spark.read().parquet(FeatureTable.table(out)).write().parquet(out + "-copy");
-    Dataset<Row> written = spark.read().parquet(out + "-copy");
-    replaceTable(out, written.drop(FeatureTable.COLOR));
+    replaceTable(out, spark.read().parquet(out + "-copy").drop(FeatureTable.HEAD_LOGITS));
     assertThatThrownBy(() -> run(first.withExisting(false, true))).isInstanceOf(FruitsException.class)
-        .hasMessage("output " + out + " was written by an older version, without the color column; featurize it "
-            + "again with --overwrite");
-    Metadata other = new MetadataBuilder().putString("descriptor", "rgb-4x4x4-v0").build();
-    replaceTable(out, written.withColumn(FeatureTable.COLOR, col(FeatureTable.COLOR).as(FeatureTable.COLOR, other)));
-    assertThatThrownBy(() -> run(first.withExisting(false, true))).isInstanceOf(FruitsException.class)
-        .hasMessage("output " + out + " holds colour histograms of kind rgb-4x4x4-v0; this version computes "
-            + ColorHistogram.DESCRIPTOR + "; featurize it again with --overwrite");
+        .hasMessage("output " + out + " was written by an older version, without the imagenet_logits column; "
+            + "featurize it again with --overwrite");
   }
 
   private static void replaceTable(String out, Dataset<Row> rows) {

@@ -55,18 +55,27 @@ public final class TurboJpeg {
 
   private TurboJpeg(Class<?> decompressor, int[][] scales, String version) throws ReflectiveOperationException {
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-    this.create = lookup.findConstructor(decompressor, MethodType.methodType(void.class));
+    // adapted once to the types of their call sites (Object for the binding's class) and called with invokeExact:
+    // a plain invoke adapted a handle to its call site on every call (the binding's class comes from another class
+    // loader, so the JDK does not cache the adaptation), which showed in profiles of featurizing small photos
+    this.create = lookup.findConstructor(decompressor, MethodType.methodType(void.class))
+        .asType(MethodType.methodType(Object.class));
     this.setSource = lookup.findVirtual(decompressor, "setSourceImage",
-        MethodType.methodType(void.class, byte[].class, int.class));
-    this.width = lookup.findVirtual(decompressor, "getWidth", MethodType.methodType(int.class));
-    this.height = lookup.findVirtual(decompressor, "getHeight", MethodType.methodType(int.class));
-    this.decompress = lookup.findVirtual(decompressor, "decompress", MethodType.methodType(void.class, byte[].class,
-        int.class, int.class, int.class, int.class, int.class, int.class, int.class));
+        MethodType.methodType(void.class, byte[].class, int.class))
+        .asType(MethodType.methodType(void.class, Object.class, byte[].class, int.class));
+    this.width = lookup.findVirtual(decompressor, "getWidth", MethodType.methodType(int.class))
+        .asType(MethodType.methodType(int.class, Object.class));
+    this.height = lookup.findVirtual(decompressor, "getHeight", MethodType.methodType(int.class))
+        .asType(MethodType.methodType(int.class, Object.class));
+    MethodType decompressType = MethodType.methodType(void.class, byte[].class,
+        int.class, int.class, int.class, int.class, int.class, int.class, int.class);
+    this.decompress = lookup.findVirtual(decompressor, "decompress", decompressType)
+        .asType(decompressType.insertParameterTypes(0, Object.class));
     this.scales = scales;
     this.version = version;
     this.decompressors = ThreadLocal.withInitial(() -> {
       try {
-        return create.invoke();
+        return (Object) create.invokeExact();
       } catch (Throwable e) {
         throw new IllegalStateException("TurboJPEG: cannot create a decompressor: " + e, e);
       }
@@ -118,9 +127,9 @@ public final class TurboJpeg {
     int fullWidth;
     int fullHeight;
     try {
-      setSource.invoke(decompressor, jpeg, jpeg.length);
-      fullWidth = (int) width.invoke(decompressor);
-      fullHeight = (int) height.invoke(decompressor);
+      setSource.invokeExact(decompressor, jpeg, jpeg.length);
+      fullWidth = (int) width.invokeExact(decompressor);
+      fullHeight = (int) height.invokeExact(decompressor);
     } catch (Throwable e) {
       return refused(e);
     }
@@ -130,7 +139,7 @@ public final class TurboJpeg {
       int w = scaled(fullWidth, scale);
       int h = scaled(fullHeight, scale);
       byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
-      decompress.invoke(decompressor, rgb, 0, 0, w, w * 3, h, PF_RGB, 0);
+      decompress.invokeExact(decompressor, rgb, 0, 0, w, w * 3, h, PF_RGB, 0);
       return Optional.of(new RgbImage(w, h, rgb));
     } catch (Throwable e) {
       return refused(e);

@@ -26,9 +26,6 @@ public final class FruitRecognizer {
   public record Recognition(List<Prediction> top, double[] probabilities, double preprocessMillis,
       double inferenceMillis, double classifyMillis) {}
 
-  /** What the classifier sees of one photo: the model's features and its {@link ColorHistogram}. */
-  public record Description(float[] features, float[] color) {}
-
   private final ServingBundle bundle;
   private final ImagePreprocessor preprocessor;
   private final OnnxFeaturizer featurizer;
@@ -101,10 +98,9 @@ public final class FruitRecognizer {
     return featurizer.fallback();
   }
 
-  /** The model's features and the colour histogram of one photo's whole view, as the batch featurizer computes them. */
-  public Description describe(byte[] image) throws ImageDecodeException {
-    float[] tensors = tensor(image);
-    return new Description(featurizer.run(tensors, 1)[0], ColorHistogram.of(preprocessor, tensors, 0));
+  /** The model's features of one photo's whole view, as the batch featurizer computes them. */
+  public float[] features(byte[] image) throws ImageDecodeException {
+    return featurizer.run(tensor(image), 1)[0];
   }
 
   /**

@@ -195,18 +195,9 @@ public final class SynthesizeJob {
   }
 
   /** The executor side: reads a plan's photos, composes the scene, writes it, and returns its provenance row. */
-  static final class Compose implements FlatMapFunction<Iterator<Plan>, Row> {
-    private static final long serialVersionUID = 1L;
+  record Compose(SceneRecipe recipe, long seed, Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf)
+      implements FlatMapFunction<Iterator<Plan>, Row> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final SceneRecipe recipe;
-    private final long seed;
-    private final Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf;
-
-    Compose(SceneRecipe recipe, long seed, Broadcast<HadoopFiles.SerializableConfiguration> hadoopConf) {
-      this.recipe = recipe;
-      this.seed = seed;
-      this.hadoopConf = hadoopConf;
-    }
 
     @Override
     public Iterator<Row> call(Iterator<Plan> plans) {

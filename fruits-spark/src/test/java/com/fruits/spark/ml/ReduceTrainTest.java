@@ -192,9 +192,8 @@ class ReduceTrainTest {
         .collectAsList();
     for (Row row : rows) {
       byte[] photo = Files.readAllBytes(Path.of(java.net.URI.create(row.getAs("path"))));
-      FruitRecognizer.Description served = recognizer.describe(photo);
       float[] batchFeatures = floats(row.getList(row.fieldIndex("features")));
-      assertThat(served.features()).containsExactly(batchFeatures, within(1e-4f));
+      assertThat(recognizer.features(photo)).containsExactly(batchFeatures, within(1e-4f));
       float[] mean = ImageViews.mean(floats(row.getList(row.fieldIndex("view_features"))), batchFeatures.length);
       FruitRecognizer.Recognition answer = recognizer.recognize(photo, 3);
       assertThat(answer.top()).hasSize(3);

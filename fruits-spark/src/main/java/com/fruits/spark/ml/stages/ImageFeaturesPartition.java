@@ -9,7 +9,6 @@ import com.fruits.spark.BatchingIterator;
 import com.fruits.spark.ExecutorModel;
 import com.fruits.storage.HadoopFiles;
 import java.io.IOException;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,18 +23,8 @@ import org.apache.spark.sql.RowFactory;
  * The executor side of {@link ImageFeaturizer}: each input row with its features appended (or its error), one
  * batch of photos decoded and inferred at a time through the JVM's shared ONNX Runtime session.
  */
-final class ImageFeaturesPartition implements MapPartitionsFunction<Row, Row>, Serializable {
-  private static final long serialVersionUID = 1L;
-
-  private final ExecutorModel model;
-  private final int inputColumn;
-  private final Broadcast<HadoopFiles.SerializableConfiguration> conf;
-
-  ImageFeaturesPartition(ExecutorModel model, int inputColumn, Broadcast<HadoopFiles.SerializableConfiguration> conf) {
-    this.model = model;
-    this.inputColumn = inputColumn;
-    this.conf = conf;
-  }
+record ImageFeaturesPartition(ExecutorModel model, int inputColumn,
+    Broadcast<HadoopFiles.SerializableConfiguration> conf) implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
