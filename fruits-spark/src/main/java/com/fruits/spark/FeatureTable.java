@@ -14,7 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -85,7 +87,9 @@ public final class FeatureTable {
       .add(RUN_ID, DataTypes.StringType, false);
 
   /** The columns of {@link #SCHEMA} that hold arrays of floats. */
-  public static final List<String> FLOAT_ARRAYS = List.of(FEATURES, VIEW_FEATURES, HEAD_LOGITS);
+  public static final List<String> FLOAT_ARRAYS = Arrays.stream(SCHEMA.fields())
+      .filter(field -> field.dataType() instanceof ArrayType array && array.elementType() == DataTypes.FloatType)
+      .map(StructField::name).toList();
 
   private FeatureTable() {}
 

@@ -85,6 +85,8 @@ class FeaturizeJobTest {
 
     Dataset<Row> table = spark.read().parquet(FeatureTable.table(out));
     assertThat(table.columns()).containsExactly(FeatureTable.SCHEMA.fieldNames());
+    assertThat(FeatureTable.FLOAT_ARRAYS).containsExactly(FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES,
+        FeatureTable.HEAD_LOGITS);
     List<Row> rows = table.collectAsList();
     assertThat(rows).hasSize(expected);
     Map<String, Row> byFile = new HashMap<>();
