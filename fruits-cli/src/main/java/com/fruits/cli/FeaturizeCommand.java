@@ -5,10 +5,11 @@ import com.fruits.core.featurize.InferenceDevice;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.image.ViewPolicy;
 import com.fruits.core.run.FeaturizeSummary;
-import com.fruits.spark.FeatureTable;
+import com.fruits.core.run.RunFolder;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
 import com.fruits.spark.SparkSessions;
+import com.fruits.storage.HadoopFiles;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -91,7 +92,8 @@ final class FeaturizeCommand implements Callable<Integer> {
     try {
       FeaturizeSummary summary = new FeaturizeJob(spark, options, model, !noProgress).run();
       System.out.println("fruits: " + summary.describe());
-      System.out.println("fruits: table " + FeatureTable.table(out) + ", summary " + FeatureTable.summary(out));
+      System.out.println("fruits: table " + HadoopFiles.child(out, RunFolder.TABLE) + ", summary "
+          + HadoopFiles.child(out, RunFolder.SUMMARY));
       return 0;
     } finally {
       spark.stop();

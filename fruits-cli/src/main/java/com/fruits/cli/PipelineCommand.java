@@ -122,7 +122,7 @@ final class PipelineCommand implements Callable<Integer> {
       synthesizeOptions = SynthesizeOptions.of(studioSpec, images.joined(), synthetic)
           .withScenes(scenes.scenesPerLabel, scenes.recipe(SceneRecipe.DEFAULT.size()), scenes.seed)
           .withTaxonomy(taxonomy.taxonomy);
-      featurized.add(SynthesizeJob.SOURCE_NAME + "=" + SynthesizeJob.images(synthetic));
+      featurized.add(SynthesizeJob.SOURCE_NAME + "=" + HadoopFiles.child(synthetic, RunFolder.SCENE_IMAGES));
     }
     ViewPolicy viewPolicy = ViewPolicy.parse(views, 1);
     if (studio != null && !views.contains(studio + "=")) {

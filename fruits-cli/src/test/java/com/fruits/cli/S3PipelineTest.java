@@ -1,11 +1,11 @@
 package com.fruits.cli;
 
+import com.fruits.core.run.RunFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fruits.core.TestImages;
-import com.fruits.spark.FeatureTable;
 import com.fruits.storage.HadoopFiles;
 import com.fruits.storage.LoopbackS3;
 import com.fruits.storage.ObjectTransfer;
@@ -57,7 +57,7 @@ class S3PipelineTest {
       assertThat(exit).as(output).isZero();
       // the classic committer leaves an empty _SUCCESS; S3A committers write a JSON manifest naming themselves
       JsonNode committed = new ObjectMapper().readTree(
-          HadoopFiles.readString(FeatureTable.table("s3a://fruits/work/features") + "/_SUCCESS", conf));
+          HadoopFiles.readString(HadoopFiles.child("s3a://fruits/work/features", RunFolder.TABLE) + "/_SUCCESS", conf));
       assertThat(committed.path("committer").asText()).isEqualTo("magic");
       assertThat(committed.path("filenames")).isNotEmpty();
 

@@ -113,10 +113,10 @@ public final class ReportBuilder {
       parts.add("model " + features.model() + " (spec " + spec + ")");
       parts.add("images from " + features.input());
     }
-    if (train != null) {
-      parts.add("trained " + train.startedAt());
-    } else if (reduce != null) {
-      parts.add("reduced " + reduce.startedAt());
+    if (train != null && train.provenance() != null) {
+      parts.add("trained " + train.provenance().startedAt());
+    } else if (reduce != null && reduce.provenance() != null) {
+      parts.add("reduced " + reduce.provenance().startedAt());
     }
     return String.join(" · ", parts);
   }

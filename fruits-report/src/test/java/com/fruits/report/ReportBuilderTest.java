@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportBuilderTest {
   /** A train summary as {@code fruits train} writes it, cut to what the report reads. */
   private static final String TRAIN_SUMMARY = """
-      {"startedAt": "2026-12-01T00:00:00Z", "threshold": 0.893, "thresholdFittedOn": "Validation",
+      {"provenance": {"command": "train", "startedAt": "2026-12-01T00:00:00Z"},
+       "threshold": 0.893, "thresholdFittedOn": "Validation",
        "targetPrecision": 0.97, "varietyConfidence": 0.6, "regParam": 0.0003, "maxIter": 100, "blas": "VectorBLAS",
        "heldOut": {"grocery-store": {"fruitPhotos": 111, "speciesTop1": 0.82, "varietyTop1": 0.795, "answered": 0.63,
                                      "precision": 0.971, "notFruitPhotos": 185, "notFruitRefused": 1.0}},
@@ -49,6 +50,7 @@ class ReportBuilderTest {
     ReportBuilder.write(ReportBuilder.RunLayout.of(run), page);
 
     String html = Files.readString(page);
+    assertThat(html).as("when it was trained").contains("trained 2026-12-01T00:00:00Z");
     assertThat(html).contains("<h2>Real photos</h2>", "held out: grocery-store", "unseen source: grocery-store",
         "82.0 %", "threshold 0.893");
     assertThat(html).contains("ImageNet prior", "weight 0.3", "jackfruit", "(too costly)");

@@ -7,10 +7,47 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How {@code fruits serve} runs: immutable, built with {@link #builder(Path)}, validated once in {@link Builder#build()}.
+ * How {@code fruits serve} runs: immutable, built with {@link #builder(Path)}, validated once, in the constructor.
  * Every default lives here; the CLI's help reads them from the constants below.
+ *
+ * @param bundleDir the serving bundle ({@code fruits train --out})
+ * @param catalogFile fruit cards to use instead of the bundled {@code catalog/fruits.yaml}; null for the bundled one
+ * @param host the interface to listen on
+ * @param port TCP port; 0 picks a free one
+ * @param maxUploadBytes largest photo accepted (larger: 413)
+ * @param decodeLimits what one photo may make the decoder do (pixels, progressive scans, time): beyond it, 422
+ * @param idleTimeout how long a connection may stay silent, e.g. a client that stops sending mid-upload
+ * @param queueTimeout how long a request may wait for an inference slot before it gets 503
+ * @param minUploadBytesPerSecond the slowest an upload may arrive, on average since its request began (slower: 408
+ *     and the connection closed)
+ * @param rateLimit requests a second one client address may make on average (more: 429); 0 turns the limit off
+ * @param rateBurst requests one client address may make at once before the rate applies
+ * @param inferenceSlots photos recognised at once (each on one core)
+ * @param fallbackThreshold the confidence threshold when the bundle has no calibration for its version
+ * @param accessLog whether every API request gets a log line (off: only a periodic summary of errors)
+ * @param adminPort the loopback port of the admin endpoints (model reload); 0 picks a free one, -1 turns them off
+ * @param maxThreads HTTP threads: each request in flight, a stalled upload included, holds one until it ends or is
+ *     cut off
+ * @param device where the model runs: the CPU, CUDA (falling back to the CPU) or auto
  */
-public final class ServerConfig {
+public record ServerConfig(
+    Path bundleDir,
+    Path catalogFile,
+    String host,
+    int port,
+    long maxUploadBytes,
+    DecodeLimits decodeLimits,
+    Duration idleTimeout,
+    Duration queueTimeout,
+    long minUploadBytesPerSecond,
+    double rateLimit,
+    int rateBurst,
+    int inferenceSlots,
+    double fallbackThreshold,
+    boolean accessLog,
+    int adminPort,
+    int maxThreads,
+    InferenceDevice device) {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L * 1024 * 1024;
@@ -25,42 +62,27 @@ public final class ServerConfig {
   public static final int DEFAULT_MAX_THREADS = 1000;
   public static final InferenceDevice DEFAULT_DEVICE = InferenceDevice.AUTO;
 
-  private final Path bundleDir;
-  private final Path catalogFile;
-  private final String host;
-  private final int port;
-  private final long maxUploadBytes;
-  private final DecodeLimits decodeLimits;
-  private final Duration idleTimeout;
-  private final Duration queueTimeout;
-  private final long minUploadBytesPerSecond;
-  private final double rateLimit;
-  private final int rateBurst;
-  private final int inferenceSlots;
-  private final double fallbackThreshold;
-  private final boolean accessLog;
-  private final int adminPort;
-  private final int maxThreads;
-  private final InferenceDevice device;
-
-  private ServerConfig(Builder b) {
-    this.bundleDir = b.bundleDir;
-    this.catalogFile = b.catalogFile;
-    this.host = b.host;
-    this.port = b.port;
-    this.maxUploadBytes = b.maxUploadBytes;
-    this.decodeLimits = DecodeLimits.defaults().withMaxPixels(b.maxPixels).withDeadline(b.decodeDeadline);
-    this.idleTimeout = b.idleTimeout;
-    this.queueTimeout = b.queueTimeout;
-    this.minUploadBytesPerSecond = b.minUploadBytesPerSecond;
-    this.rateLimit = b.rateLimit;
-    this.rateBurst = b.rateBurst;
-    this.inferenceSlots = b.inferenceSlots;
-    this.fallbackThreshold = b.fallbackThreshold;
-    this.accessLog = b.accessLog;
-    this.adminPort = b.adminPort;
-    this.maxThreads = b.maxThreads;
-    this.device = b.device;
+  public ServerConfig {
+    Objects.requireNonNull(bundleDir, "bundleDir");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(decodeLimits, "decodeLimits");
+    Objects.requireNonNull(device, "device");
+    if (maxThreads < 16) {
+      throw new IllegalArgumentException("the HTTP server needs at least 16 threads, not " + maxThreads);
+    }
+    if (maxUploadBytes <= 0 || decodeLimits.maxPixels() <= 0 || inferenceSlots <= 0) {
+      throw new IllegalArgumentException("upload size, pixel limit and inference slots must be positive");
+    }
+    if (port < 0 || port > 65_535 || adminPort < -1 || adminPort > 65_535) {
+      throw new IllegalArgumentException("ports must be in 0..65535");
+    }
+    if (rateLimit < 0 || rateBurst < 1 || minUploadBytesPerSecond < 0) {
+      throw new IllegalArgumentException("the rate limit and the minimum upload rate cannot be negative, and the "
+          + "burst is at least 1");
+    }
+    if (idleTimeout.isNegative() || idleTimeout.isZero() || queueTimeout.isNegative() || queueTimeout.isZero()) {
+      throw new IllegalArgumentException("timeouts must be positive");
+    }
   }
 
   /** The defaults for a bundle: all interfaces, port 8080, 10 MB, 50 MP, 30 s idle, 10 s queue, one slot a core. */
@@ -72,117 +94,11 @@ public final class ServerConfig {
     return builder(bundleDir).build();
   }
 
-  /** The serving bundle ({@code fruits train --out}). */
-  public Path bundleDir() {
-    return bundleDir;
-  }
-
-  /** Fruit cards to use instead of the bundled {@code catalog/fruits.yaml}; null for the bundled one. */
-  public Path catalogFile() {
-    return catalogFile;
-  }
-
-  public String host() {
-    return host;
-  }
-
-  /** TCP port; 0 picks a free one. */
-  public int port() {
-    return port;
-  }
-
-  /** Largest photo accepted (larger: 413). */
-  public long maxUploadBytes() {
-    return maxUploadBytes;
-  }
-
-  /** What one photo may make the decoder do (pixels, progressive scans, time): beyond it, 422. */
-  public DecodeLimits decodeLimits() {
-    return decodeLimits;
-  }
-
   public long maxPixels() {
     return decodeLimits.maxPixels();
   }
 
-  /** How long a connection may stay silent, e.g. a client that stops sending mid-upload. */
-  public Duration idleTimeout() {
-    return idleTimeout;
-  }
-
-  /** How long a request may wait for an inference slot before it gets 503. */
-  public Duration queueTimeout() {
-    return queueTimeout;
-  }
-
-  /** The slowest an upload may arrive, on average since its request began (slower: 408 and the connection closed). */
-  public long minUploadBytesPerSecond() {
-    return minUploadBytesPerSecond;
-  }
-
-  /** Requests a second one client address may make on average (more: 429); 0 turns the limit off. */
-  public double rateLimit() {
-    return rateLimit;
-  }
-
-  /** Requests one client address may make at once before the rate applies. */
-  public int rateBurst() {
-    return rateBurst;
-  }
-
-  /** Photos recognised at once (each on one core). */
-  public int inferenceSlots() {
-    return inferenceSlots;
-  }
-
-  /** The confidence threshold when the bundle has no calibration for its version. */
-  public double fallbackThreshold() {
-    return fallbackThreshold;
-  }
-
-  /** Whether every API request gets a log line (off: only a periodic summary of errors). */
-  public boolean accessLog() {
-    return accessLog;
-  }
-
-  /** The loopback port of the admin endpoints (model reload); 0 picks a free one, -1 turns them off. */
-  public int adminPort() {
-    return adminPort;
-  }
-
-  /** HTTP threads: each request in flight, a stalled upload included, holds one until it ends or is cut off. */
-  public int maxThreads() {
-    return maxThreads;
-  }
-
-  /** Where the model runs: the CPU, CUDA (falling back to the CPU) or auto. */
-  public InferenceDevice device() {
-    return device;
-  }
-
-  public Builder toBuilder() {
-    Builder b = new Builder(bundleDir);
-    b.catalogFile = catalogFile;
-    b.host = host;
-    b.port = port;
-    b.maxUploadBytes = maxUploadBytes;
-    b.maxPixels = decodeLimits.maxPixels();
-    b.decodeDeadline = decodeLimits.deadline();
-    b.idleTimeout = idleTimeout;
-    b.queueTimeout = queueTimeout;
-    b.minUploadBytesPerSecond = minUploadBytesPerSecond;
-    b.rateLimit = rateLimit;
-    b.rateBurst = rateBurst;
-    b.inferenceSlots = inferenceSlots;
-    b.fallbackThreshold = fallbackThreshold;
-    b.accessLog = accessLog;
-    b.adminPort = adminPort;
-    b.maxThreads = maxThreads;
-    b.device = device;
-    return b;
-  }
-
-  /** Named setters over the defaults; {@link #build()} validates. */
+  /** Named setters over the defaults; the record's constructor validates. */
   public static final class Builder {
     private final Path bundleDir;
     private Path catalogFile;
@@ -285,23 +201,10 @@ public final class ServerConfig {
     }
 
     public ServerConfig build() {
-      if (maxThreads < 16) {
-        throw new IllegalArgumentException("the HTTP server needs at least 16 threads, not " + maxThreads);
-      }
-      if (maxUploadBytes <= 0 || maxPixels <= 0 || inferenceSlots <= 0) {
-        throw new IllegalArgumentException("upload size, pixel limit and inference slots must be positive");
-      }
-      if (port < 0 || port > 65_535 || adminPort < -1 || adminPort > 65_535) {
-        throw new IllegalArgumentException("ports must be in 0..65535");
-      }
-      if (rateLimit < 0 || rateBurst < 1 || minUploadBytesPerSecond < 0) {
-        throw new IllegalArgumentException("the rate limit and the minimum upload rate cannot be negative, and the "
-            + "burst is at least 1");
-      }
-      if (idleTimeout.isNegative() || idleTimeout.isZero() || queueTimeout.isNegative() || queueTimeout.isZero()) {
-        throw new IllegalArgumentException("timeouts must be positive");
-      }
-      return new ServerConfig(this);
+      return new ServerConfig(bundleDir, catalogFile, host, port, maxUploadBytes,
+          DecodeLimits.defaults().withMaxPixels(maxPixels).withDeadline(decodeDeadline), idleTimeout, queueTimeout,
+          minUploadBytesPerSecond, rateLimit, rateBurst, inferenceSlots, fallbackThreshold, accessLog, adminPort,
+          maxThreads, device);
     }
   }
 }

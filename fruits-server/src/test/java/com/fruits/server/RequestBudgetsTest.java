@@ -68,7 +68,7 @@ class RequestBudgetsTest {
     assertThat(defaults.decodeLimits().deadline()).isEqualTo(ServerConfig.DEFAULT_DECODE_DEADLINE);
     assertThat(defaults.maxPixels()).isEqualTo(ServerConfig.DEFAULT_MAX_PIXELS);
     assertThat(defaults.adminPort()).isEqualTo(-1);
-    ServerConfig copy = defaults.toBuilder().rateLimit(3, 4).build();
+    ServerConfig copy = ServerConfig.builder(Path.of("bundle")).rateLimit(3, 4).build();
     assertThat(copy.rateLimit()).isEqualTo(3);
     assertThat(copy.maxPixels()).isEqualTo(defaults.maxPixels());
     assertThatThrownBy(() -> ServerConfig.builder(Path.of("b")).listen("h", 70_000).build())

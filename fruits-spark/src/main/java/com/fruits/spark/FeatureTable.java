@@ -8,8 +8,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import com.fruits.core.FruitsException;
-import com.fruits.core.run.RunFolder;
-import com.fruits.storage.HadoopFiles;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -133,24 +131,4 @@ public final class FeatureTable {
     }
   }
 
-  public static String table(String out) {
-    return HadoopFiles.child(out, RunFolder.TABLE);
-  }
-
-  public static String summary(String out) {
-    return HadoopFiles.child(out, RunFolder.SUMMARY);
-  }
-
-  public static String modelSpec(String out) {
-    return HadoopFiles.child(out, RunFolder.MODEL_SPEC);
-  }
-
-  /** The taxonomy the run's species and varieties come from, as it was then. */
-  public static String taxonomy(String out) {
-    return HadoopFiles.child(out, RunFolder.TAXONOMY);
-  }
-
-  public static String runSummary(String out, String runId) {
-    return HadoopFiles.child(out, RunFolder.RUNS + "/" + runId + ".json");
-  }
 }

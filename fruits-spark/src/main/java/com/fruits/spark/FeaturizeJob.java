@@ -1,5 +1,6 @@
 package com.fruits.spark;
 
+import com.fruits.core.run.RunFolder;
 import static com.fruits.spark.StageTimes.timed;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.substring_index;
@@ -48,7 +49,7 @@ import org.apache.spark.util.LongAccumulator;
  * <p>The driver holds the listing (paths and sizes, as Spark's own file index would), distinct spec hashes and
  * the summary; image bytes and features stay on the executors and go straight to storage.
  */
-public final class FeaturizeJob {
+public final class FeaturizeJob extends SparkJob<FeaturizeOptions, FeaturizeSummary> {
   /**
    * Aim for partitions of this many images (about 15–20 s of a core's work, a Parquet file of about 11 MB), at least
    * two per core. A task costs about 0.1 s of core time besides its images (its closure and Hadoop configuration
@@ -60,11 +61,8 @@ public final class FeaturizeJob {
    */
   static final int IMAGES_PER_PARTITION = 2048;
 
-  private final SparkSession spark;
-  private final FeaturizeOptions options;
   private final ResolvedModel model;
   private final boolean showProgress;
-  private final JobProgress progress;
 
   public FeaturizeJob(SparkSession spark, FeaturizeOptions options, ResolvedModel model, boolean showProgress) {
     this(spark, options, model, showProgress, JobProgress.STDERR);
@@ -73,13 +71,12 @@ public final class FeaturizeJob {
   /** {@code showProgress}: a progress bar on the console; {@code progress}: where the job's notes go. */
   public FeaturizeJob(SparkSession spark, FeaturizeOptions options, ResolvedModel model, boolean showProgress,
       JobProgress progress) {
-    this.spark = spark;
-    this.options = options;
+    super(spark, options, progress);
     this.model = model;
     this.showProgress = showProgress;
-    this.progress = progress;
   }
 
+  @Override
   public FeaturizeSummary run() {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
@@ -88,7 +85,7 @@ public final class FeaturizeJob {
     Map<String, Double> stages = new LinkedHashMap<>();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String out = options.out();
-    String table = FeatureTable.table(out);
+    String table = HadoopFiles.child(out, RunFolder.TABLE);
     boolean appending = timed(stages, "prepare", () -> prepareOutput(conf, table));
     Selection selection = timed(stages, "list", () -> select(table, appending));
     Execution execution = execution(selection.todoCount());
@@ -103,8 +100,8 @@ public final class FeaturizeJob {
     long dropped = options.compact() && HadoopFiles.exists(table, conf)
         ? timed(stages, "compact", () -> compact(conf, table, runId)) : 0;
     Written written = timed(stages, "summarize", () -> {
-      HadoopFiles.writeString(FeatureTable.modelSpec(out), ModelSpecs.toJson(model.spec()), conf);
-      HadoopFiles.writeString(FeatureTable.taxonomy(out), selection.taxonomy().csv(), conf);
+      HadoopFiles.writeString(HadoopFiles.child(out, RunFolder.MODEL_SPEC), ModelSpecs.toJson(model.spec()), conf);
+      HadoopFiles.writeString(HadoopFiles.child(out, RunFolder.TAXONOMY), selection.taxonomy().csv(), conf);
       return written(conf, table, runId, selection.tableRowsAfter());
     });
     FeaturizeSummary summary = summary(runId, startedAt, execution, selection, written, dropped)
@@ -112,8 +109,8 @@ public final class FeaturizeJob {
         .wallSeconds(seconds(started)).imagesPerSecond(featurizeSeconds > 0 && written.processed() > 0
             ? written.processed() / featurizeSeconds : 0)
         .build();
-    Summaries.write(FeatureTable.summary(out), summary, conf);
-    Summaries.write(FeatureTable.runSummary(out, runId), summary, conf);
+    Summaries.write(HadoopFiles.child(out, RunFolder.SUMMARY), summary, conf);
+    Summaries.write(HadoopFiles.child(out, RunFolder.runSummary(runId)), summary, conf);
     return summary;
   }
 
@@ -280,7 +277,7 @@ public final class FeaturizeJob {
    * before writing it) is scanned.
    */
   private List<String> specHashes(Configuration conf, Dataset<Row> existing) {
-    String specFile = FeatureTable.modelSpec(options.out());
+    String specFile = HadoopFiles.child(options.out(), RunFolder.MODEL_SPEC);
     if (HadoopFiles.exists(specFile, conf)) {
       return List.of(ModelSpecs.parse(HadoopFiles.readString(specFile, conf), java.nio.file.Path.of("."), specFile)
           .hash());

@@ -1,5 +1,6 @@
 package com.fruits.spark;
 
+import com.fruits.core.run.RunFolder;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,7 +84,7 @@ class FeaturizeJobTest {
     assertThat(Path.of(out, "summary.json")).exists();
     assertThat(Path.of(out, "model-spec.json")).exists();
 
-    Dataset<Row> table = spark.read().parquet(FeatureTable.table(out));
+    Dataset<Row> table = spark.read().parquet(table(out));
     assertThat(table.columns()).containsExactly(FeatureTable.SCHEMA.fieldNames());
     assertThat(FeatureTable.FLOAT_ARRAYS).containsExactly(FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES,
         FeatureTable.HEAD_LOGITS);
@@ -120,7 +121,7 @@ class FeaturizeJobTest {
   void exifRotatedPhotoGetsTheFeaturesOfTheUprightPhoto() {
     String out = work.resolve("exif").toString();
     run(options(out));
-    List<Row> rows = spark.read().parquet(FeatureTable.table(out))
+    List<Row> rows = spark.read().parquet(table(out))
         .where(col("file").isin("exif-rotated.jpg", "alpha.png")).collectAsList();
     Row rotated = rows.stream().filter(r -> r.getAs("file").equals("exif-rotated.jpg")).findFirst().orElseThrow();
     Row upright = rows.stream().filter(r -> r.getAs("file").equals("alpha.png")).findFirst().orElseThrow();
@@ -161,7 +162,7 @@ class FeaturizeJobTest {
     assertThat(OnnxFeaturizer.imagesInferred()).isEqualTo(inferredBefore + 2 * ImageViews.COUNT);
     assertThat(grown.imagesFeaturized()).isEqualTo(2);
     assertThat(grown.tableRows()).isEqualTo(8);
-    assertThat(spark.read().parquet(FeatureTable.table(out)).select("path").distinct().count()).isEqualTo(8);
+    assertThat(spark.read().parquet(table(out)).select("path").distinct().count()).isEqualTo(8);
 
     // a photo replaced in place (new modification time): featurized again, and its new row supersedes the old one
     Path replaced;
@@ -173,11 +174,11 @@ class FeaturizeJobTest {
     assertThat(OnnxFeaturizer.imagesInferred()).isEqualTo(inferredBefore + 2 * ImageViews.COUNT + 1);
     assertThat(touched.imagesFeaturized()).isEqualTo(1);
     assertThat(touched.tableRows()).isEqualTo(8);
-    Dataset<Row> current = FeatureTable.current(spark.read().parquet(FeatureTable.table(out)));
+    Dataset<Row> current = FeatureTable.current(spark.read().parquet(table(out)));
     assertThat(current.count()).isEqualTo(8);
     assertThat(current.where(col("path").endsWith("/" + replaced.getFileName())).select("run_id").as(Encoders.STRING())
         .collectAsList()).containsExactly(touched.runId());
-    assertThat(spark.read().parquet(FeatureTable.table(out)).count()).as("superseded row still stored").isEqualTo(9);
+    assertThat(spark.read().parquet(table(out)).count()).as("superseded row still stored").isEqualTo(9);
     assertThat(touched.supersededRowsDropped()).isZero();
 
     // --compact: the stored table loses the superseded row and nothing else; a second compaction has nothing to do
@@ -186,7 +187,7 @@ class FeaturizeJobTest {
     assertThat(OnnxFeaturizer.imagesInferred()).isEqualTo(inferredBefore + 2 * ImageViews.COUNT + 1);
     assertThat(compacted.supersededRowsDropped()).isEqualTo(1);
     assertThat(compacted.tableRows()).isEqualTo(8);
-    Dataset<Row> stored = spark.read().parquet(FeatureTable.table(out));
+    Dataset<Row> stored = spark.read().parquet(table(out));
     assertThat(stored.orderBy("path").collectAsList()).isEqualTo(before);
     try (var siblings = Files.list(Path.of(out))) {
       assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("table."));
@@ -196,7 +197,7 @@ class FeaturizeJobTest {
         .hasMessageContaining("--resume");
 
     // a table written before the ImageNet logits column existed: resuming would mix rows with and without them
-    spark.read().parquet(FeatureTable.table(out)).write().parquet(out + "-copy");
+    spark.read().parquet(table(out)).write().parquet(out + "-copy");
     replaceTable(out, spark.read().parquet(out + "-copy").drop(FeatureTable.HEAD_LOGITS));
     assertThatThrownBy(() -> run(first.withExisting(false, true))).isInstanceOf(FruitsException.class)
         .hasMessage("output " + out + " was written by an older version, without the imagenet_logits column; "
@@ -204,10 +205,10 @@ class FeaturizeJobTest {
   }
 
   private static void replaceTable(String out, Dataset<Row> rows) {
-    String staging = FeatureTable.table(out) + ".staging";
+    String staging = table(out) + ".staging";
     rows.write().mode("overwrite").parquet(staging);
-    HadoopFiles.delete(FeatureTable.table(out), spark.sparkContext().hadoopConfiguration());
-    HadoopFiles.rename(staging, FeatureTable.table(out), spark.sparkContext().hadoopConfiguration());
+    HadoopFiles.delete(table(out), spark.sparkContext().hadoopConfiguration());
+    HadoopFiles.rename(staging, table(out), spark.sparkContext().hadoopConfiguration());
   }
 
   @Test
@@ -233,11 +234,11 @@ class FeaturizeJobTest {
         TestImages.modelSpec("mobilenetv2")).resume(true).build();
     assertThatThrownBy(() -> run(mobilenetOnTop)).isInstanceOf(FruitsException.class)
         .hasMessageContaining("holds features of another model spec (" + squeezenet.spec().hash().substring(0, 12));
-    Files.delete(Path.of(FeatureTable.modelSpec(out)));
+    Files.delete(Path.of(HadoopFiles.child(out, RunFolder.MODEL_SPEC)));
     assertThatThrownBy(() -> run(mobilenetOnTop)).isInstanceOf(FruitsException.class)
         .hasMessageContaining("holds features of another model spec (" + squeezenet.spec().hash().substring(0, 12));
     assertThat(summary.imagesFeaturized()).isEqualTo(3);
-    Row row = spark.read().parquet(FeatureTable.table(out)).first();
+    Row row = spark.read().parquet(table(out)).first();
     assertThat(row.getList(row.fieldIndex("features"))).hasSize(1000);
   }
 
@@ -275,7 +276,7 @@ class FeaturizeJobTest {
     assertThat(summary.imagesListed()).isGreaterThan(20);
     // Lemon, Kiwi, Strawberry, Unusual, Broken: two each
     assertThat(summary.imagesSelected()).isEqualTo(10);
-    assertThat(spark.read().parquet(FeatureTable.table(sampled.out())).groupBy("label").count().collectAsList())
+    assertThat(spark.read().parquet(table(sampled.out())).groupBy("label").count().collectAsList())
         .allSatisfy(r -> assertThat(r.getLong(1)).isEqualTo(2));
   }
 
@@ -300,5 +301,9 @@ class FeaturizeJobTest {
     assertThatThrownBy(() -> run(options(existing.toString())))
         .isInstanceOf(FruitsException.class)
         .hasMessage("output " + existing + " already exists; pass --overwrite to replace it or --resume to add only new images");
+  }
+
+  private static String table(String out) {
+    return HadoopFiles.child(out, RunFolder.TABLE);
   }
 }

@@ -3,14 +3,13 @@ package com.fruits.core.run;
 import java.util.List;
 import java.util.Map;
 
-/** The machine-readable record of a reduce run ({@code summary.json}). */
+/**
+ * The machine-readable record of a reduce run ({@code summary.json}).
+ *
+ * @param provenance the feature table it read, where it wrote, when (null in a summary older than this record)
+ */
 public record ReduceSummary(
-    String command,
-    String startedAt,
-    String features,
-    String output,
-    String inputFingerprint,
-    String specHash,
+    StageProvenance provenance,
     int featureDimension,
     long rows,
     long rowsWithoutFeatures,

@@ -53,4 +53,9 @@ public final class RunFolder {
   public static final String PREDICTIONS = "predictions.csv";
 
   private RunFolder() {}
+
+  /** In a featurize output: where the summary of run {@code runId} goes, under {@link #RUNS}. */
+  public static String runSummary(String runId) {
+    return RUNS + "/" + runId + ".json";
+  }
 }

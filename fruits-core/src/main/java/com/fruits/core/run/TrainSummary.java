@@ -7,6 +7,7 @@ import java.util.Map;
  * The machine-readable record of a train run ({@code summary.json}): what the model was fitted on, how the
  * regularization was chosen, and how it does on photos it never saw, split by where they come from.
  *
+ * @param provenance the feature table it read, where it wrote, when (null in a summary older than this record)
  * @param labels the answers' labels: the classifier's classes (species, or species/variety, see
  *     {@link com.fruits.core.taxonomy.Taxon}), then the ImageNet prior's zero-shot species
  * @param trainingSamples training vectors: one per photo, or one per view of photos featurized with views
@@ -20,12 +21,7 @@ import java.util.Map;
  *     {@value #NATIVE_BLAS} is the system's native library, {@code VectorBLAS} or {@code F2jBLAS} are Java)
  */
 public record TrainSummary(
-    String command,
-    String startedAt,
-    String features,
-    String output,
-    String inputFingerprint,
-    String specHash,
+    StageProvenance provenance,
     String taxonomyVersion,
     List<String> labels,
     List<String> species,

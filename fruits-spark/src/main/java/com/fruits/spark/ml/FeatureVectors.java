@@ -1,5 +1,6 @@
 package com.fruits.spark.ml;
 
+import com.fruits.core.run.RunFolder;
 import static org.apache.spark.sql.functions.col;
 
 import com.fruits.core.FruitsException;
@@ -22,7 +23,7 @@ public final class FeatureVectors {
 
   /** The feature table, one row per image as of its latest run (failed images included). */
   public static Dataset<Row> table(SparkSession spark, String features) {
-    String table = FeatureTable.table(features);
+    String table = HadoopFiles.child(features, RunFolder.TABLE);
     if (!HadoopFiles.exists(table, spark.sparkContext().hadoopConfiguration())) {
       throw new FruitsException("no feature table at " + table + " (run `fruits featurize` first)");
     }

@@ -9,8 +9,10 @@ import com.fruits.core.dataset.StratifiedSample;
 import com.fruits.core.progress.JobProgress;
 import com.fruits.core.run.ReduceSummary;
 import com.fruits.core.run.RunFolder;
+import com.fruits.core.run.StageProvenance;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
+import com.fruits.spark.SparkJob;
 import com.fruits.storage.HadoopFiles;
 import com.fruits.storage.Summaries;
 import java.time.Instant;
@@ -44,20 +46,16 @@ import org.apache.spark.sql.SparkSession;
  * &lt;out&gt;/summary.json
  * </pre>
  */
-public final class ReduceJob {
+public final class ReduceJob extends SparkJob<ReduceOptions, ReduceSummary> {
   private static final int SCATTER_POINTS = 3000;
 
-  private final SparkSession spark;
-  private final ReduceOptions options;
-  private final JobProgress progress;
 
   /** {@code progress}: where the job's notes go ({@link JobProgress#STDERR} on the command line). */
   public ReduceJob(SparkSession spark, ReduceOptions options, JobProgress progress) {
-    this.spark = spark;
-    this.options = options;
-    this.progress = progress;
+    super(spark, options, progress);
   }
 
+  @Override
   public ReduceSummary run() {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
@@ -81,8 +79,9 @@ public final class ReduceJob {
     long unusable = in.rows() - in.vectors().count();
     in.vectors().unpersist();
 
-    ReduceSummary summary = new ReduceSummary("reduce", startedAt.toString(), options.features(), out,
-        in.fingerprint(), in.specHash(), in.dimension(), in.rows(), unusable, in.fitCount(),
+    StageProvenance provenance = new StageProvenance("reduce", startedAt.toString(), options.features(), out,
+        in.fingerprint(), in.specHash());
+    ReduceSummary summary = new ReduceSummary(provenance, in.dimension(), in.rows(), unusable, in.fitCount(),
         in.fitOn(), options.variance(), k, curve.cumulative(k), curve.componentsFor(0.80), curve.componentsFor(0.90),
         curve.componentsFor(0.95), curve.componentsFor(0.99), study, stages, FeaturizeJob.seconds(started));
     Summaries.write(HadoopFiles.child(out, RunFolder.SUMMARY), summary, conf);
@@ -109,7 +108,7 @@ public final class ReduceJob {
           + " dimensions");
     }
     return new Inputs(table, vectors, fitRows, hasTraining ? FeatureVectors.TRAINING : "all", table.count(), fitCount,
-        dimension, HadoopFiles.fingerprint(FeatureTable.table(options.features()), conf),
+        dimension, HadoopFiles.fingerprint(HadoopFiles.child(options.features(), RunFolder.TABLE), conf),
         FeatureVectors.specHash(table));
   }
 

@@ -8,6 +8,7 @@ import com.fruits.core.dataset.ImageLocation;
 import com.fruits.core.image.ImageViews;
 import com.fruits.core.progress.JobProgress;
 import com.fruits.core.run.RunFolder;
+import com.fruits.core.run.StageProvenance;
 import com.fruits.core.run.TrainSummary;
 import com.fruits.core.serving.BundleContents;
 import com.fruits.core.serving.ConfidenceCalibration;
@@ -17,6 +18,7 @@ import com.fruits.core.taxonomy.Taxon;
 import com.fruits.core.taxonomy.Taxonomy;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
+import com.fruits.spark.SparkJob;
 import com.fruits.spark.synthetic.SynthesizeJob;
 import com.fruits.storage.HadoopFiles;
 import com.fruits.storage.Summaries;
@@ -72,7 +74,7 @@ import org.apache.spark.sql.types.StructType;
  * &lt;out&gt;/summary.json
  * </pre>
  */
-public final class TrainJob {
+public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   public static final String LABEL_INDEX = "label_index";
   public static final String WEIGHT = "weight";
   public static final String SAMPLE = "sample";
@@ -83,15 +85,10 @@ public final class TrainJob {
   static final String TEST = "test";
   static final String UNSEEN = "unseen";
 
-  private final SparkSession spark;
-  private final TrainOptions options;
-  private final JobProgress progress;
 
   /** {@code progress}: where the job's notes go ({@link JobProgress#STDERR} on the command line). */
   public TrainJob(SparkSession spark, TrainOptions options, JobProgress progress) {
-    this.spark = spark;
-    this.options = options;
-    this.progress = progress;
+    super(spark, options, progress);
   }
 
   /** A model fitted without one source, and its scoring of that source's photos. */
@@ -107,6 +104,7 @@ public final class TrainJob {
   /** The ImageNet prior the answers use (null: none) and how it was chosen. */
   private record PriorFit(ImageNetPrior prior, TrainSummary.PriorChoice choice) {}
 
+  @Override
   public TrainSummary run() {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
@@ -129,10 +127,11 @@ public final class TrainJob {
     in.samples().unpersist();
     in.labelled().unpersist();
 
-    TrainSummary summary = new TrainSummary("train", startedAt.toString(), options.features(), options.out(),
-        in.fingerprint(), in.specHash(), in.taxonomyVersion(), answers.labels(), answers.answers().species(),
-        in.trainingPhotos(), in.sampleCount(), in.photosBySource(), fitted.search(), fitted.reg(),
-        options.maxIter(), answers.threshold(), answers.calibration().split(), options.targetPrecision(),
+    StageProvenance provenance = new StageProvenance("train", startedAt.toString(), options.features(),
+        options.out(), in.fingerprint(), in.specHash());
+    TrainSummary summary = new TrainSummary(provenance, in.taxonomyVersion(), answers.labels(),
+        answers.answers().species(), in.trainingPhotos(), in.sampleCount(), in.photosBySource(), fitted.search(),
+        fitted.reg(), options.maxIter(), answers.threshold(), answers.calibration().split(), options.targetPrecision(),
         options.varietyConfidence(), answers.heldOutScores(), answers.testScores(), answers.unseenScores(),
         answers.priorFit().choice(), blas, stages, FeaturizeJob.seconds(started));
     Summaries.write(HadoopFiles.child(options.out(), RunFolder.SUMMARY), summary, conf);
@@ -150,7 +149,7 @@ public final class TrainJob {
 
   private Inputs load(Configuration conf) {
     Dataset<Row> table = FeatureVectors.table(spark, options.features());
-    String taxonomyFile = FeatureTable.taxonomy(options.features());
+    String taxonomyFile = HadoopFiles.child(options.features(), RunFolder.TAXONOMY);
     Taxonomy taxonomy = HadoopFiles.exists(taxonomyFile, conf)
         ? Taxonomy.parse(HadoopFiles.readString(taxonomyFile, conf), taxonomyFile) : null;
     requireSourceColumns(table);
@@ -170,7 +169,7 @@ public final class TrainJob {
     Dataset<Row> samples = samples(training, labels).cache();
     return new Inputs(labelled, labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.VALIDATION)),
         labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TEST)), labels, photosBySource, trainingPhotos,
-        samples, samples.count(), HadoopFiles.fingerprint(FeatureTable.table(options.features()), conf),
+        samples, samples.count(), HadoopFiles.fingerprint(HadoopFiles.child(options.features(), RunFolder.TABLE), conf),
         FeatureVectors.specHash(table), taxonomy);
   }
 
@@ -286,8 +285,8 @@ public final class TrainJob {
     metadata.put("taxonomyVersion", in.taxonomyVersion());
     metadata.put("views", ImageViews.COUNT);
     metadata.put("varietyConfidence", options.varietyConfidence());
-    BundleContents contents = BundleExport.from(classifier, in.labels(),
-        HadoopFiles.readString(FeatureTable.modelSpec(options.features()), conf), in.specHash(), metadata,
+    String spec = HadoopFiles.readString(HadoopFiles.child(options.features(), RunFolder.MODEL_SPEC), conf);
+    BundleContents contents = BundleExport.from(classifier, in.labels(), spec, in.specHash(), metadata,
         answers.priorFit().prior());
     String bundleDir = HadoopFiles.child(out, RunFolder.BUNDLE);
     String version = BundleExport.write(contents, bundleDir, conf);
@@ -616,7 +615,7 @@ public final class TrainJob {
     if (options.scenes() == null) {
       return Set.of();
     }
-    String scenes = SynthesizeJob.scenes(options.scenes());
+    String scenes = HadoopFiles.child(options.scenes(), RunFolder.SCENES);
     if (!HadoopFiles.exists(scenes, spark.sparkContext().hadoopConfiguration())) {
       return Set.of();
     }

@@ -6,10 +6,11 @@ import com.fruits.core.run.FeaturizeSummary;
 import com.fruits.core.run.PipelineSummary;
 import com.fruits.core.run.ReduceSummary;
 import com.fruits.core.run.RunFolder;
+import com.fruits.core.run.StageProvenance;
 import com.fruits.core.run.SynthesizeSummary;
 import com.fruits.core.run.TrainSummary;
-import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
+import com.fruits.spark.SparkJob;
 import com.fruits.spark.ml.ReduceJob;
 import com.fruits.spark.ml.TrainJob;
 import com.fruits.spark.synthetic.SynthesizeJob;
@@ -28,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
  * have not changed since its last run there (its summary says what they were). Featurize always runs, resuming:
  * it adds only the photos its table lacks.
  */
-public final class PipelineJob {
+public final class PipelineJob extends SparkJob<PipelineOptions, PipelineSummary> {
   /** Writes the run folder's HTML report and says where it is (the report module is not the Spark module's). */
   @FunctionalInterface
   public interface ReportStep {
@@ -37,32 +38,28 @@ public final class PipelineJob {
 
   private static final int STAGES = 5;
 
-  private final SparkSession spark;
-  private final PipelineOptions options;
   private final ResolvedModel model;
   private final ReportStep report;
   private final boolean showProgress;
-  private final JobProgress progress;
   private final Map<String, String> status = new LinkedHashMap<>();
   private final Map<String, Double> seconds = new LinkedHashMap<>();
 
   /** {@code showProgress}: featurize's progress bar; {@code progress}: where each stage's notes go. */
   public PipelineJob(SparkSession spark, PipelineOptions options, ResolvedModel model, ReportStep report,
       boolean showProgress, JobProgress progress) {
-    this.spark = spark;
-    this.options = options;
+    super(spark, options, progress);
     this.model = model;
     this.report = report;
     this.showProgress = showProgress;
-    this.progress = progress;
   }
 
+  @Override
   public PipelineSummary run() {
     long started = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     SynthesizeSummary synthesized = stage(1, "synthesize", () -> synthesize(conf));
     FeaturizeSummary featurized = stage(2, "featurize", this::featurize);
-    String featuresPrint = HadoopFiles.fingerprint(FeatureTable.table(options.featurize().out()), conf);
+    String featuresPrint = HadoopFiles.fingerprint(HadoopFiles.child(options.featurize().out(), RunFolder.TABLE), conf);
     ReduceSummary reduced = stage(3, "reduce", () -> reduce(featuresPrint, conf));
     TrainSummary trained = stage(4, "train", () -> train(featuresPrint, conf));
     String page = stage(5, "report", () -> report.write(options.work(), conf));
@@ -86,8 +83,8 @@ public final class PipelineJob {
       status.put("synthesize", "skipped (no studio source)");
       return null;
     }
-    SynthesizeSummary summary = previous(SynthesizeJob.summary(options.synthesize().out()), SynthesizeSummary.class,
-        conf);
+    SynthesizeSummary summary = previous(HadoopFiles.child(options.synthesize().out(), RunFolder.SUMMARY),
+        SynthesizeSummary.class, conf);
     if (summary != null && options.synthesize().sameScenes(summary)) {
       status.put("synthesize", "reused (same studio photos, backgrounds and recipe)");
     } else {
@@ -109,7 +106,7 @@ public final class PipelineJob {
   private ReduceSummary reduce(String featuresPrint, Configuration conf) {
     ReduceSummary summary = previous(HadoopFiles.child(options.reduce().out(), RunFolder.SUMMARY),
         ReduceSummary.class, conf);
-    if (summary != null && featuresPrint.equals(summary.inputFingerprint())
+    if (summary != null && readSame(summary.provenance(), featuresPrint)
         && summary.variance() == options.reduce().variance()) {
       status.put("reduce", "reused (features unchanged)");
     } else {
@@ -120,10 +117,15 @@ public final class PipelineJob {
     return summary;
   }
 
+  /** Whether a previous run read the feature table as it is now (a summary older than provenance: no). */
+  private static boolean readSame(StageProvenance provenance, String featuresPrint) {
+    return provenance != null && featuresPrint.equals(provenance.inputFingerprint());
+  }
+
   private TrainSummary train(String featuresPrint, Configuration conf) {
     TrainSummary summary = previous(HadoopFiles.child(options.train().out(), RunFolder.SUMMARY), TrainSummary.class,
         conf);
-    if (summary != null && featuresPrint.equals(summary.inputFingerprint()) && sameTraining(summary)) {
+    if (summary != null && readSame(summary.provenance(), featuresPrint) && sameTraining(summary)) {
       status.put("train", "reused (features and options unchanged)");
     } else {
       summary = new TrainJob(spark, options.train(), progress).run();

@@ -6,6 +6,7 @@ import com.fruits.core.dataset.ImageLocation;
 import com.fruits.core.dataset.ImageSource;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.image.ImageDecoder;
+import com.fruits.core.progress.JobProgress;
 import com.fruits.core.run.RunFolder;
 import com.fruits.core.run.SynthesizeSummary;
 import com.fruits.core.synthetic.SceneRecipe;
@@ -15,6 +16,7 @@ import com.fruits.core.taxonomy.Taxonomy;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.ImageListing;
+import com.fruits.spark.SparkJob;
 import com.fruits.storage.HadoopFiles;
 import com.fruits.storage.Summaries;
 import java.io.IOException;
@@ -57,7 +59,7 @@ import org.apache.spark.sql.types.StructType;
  * &lt;out&gt;/summary.json
  * </pre>
  */
-public final class SynthesizeJob {
+public final class SynthesizeJob extends SparkJob<SynthesizeOptions, SynthesizeSummary> {
   public static final String SOURCE_NAME = "synthetic";
   public static final String BACKGROUND_SOURCE = "background_source";
   public static final String PARAMETERS = "parameters";
@@ -72,31 +74,15 @@ public final class SynthesizeJob {
       .add(PARAMETERS, DataTypes.StringType, true)
       .add(FeatureTable.ERROR, DataTypes.StringType, true);
 
-  private final SparkSession spark;
-  private final SynthesizeOptions options;
-
   public SynthesizeJob(SparkSession spark, SynthesizeOptions options) {
-    this.spark = spark;
-    this.options = options;
-  }
-
-  /** The scenes' folder, to featurize as the source {@value #SOURCE_NAME}. */
-  public static String images(String out) {
-    return HadoopFiles.child(out, RunFolder.SCENE_IMAGES);
-  }
-
-  public static String scenes(String out) {
-    return HadoopFiles.child(out, RunFolder.SCENES);
-  }
-
-  public static String summary(String out) {
-    return HadoopFiles.child(out, RunFolder.SUMMARY);
+    super(spark, options, JobProgress.SILENT);
   }
 
   /** One planned scene: everything an executor needs to make it. */
   record Plan(long index, String label, List<String> fruits, String background, String backgroundSource,
       String output) implements Serializable {}
 
+  @Override
   public SynthesizeSummary run() {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
@@ -148,7 +134,7 @@ public final class SynthesizeJob {
       scenes = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
           .parallelize(plans, partitions).mapPartitions(new Compose(options.recipe(), options.seed(), hadoopConf)),
           SCENES_SCHEMA);
-      scenes.write().mode(SaveMode.ErrorIfExists).parquet(scenes(out));
+      scenes.write().mode(SaveMode.ErrorIfExists).parquet(HadoopFiles.child(out, RunFolder.SCENES));
     } finally {
       spark.sparkContext().setJobDescription(null);
       hadoopConf.destroy();
@@ -157,7 +143,7 @@ public final class SynthesizeJob {
     stages.put("compose", composeSeconds);
 
     t = System.nanoTime();
-    Dataset<Row> written = spark.read().parquet(scenes(out));
+    Dataset<Row> written = spark.read().parquet(HadoopFiles.child(out, RunFolder.SCENES));
     long failed = written.where(written.col(FeatureTable.ERROR).isNotNull()).count();
     Map<String, Long> perBackground = new TreeMap<>();
     written.groupBy(BACKGROUND_SOURCE).count().collectAsList()
@@ -168,7 +154,7 @@ public final class SynthesizeJob {
         options.scenesPerLabel(), studio.size(), studioPhotos, backgrounds.size(), plans.size(), failed, perBackground,
         plans.isEmpty() ? 0 : Math.round(1e4 * composeSeconds * cores / plans.size()) / 10.0, stages,
         FeaturizeJob.seconds(started));
-    Summaries.write(summary(out), summary, conf);
+    Summaries.write(HadoopFiles.child(out, RunFolder.SUMMARY), summary, conf);
     return summary;
   }
 
@@ -176,7 +162,7 @@ public final class SynthesizeJob {
   private List<Plan> plan(Map<String, List<String>> studio, List<String[]> backgrounds, String out) {
     SplittableRandom random = new SplittableRandom(options.seed());
     List<Plan> plans = new ArrayList<>();
-    String images = HadoopFiles.child(images(out), ImageLocation.TRAINING);
+    String images = HadoopFiles.child(HadoopFiles.child(out, RunFolder.SCENE_IMAGES), ImageLocation.TRAINING);
     long index = 0;
     for (Map.Entry<String, List<String>> label : studio.entrySet()) {
       List<String> photos = label.getValue();

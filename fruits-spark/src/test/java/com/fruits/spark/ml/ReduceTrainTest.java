@@ -1,5 +1,6 @@
 package com.fruits.spark.ml;
 
+import com.fruits.core.run.RunFolder;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,7 +75,7 @@ class ReduceTrainTest {
 
   @Test
   void theTableRecordsSourceSpeciesSplitAndViews() {
-    Dataset<Row> table = spark.read().parquet(FeatureTable.table(features));
+    Dataset<Row> table = spark.read().parquet(table(features));
     Row lemon = table.where(col("path").endsWith(".jpg").and(col("label").equalTo("lemon"))).first();
     assertThat(lemon.<String>getAs("source")).isEqualTo("fruits-360");
     assertThat(lemon.<String>getAs("species")).isEqualTo("lemon");
@@ -99,7 +100,7 @@ class ReduceTrainTest {
 
   @Test
   void reduceKeepsEveryRowAndChoosesKByVariance() {
-    long training = spark.read().parquet(FeatureTable.table(features)).where(col("split").equalTo("Training")
+    long training = spark.read().parquet(table(features)).where(col("split").equalTo("Training")
         .and(col("error").isNull())).count();
     assertThat(reduce.fitRows()).isEqualTo(training);
     assertThat(reduce.fitOn()).isEqualTo("Training");
@@ -111,8 +112,8 @@ class ReduceTrainTest {
     assertThat(reduce.k90()).isLessThanOrEqualTo(reduce.k95());
     assertThat(reduce.k95()).isLessThan((int) training);
     assertThat(reduce.study()).extracting(ReduceSummary.StudyPoint::size).containsExactly("20", "20", "all");
-    assertThat(Path.of(reduce.output(), "explained-variance.csv")).exists();
-    assertThat(Path.of(reduce.output(), "class-balance.csv")).content().contains("lemon,Training,,17");
+    assertThat(Path.of(reduce.provenance().output(), "explained-variance.csv")).exists();
+    assertThat(Path.of(reduce.provenance().output(), "class-balance.csv")).content().contains("lemon,Training,,17");
   }
 
   @Test
@@ -165,7 +166,7 @@ class ReduceTrainTest {
     assertThat(ConfidenceCalibration.read(Path.of(out, "bundle"), bundle.version()))
         .hasValueSatisfying(c -> assertThat(c.threshold()).isEqualTo(summary.threshold()));
     PipelineModel classifier = PipelineModel.load(HadoopFiles.child(out, "spark-model"));
-    Dataset<Row> test2 = FeatureVectors.vectors(spark.read().parquet(FeatureTable.table(features)))
+    Dataset<Row> test2 = FeatureVectors.vectors(spark.read().parquet(table(features)))
         .where(col("split").equalTo("Test")).withColumn(TrainJob.SAMPLE, col(FeatureVectors.VECTOR));
     List<Row> scored = classifier.transform(test2).select(FeatureTable.FEATURES, "probability").collectAsList();
     assertThat(scored).hasSize(FOLDERS.size() * 6 + 2);
@@ -188,7 +189,7 @@ class ReduceTrainTest {
     new TrainJob(spark, TrainOptions.of(features, out).withSearch(List.of(0.01), 60), JobProgress.SILENT).run();
     FruitRecognizer recognizer = FruitRecognizer.open(Path.of(out, "bundle"),
         new ModelResolver(ModelResolver.defaultCacheDir()), 1);
-    List<Row> rows = spark.read().parquet(FeatureTable.table(features)).where(col("split").equalTo("Test"))
+    List<Row> rows = spark.read().parquet(table(features)).where(col("split").equalTo("Test"))
         .collectAsList();
     for (Row row : rows) {
       byte[] photo = Files.readAllBytes(Path.of(java.net.URI.create(row.getAs("path"))));
@@ -218,13 +219,17 @@ class ReduceTrainTest {
   @Test
   void aTableWithoutSourcesIsRefused() throws Exception {
     String old = work.resolve("old-features").toString();
-    spark.read().parquet(FeatureTable.table(features)).drop(FeatureTable.VIEW_FEATURES).write()
-        .parquet(FeatureTable.table(old));
+    spark.read().parquet(table(features)).drop(FeatureTable.VIEW_FEATURES).write()
+        .parquet(table(old));
     Files.copy(Path.of(features, "model-spec.json"), Path.of(old, "model-spec.json"));
     assertThatThrownBy(() -> new TrainJob(spark, TrainOptions.of(old, work.resolve("m2").toString()),
         JobProgress.SILENT).run())
         .isInstanceOf(FruitsException.class)
         .hasMessageContaining("older version")
         .hasMessageContaining("--overwrite");
+  }
+
+  private static String table(String out) {
+    return HadoopFiles.child(out, RunFolder.TABLE);
   }
 }

@@ -1,5 +1,7 @@
 package com.fruits.spark.storage;
 
+import com.fruits.storage.HadoopFiles;
+import com.fruits.core.run.RunFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fruits.core.TestImages;
@@ -124,7 +126,7 @@ class S3FaultsTest {
   }
 
   private static void assertEveryPhotoOnceAndFeaturized(String out) {
-    Dataset<Row> table = FeatureTable.current(spark.read().parquet(FeatureTable.table(out)));
+    Dataset<Row> table = FeatureTable.current(spark.read().parquet(HadoopFiles.child(out, RunFolder.TABLE)));
     assertThat(table.count()).isEqualTo(photoCount);
     assertThat(table.select(FeatureTable.PATH).distinct().count()).isEqualTo(photoCount);
     assertThat(table.where(table.col(FeatureTable.ERROR).isNotNull()).count()).isZero();

@@ -1,5 +1,6 @@
 package com.fruits.spark.storage;
 
+import com.fruits.core.run.RunFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fruits.core.TestImages;
@@ -48,8 +49,8 @@ class S3FeaturizeTest {
         assertThat(remote.imagesFeaturized()).isEqualTo(local.imagesFeaturized()).isPositive();
         assertThat(remote.imagesFailed()).isEqualTo(local.imagesFailed()).isZero();
 
-        Map<String, List<Float>> fromBucket = features(spark, FeatureTable.table("s3a://fruits/features"));
-        Map<String, List<Float>> fromDisk = features(spark, FeatureTable.table(work.resolve("features").toString()));
+        Map<String, List<Float>> fromBucket = features(spark, table("s3a://fruits/features"));
+        Map<String, List<Float>> fromDisk = features(spark, table(work.resolve("features").toString()));
         assertThat(fromBucket).hasSize((int) local.imagesFeaturized()).isEqualTo(fromDisk);
         assertThat(HadoopFiles.exists("s3a://fruits/features/summary.json",
             spark.sparkContext().hadoopConfiguration())).isTrue();
@@ -70,5 +71,9 @@ class S3FeaturizeTest {
       byName.put(row.getString(0) + "/" + row.getString(1), row.getList(2));
     }
     return byName;
+  }
+
+  private static String table(String out) {
+    return HadoopFiles.child(out, RunFolder.TABLE);
   }
 }

@@ -1,5 +1,7 @@
 package com.fruits.spark.synthetic;
 
+import com.fruits.storage.HadoopFiles;
+import com.fruits.core.run.RunFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fruits.core.TestImages;
@@ -55,7 +57,7 @@ class SynthesizeJobTest {
     assertThat(summary.failed()).isZero();
     assertThat(summary.scenesPerBackgroundSource()).containsOnlyKeys("imagenet-sample-nonfruit");
 
-    List<Row> scenes = spark.read().parquet(SynthesizeJob.scenes(first)).collectAsList();
+    List<Row> scenes = spark.read().parquet(HadoopFiles.child(first, RunFolder.SCENES)).collectAsList();
     assertThat(scenes).hasSize(3 * LABELS.size());
     for (Row scene : scenes) {
       assertThat(scene.<String>getAs("label")).isIn("apricot", "kiwi");
@@ -77,7 +79,7 @@ class SynthesizeJobTest {
 
   /** The scene images under a synthesize output, by their path below its images folder. */
   private static Map<String, byte[]> images(String out) throws IOException {
-    Path root = Path.of(SynthesizeJob.images(out));
+    Path root = Path.of(HadoopFiles.child(out, RunFolder.SCENE_IMAGES));
     Map<String, byte[]> images = new TreeMap<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file : files.filter(p -> p.toString().endsWith(".jpg")).toList()) {

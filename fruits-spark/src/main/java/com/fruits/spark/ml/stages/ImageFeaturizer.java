@@ -46,10 +46,11 @@ public final class ImageFeaturizer extends Transformer
 
   private final String uid;
 
-  /** The input column: image paths (string) or image bytes (binary). Default {@code path}. */
-  private final Param<String> inputCol;
-  /** The output column of features (ML Vector; null when the photo failed). Default {@code features}. */
-  private final Param<String> outputCol;
+  /**
+   * The input column, image paths (string) or image bytes (binary), default {@code path}; the output column of
+   * features (ML Vector; null when the photo failed), default {@code features}.
+   */
+  private final Columns columns;
   /** The output column of failure reasons ({@code reason: message}; null when the photo was featurized). */
   private final Param<String> errorCol;
   /** The model spec's JSON file (e.g. {@code models/mobilenetv2.json}); required. */
@@ -67,16 +68,15 @@ public final class ImageFeaturizer extends Transformer
 
   public ImageFeaturizer(String uid) {
     this.uid = uid;
-    inputCol = new Param<>(this, "inputCol", "image paths (string) or image bytes (binary)");
-    outputCol = new Param<>(this, "outputCol", "the backbone's features (vector)");
+    columns = Columns.of(this, "image paths (string) or image bytes (binary)", "the backbone's features (vector)");
     errorCol = new Param<>(this, "errorCol", "why a photo has no features (string)");
     modelSpec = new Param<>(this, "modelSpec", "the model spec's JSON file");
     batchSize = new IntParam(this, "batchSize", "photos per inference call (>= 1)", ParamValidators.gtEq(1));
     threads = new IntParam(this, "threads", "ONNX Runtime intra-op threads per task (>= 1)", ParamValidators.gtEq(1));
     device = new Param<>(this, "device", "where inference runs: cpu, cuda or auto",
         ParamValidators.inArray(new String[] {"cpu", "cuda", "auto"}));
-    setDefault(inputCol, "path");
-    setDefault(outputCol, "features");
+    setDefault(inputCol(), "path");
+    setDefault(outputCol(), "features");
     setDefault(errorCol, "error");
     setDefault(batchSize, 8);
     setDefault(threads, 1);
@@ -89,16 +89,6 @@ public final class ImageFeaturizer extends Transformer
   }
 
   // Spark ML finds a stage's params through its public methods that return them (what a Scala val compiles to)
-
-  @Override
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  @Override
-  public Param<String> outputCol() {
-    return outputCol;
-  }
 
   public Param<String> errorCol() {
     return errorCol;
@@ -121,28 +111,23 @@ public final class ImageFeaturizer extends Transformer
   }
 
   public ImageFeaturizer setErrorCol(String value) {
-    set(errorCol, value);
-    return this;
+    return (ImageFeaturizer) set(errorCol, value);
   }
 
   public ImageFeaturizer setModelSpec(String value) {
-    set(modelSpec, value);
-    return this;
+    return (ImageFeaturizer) set(modelSpec, value);
   }
 
   public ImageFeaturizer setBatchSize(int value) {
-    set(batchSize, value);
-    return this;
+    return (ImageFeaturizer) set(batchSize, value);
   }
 
   public ImageFeaturizer setThreads(int value) {
-    set(threads, value);
-    return this;
+    return (ImageFeaturizer) set(threads, value);
   }
 
   public ImageFeaturizer setDevice(String value) {
-    set(device, value);
-    return this;
+    return (ImageFeaturizer) set(device, value);
   }
 
   public String getErrorCol() {
@@ -163,6 +148,11 @@ public final class ImageFeaturizer extends Transformer
 
   public String getDevice() {
     return $(device);
+  }
+
+  @Override
+  public Columns columns() {
+    return columns;
   }
 
   @Override
@@ -189,6 +179,11 @@ public final class ImageFeaturizer extends Transformer
   }
 
   @Override
+  public ImageFeaturizer copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType schema = transformSchema(dataset.schema());
     ResolvedModel model;
@@ -205,11 +200,6 @@ public final class ImageFeaturizer extends Transformer
     ImageFeaturesPartition function = new ImageFeaturesPartition(new ExecutorModel(model.spec(), shipped,
         getBatchSize(), InferenceSettings.on(InferenceDevice.parse(getDevice()), getThreads())), input, conf);
     return dataset.toDF().mapPartitions(function, Encoders.row(schema));
-  }
-
-  @Override
-  public ImageFeaturizer copy(ParamMap extra) {
-    return defaultCopy(extra);
   }
 
   public static MLReader<ImageFeaturizer> read() {

@@ -9,7 +9,6 @@ import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -34,8 +33,7 @@ public final class VariancePCA extends Estimator<PCAModel>
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final Param<String> inputCol;
-  private final Param<String> outputCol;
+  private final Columns columns;
   /** The share of variance the components must explain, in (0, 1]. Default 0.95. */
   private final DoubleParam variance;
   /** A fixed number of components instead; 0 (the default) chooses by {@link #variance}. */
@@ -47,13 +45,12 @@ public final class VariancePCA extends Estimator<PCAModel>
 
   public VariancePCA(String uid) {
     this.uid = uid;
-    inputCol = new Param<>(this, "inputCol", "input vectors (standardized)");
-    outputCol = new Param<>(this, "outputCol", "the principal components");
+    columns = Columns.of(this, "input vectors (standardized)", "the principal components");
     variance = new DoubleParam(this, "variance", "share of variance to explain, in (0, 1]",
         ParamValidators.inRange(0, 1, false, true));
     k = new IntParam(this, "k", "a fixed number of components (0: chosen by variance)", ParamValidators.gtEq(0));
-    setDefault(inputCol, "scaled");
-    setDefault(outputCol, "pca");
+    setDefault(inputCol(), "scaled");
+    setDefault(outputCol(), "pca");
     setDefault(variance, 0.95);
     setDefault(k, 0);
   }
@@ -65,16 +62,6 @@ public final class VariancePCA extends Estimator<PCAModel>
 
   // Spark ML finds a stage's params through its public methods that return them (what a Scala val compiles to)
 
-  @Override
-  public Param<String> inputCol() {
-    return inputCol;
-  }
-
-  @Override
-  public Param<String> outputCol() {
-    return outputCol;
-  }
-
   public DoubleParam variance() {
     return variance;
   }
@@ -84,13 +71,11 @@ public final class VariancePCA extends Estimator<PCAModel>
   }
 
   public VariancePCA setVariance(double value) {
-    set(variance, value);
-    return this;
+    return (VariancePCA) set(variance, value);
   }
 
   public VariancePCA setK(int value) {
-    set(k, value);
-    return this;
+    return (VariancePCA) set(k, value);
   }
 
   public double getVariance() {
@@ -101,10 +86,15 @@ public final class VariancePCA extends Estimator<PCAModel>
     return (Integer) $(k);
   }
 
+  @Override
+  public Columns columns() {
+    return columns;
+  }
+
   /** The explained-variance curve of {@code dataset}'s input column (standardized first): each component's share. */
   public VarianceCurve curve(Dataset<?> dataset) {
-    Dataset<Row> vectors = dataset.toDF().select(dataset.col($(inputCol)).as(FeatureVectors.VECTOR))
-        .where(dataset.col($(inputCol)).isNotNull());
+    Dataset<Row> vectors = dataset.toDF().select(dataset.col(getInputCol()).as(FeatureVectors.VECTOR))
+        .where(dataset.col(getInputCol()).isNotNull());
     int dimension = ((Vector) vectors.first().get(0)).size();
     return VarianceCurve.fit(vectors, dimension);
   }
@@ -112,24 +102,24 @@ public final class VariancePCA extends Estimator<PCAModel>
   @Override
   public PCAModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    Dataset<Row> rows = dataset.toDF().where(dataset.col($(inputCol)).isNotNull());
+    Dataset<Row> rows = dataset.toDF().where(dataset.col(getInputCol()).isNotNull());
     int chosen = getK() > 0 ? getK() : curve(rows).componentsFor(getVariance());
-    PCAModel model = new PCA(uid).setInputCol($(inputCol)).setOutputCol($(outputCol)).setK(chosen).fit(rows);
+    PCAModel model = new PCA(uid).setInputCol(getInputCol()).setOutputCol(getOutputCol()).setK(chosen).fit(rows);
     return model.setParent(this);
-  }
-
-  @Override
-  public StructType transformSchema(StructType schema) {
-    if (!java.util.Arrays.asList(schema.fieldNames()).contains($(inputCol))
-        || !schema.apply($(inputCol)).dataType().equals(SQLDataTypes.VectorType())) {
-      throw new IllegalArgumentException("VariancePCA: input column '" + $(inputCol) + "' must hold vectors");
-    }
-    return schema.add($(outputCol), SQLDataTypes.VectorType(), true);
   }
 
   @Override
   public VariancePCA copy(ParamMap extra) {
     return defaultCopy(extra);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    if (!java.util.Arrays.asList(schema.fieldNames()).contains(getInputCol())
+        || !schema.apply(getInputCol()).dataType().equals(SQLDataTypes.VectorType())) {
+      throw new IllegalArgumentException("VariancePCA: input column '" + getInputCol() + "' must hold vectors");
+    }
+    return schema.add(getOutputCol(), SQLDataTypes.VectorType(), true);
   }
 
   public static MLReader<VariancePCA> read() {
