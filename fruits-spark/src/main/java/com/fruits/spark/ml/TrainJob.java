@@ -123,7 +123,6 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     Map<String, UnseenRun> unseen = timed(stages, "unseen", () -> unseenRuns(in, fitted.reg()));
     Answers answers = timed(stages, "answers", () -> answer(in, heldOut, test, unseen));
     timed(stages, "export", () -> export(in, fitted, answers, startedAt, conf));
-    fitted.scaledSamples().unpersist();
     in.samples().unpersist();
     in.labelled().unpersist();
 
@@ -174,13 +173,12 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   }
 
   /** The regularization search's outcome: the scaler, the chosen model and weight, every point tried. */
-  private record Fitted(StandardScalerModel scaler, Dataset<Row> scaledSamples, LogisticRegressionModel model,
-      double reg, List<TrainSummary.RegPoint> search) {}
+  private record Fitted(StandardScalerModel scaler, LogisticRegressionModel model, double reg,
+      List<TrainSummary.RegPoint> search) {}
 
   /** Fits a model per regularization weight and keeps the best on the held-out photos (else on Test). */
   private Fitted fitBest(Inputs in) {
     StandardScalerModel scaler = fitScaler(in.samples());
-    Dataset<Row> scaledSamples = scaled(scaler, in.samples());
     List<TrainSummary.RegPoint> search = new ArrayList<>();
     LogisticRegressionModel best = null;
     double bestAccuracy = -1;
@@ -188,23 +186,24 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     boolean hasValidation = !in.validation().isEmpty();
     Dataset<Row> chooser = hasValidation ? in.validation() : in.test();
     String chooserName = hasValidation ? ImageLocation.VALIDATION : ImageLocation.TEST;
-    for (double reg : options.regParams()) {
-      LogisticRegressionModel model = fit(scaledSamples, reg);
-      if (options.regParams().size() == 1) {
-        best = model;
-        break;
+    try (Solver solver = solver(scaler, in.samples(), in.sampleCount())) {
+      for (double reg : options.regParams()) {
+        LogisticRegressionModel model = solver.fit(reg);
+        if (options.regParams().size() == 1) {
+          return new Fitted(scaler, model, reg, search);
+        }
+        double accuracy = speciesAccuracy(score(chooser, scaler, model), in.labels());
+        search.add(new TrainSummary.RegPoint(reg, accuracy, chooserName));
+        progress.note(String.format(Locale.ROOT, "reg=%g: species top-1 %.4f on the %s split", reg, accuracy,
+            chooserName));
+        if (accuracy > bestAccuracy) {
+          bestAccuracy = accuracy;
+          best = model;
+          bestReg = reg;
+        }
       }
-      double accuracy = speciesAccuracy(score(chooser, scaler, model), in.labels());
-      search.add(new TrainSummary.RegPoint(reg, accuracy, chooserName));
-      progress.note(String.format(Locale.ROOT, "reg=%g: species top-1 %.4f on the %s split", reg, accuracy,
-          chooserName));
-      if (accuracy > bestAccuracy) {
-        bestAccuracy = accuracy;
-        best = model;
-        bestReg = reg;
-      }
+      return new Fitted(scaler, best, bestReg, search);
     }
-    return new Fitted(scaler, scaledSamples, best, bestReg, search);
   }
 
   /** Per unseen source: a model fitted without it (nor scenes on its backgrounds), scored on all its photos. */
@@ -221,9 +220,11 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
       List<String> unseenLabels = labelsOf(without);
       Dataset<Row> unseenSamples = samples(without, unseenLabels);
       StandardScalerModel unseenScaler = fitScaler(unseenSamples);
-      Dataset<Row> scaled = scaled(unseenScaler, unseenSamples);
-      LogisticRegressionModel model = fit(scaled, reg);
-      scaled.unpersist();
+      LogisticRegressionModel model;
+      // a subset of the training samples: where those fit the driver, these do
+      try (Solver solver = solver(unseenScaler, unseenSamples, in.sampleCount())) {
+        model = solver.fit(reg);
+      }
       List<Scored> scored = score(in.labelled().where(col(FeatureTable.SOURCE).equalTo(source)), unseenScaler, model);
       unseenRuns.put(source, new UnseenRun(unseenLabels, scored));
     }
@@ -313,21 +314,65 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
         .fit(samples);
   }
 
-  /** The standardized samples, cached: every L-BFGS iteration reads them. */
-  private static Dataset<Row> scaled(StandardScalerModel scaler, Dataset<Row> samples) {
-    return scaler.transform(samples).select(SCALED, LABEL_INDEX, WEIGHT).cache();
+  /** Fits the classifier at one L2 strength after another on the same standardized samples. */
+  private interface Solver extends AutoCloseable {
+    LogisticRegressionModel fit(double reg);
+
+    @Override
+    void close();
   }
 
-  private LogisticRegressionModel fit(Dataset<Row> scaled, double reg) {
-    spark.sparkContext().setJobDescription("fruits train: logistic regression, reg=" + reg);
-    try {
-      return new LogisticRegression().setFeaturesCol(SCALED).setLabelCol(LABEL_INDEX).setWeightCol(WEIGHT)
-          .setFamily("multinomial").setMaxIter(options.maxIter()).setRegParam(reg).setElasticNetParam(0.0)
-          // the inputs are standardized already
-          .setStandardization(false).fit(scaled);
-    } finally {
+  /**
+   * The solver for {@code samples} (about {@code rows} of them) standardized by {@code scaler}: on the driver when
+   * they fit in its memory (the same loss and L-BFGS as Spark ML's, without a Spark job per iteration), else Spark
+   * ML's distributed fit over the cached samples.
+   */
+  private Solver solver(StandardScalerModel scaler, Dataset<Row> samples, long rows) {
+    Dataset<Row> scaled = scaler.transform(samples).select(SCALED, LABEL_INDEX, WEIGHT);
+    if (DriverSoftmaxRegression.fitsDriver(rows, scaler.mean().size())) {
+      long started = System.nanoTime();
+      spark.sparkContext().setJobDescription("fruits train: standardized samples to the driver");
+      DriverSoftmaxRegression.Samples collected = DriverSoftmaxRegression.collect(scaled, SCALED, LABEL_INDEX, WEIGHT);
       spark.sparkContext().setJobDescription(null);
+      double collectSeconds = FeaturizeJob.seconds(started);
+      int threads = Runtime.getRuntime().availableProcessors();
+      DriverSoftmaxRegression driver = new DriverSoftmaxRegression(options.maxIter(), threads);
+      return new Solver() {
+        @Override
+        public LogisticRegressionModel fit(double reg) {
+          long fitStarted = System.nanoTime();
+          DriverSoftmaxRegression.Fit fit = driver.fit(collected, reg);
+          progress.note(String.format(Locale.ROOT, "reg=%g: %d L-BFGS iterations (%d passes over the samples) on the "
+              + "driver's %d cores in %.1fs; samples collected in %.1fs", reg, fit.iterations(), fit.evaluations(),
+              threads, FeaturizeJob.seconds(fitStarted), collectSeconds));
+          return fit.model();
+        }
+
+        @Override
+        public void close() {}
+      };
     }
+    // every L-BFGS iteration reads them
+    Dataset<Row> cached = scaled.cache();
+    return new Solver() {
+      @Override
+      public LogisticRegressionModel fit(double reg) {
+        spark.sparkContext().setJobDescription("fruits train: logistic regression, reg=" + reg);
+        try {
+          return new LogisticRegression().setFeaturesCol(SCALED).setLabelCol(LABEL_INDEX).setWeightCol(WEIGHT)
+              .setFamily("multinomial").setMaxIter(options.maxIter()).setRegParam(reg).setElasticNetParam(0.0)
+              // the inputs are standardized already
+              .setStandardization(false).fit(cached);
+        } finally {
+          spark.sparkContext().setJobDescription(null);
+        }
+      }
+
+      @Override
+      public void close() {
+        cached.unpersist();
+      }
+    };
   }
 
   static final StructType SAMPLE_SCHEMA = new StructType()
