@@ -5,10 +5,10 @@ import dev.ludovic.netlib.blas.JavaBLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 
 /**
- * The BLAS that Spark ML's matrix products (the classifier's L-BFGS gradients, PCA) run on in this JVM, chosen as
- * Spark chooses it: the system's native library ({@code libblas.so.3}, e.g. OpenBLAS) where netlib can load it, else
- * netlib's Java implementation. On a 2-core AMD EPYC (AVX-512) the native one runs a training iteration 1.6 times
- * as fast (docs/benchmarks.md, "Training and native BLAS").
+ * The BLAS that the classifier's L-BFGS gradients (on the driver or in Spark ML) and PCA run on in this JVM, chosen
+ * as Spark chooses it: the system's native library ({@code libblas.so.3}, e.g. OpenBLAS) where netlib can load it,
+ * else netlib's Java implementation. On a 2-core AMD EPYC (AVX-512) the native one runs the driver's training
+ * iterations about twice as fast (docs/benchmarks.md, "Training and native BLAS").
  */
 public final class SparkBlas {
   private SparkBlas() {}

@@ -113,8 +113,8 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     HadoopFiles.prepareOutput(options.out(), options.overwrite(), false, null, conf);
     String blas = SparkBlas.implementation();
     if (!TrainSummary.isNativeBlas(blas)) {
-      progress.note("Spark ML runs on netlib's Java BLAS (" + blas + "): no native BLAS loaded; with one (Debian: "
-          + "libopenblas0) each training iteration runs about 1.6 times as fast (docs/benchmarks.md)");
+      progress.note("training runs on netlib's Java BLAS (" + blas + "): no native BLAS loaded; with one (Debian: "
+          + "libopenblas0) each training iteration runs about twice as fast (docs/benchmarks.md)");
     }
     Inputs in = timed(stages, "load", () -> load(conf));
     Fitted fitted = timed(stages, "fit", () -> fitBest(in));
