@@ -329,31 +329,36 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
    */
   private Solver solver(StandardScalerModel scaler, Dataset<Row> samples, long rows) {
     Dataset<Row> scaled = scaler.transform(samples).select(SCALED, LABEL_INDEX, WEIGHT);
-    if (DriverSoftmaxRegression.fitsDriver(rows, scaler.mean().size())) {
-      long started = System.nanoTime();
-      spark.sparkContext().setJobDescription("fruits train: standardized samples to the driver");
-      DriverSoftmaxRegression.Samples collected = DriverSoftmaxRegression.collect(scaled, SCALED, LABEL_INDEX, WEIGHT);
-      spark.sparkContext().setJobDescription(null);
-      double collectSeconds = FeaturizeJob.seconds(started);
-      int threads = Runtime.getRuntime().availableProcessors();
-      DriverSoftmaxRegression driver = new DriverSoftmaxRegression(options.maxIter(), threads);
-      return new Solver() {
-        @Override
-        public LogisticRegressionModel fit(double reg) {
-          long fitStarted = System.nanoTime();
-          DriverSoftmaxRegression.Fit fit = driver.fit(collected, reg);
-          progress.note(String.format(Locale.ROOT, "reg=%g: %d L-BFGS iterations (%d passes over the samples) on the "
-              + "driver's %d cores in %.1fs; samples collected in %.1fs", reg, fit.iterations(), fit.evaluations(),
-              threads, FeaturizeJob.seconds(fitStarted), collectSeconds));
-          return fit.model();
-        }
+    // every L-BFGS iteration of Spark ML's fit reads them
+    return DriverSoftmaxRegression.fitsDriver(rows, scaler.mean().size()) ? driverSolver(scaled)
+        : sparkSolver(scaled.cache());
+  }
 
-        @Override
-        public void close() {}
-      };
-    }
-    // every L-BFGS iteration reads them
-    Dataset<Row> cached = scaled.cache();
+  private Solver driverSolver(Dataset<Row> scaled) {
+    long started = System.nanoTime();
+    spark.sparkContext().setJobDescription("fruits train: standardized samples to the driver");
+    DriverSoftmaxRegression.Samples collected = DriverSoftmaxRegression.collect(scaled, SCALED, LABEL_INDEX, WEIGHT);
+    spark.sparkContext().setJobDescription(null);
+    double collectSeconds = FeaturizeJob.seconds(started);
+    int threads = Runtime.getRuntime().availableProcessors();
+    DriverSoftmaxRegression driver = new DriverSoftmaxRegression(options.maxIter(), threads);
+    return new Solver() {
+      @Override
+      public LogisticRegressionModel fit(double reg) {
+        long fitStarted = System.nanoTime();
+        DriverSoftmaxRegression.Fit fit = driver.fit(collected, reg);
+        progress.note(String.format(Locale.ROOT, "reg=%g: %d L-BFGS iterations (%d passes over the samples) on the "
+            + "driver's %d cores in %.1fs; samples collected in %.1fs", reg, fit.iterations(), fit.evaluations(),
+            threads, FeaturizeJob.seconds(fitStarted), collectSeconds));
+        return fit.model();
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private Solver sparkSolver(Dataset<Row> cached) {
     return new Solver() {
       @Override
       public LogisticRegressionModel fit(double reg) {
