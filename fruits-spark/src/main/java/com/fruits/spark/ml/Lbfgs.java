@@ -60,6 +60,10 @@ final class Lbfgs {
       }
       double first = iter == 0 ? 1 / Math.sqrt(dot(dir, dir)) : 1;
       Step step = lineSearch(f, x, value, g, dir, first);
+      if (!(step.value <= value)) {
+        // the search found no lower point (or a NaN): stop where the function is lowest, as Breeze does
+        break;
+      }
       double[] s = scaled(dir, step.alpha);
       double[] y = new double[n];
       for (int i = 0; i < n; i++) {
