@@ -1,11 +1,11 @@
 package com.fruits.cli;
 
-import com.fruits.core.run.RunFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fruits.core.TestImages;
+import com.fruits.core.run.RunFolder;
 import com.fruits.storage.HadoopFiles;
 import com.fruits.storage.LoopbackS3;
 import com.fruits.storage.ObjectTransfer;

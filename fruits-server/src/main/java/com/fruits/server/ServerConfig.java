@@ -70,8 +70,9 @@ public record ServerConfig(
     if (maxThreads < 16) {
       throw new IllegalArgumentException("the HTTP server needs at least 16 threads, not " + maxThreads);
     }
-    if (maxUploadBytes <= 0 || decodeLimits.maxPixels() <= 0 || inferenceSlots <= 0) {
-      throw new IllegalArgumentException("upload size, pixel limit and inference slots must be positive");
+    // the pixel limit is DecodeLimits' to check
+    if (maxUploadBytes <= 0 || inferenceSlots <= 0) {
+      throw new IllegalArgumentException("upload size and inference slots must be positive");
     }
     if (port < 0 || port > 65_535 || adminPort < -1 || adminPort > 65_535) {
       throw new IllegalArgumentException("ports must be in 0..65535");

@@ -1,6 +1,5 @@
 package com.fruits.spark;
 
-import com.fruits.core.run.RunFolder;
 import static com.fruits.spark.StageTimes.timed;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.substring_index;
@@ -16,6 +15,7 @@ import com.fruits.core.model.ModelSpecs;
 import com.fruits.core.progress.JobProgress;
 import com.fruits.core.progress.ProgressBar;
 import com.fruits.core.run.FeaturizeSummary;
+import com.fruits.core.run.RunFolder;
 import com.fruits.core.taxonomy.Taxonomy;
 import com.fruits.storage.HadoopFiles;
 import com.fruits.storage.Summaries;

@@ -1,6 +1,5 @@
 package com.fruits.spark;
 
-import com.fruits.core.run.RunFolder;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +11,7 @@ import com.fruits.core.featurize.OnnxFeaturizer;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.image.ImageViews;
 import com.fruits.core.run.FeaturizeSummary;
+import com.fruits.core.run.RunFolder;
 import com.fruits.storage.HadoopFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package com.fruits.spark.ml;
 
-import com.fruits.core.run.RunFolder;
 import static org.apache.spark.sql.functions.col;
 
 import com.fruits.core.FruitsException;
+import com.fruits.core.run.RunFolder;
 import com.fruits.spark.FeatureTable;
 import com.fruits.storage.HadoopFiles;
 import java.util.List;

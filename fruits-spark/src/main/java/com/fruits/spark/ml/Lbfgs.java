@@ -103,10 +103,11 @@ final class Lbfgs {
     double[] q = g.clone();
     int m = corrections.size();
     double[] alpha = new double[m];
+    double[] rho = new double[m];
     double[][][] pairs = corrections.toArray(new double[0][][]);
     for (int i = m - 1; i >= 0; i--) {
-      double rho = 1 / dot(pairs[i][1], pairs[i][0]);
-      alpha[i] = rho * dot(pairs[i][0], q);
+      rho[i] = 1 / dot(pairs[i][1], pairs[i][0]);
+      alpha[i] = rho[i] * dot(pairs[i][0], q);
       axpy(-alpha[i], pairs[i][1], q);
     }
     if (m > 0) {
@@ -117,8 +118,7 @@ final class Lbfgs {
       }
     }
     for (int i = 0; i < m; i++) {
-      double rho = 1 / dot(pairs[i][1], pairs[i][0]);
-      double beta = rho * dot(pairs[i][1], q);
+      double beta = rho[i] * dot(pairs[i][1], q);
       axpy(alpha[i] - beta, pairs[i][0], q);
     }
     for (int i = 0; i < q.length; i++) {

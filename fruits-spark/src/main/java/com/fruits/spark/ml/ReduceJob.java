@@ -49,7 +49,6 @@ import org.apache.spark.sql.SparkSession;
 public final class ReduceJob extends SparkJob<ReduceOptions, ReduceSummary> {
   private static final int SCATTER_POINTS = 3000;
 
-
   /** {@code progress}: where the job's notes go ({@link JobProgress#STDERR} on the command line). */
   public ReduceJob(SparkSession spark, ReduceOptions options, JobProgress progress) {
     super(spark, options, progress);

@@ -85,7 +85,6 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   static final String TEST = "test";
   static final String UNSEEN = "unseen";
 
-
   /** {@code progress}: where the job's notes go ({@link JobProgress#STDERR} on the command line). */
   public TrainJob(SparkSession spark, TrainOptions options, JobProgress progress) {
     super(spark, options, progress);
@@ -337,8 +336,12 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   private Solver driverSolver(Dataset<Row> scaled) {
     long started = System.nanoTime();
     spark.sparkContext().setJobDescription("fruits train: standardized samples to the driver");
-    DriverSoftmaxRegression.Samples collected = DriverSoftmaxRegression.collect(scaled, SCALED, LABEL_INDEX, WEIGHT);
-    spark.sparkContext().setJobDescription(null);
+    DriverSoftmaxRegression.Samples collected;
+    try {
+      collected = DriverSoftmaxRegression.collect(scaled, SCALED, LABEL_INDEX, WEIGHT);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
     double collectSeconds = FeaturizeJob.seconds(started);
     int threads = Runtime.getRuntime().availableProcessors();
     DriverSoftmaxRegression driver = new DriverSoftmaxRegression(options.maxIter(), threads);

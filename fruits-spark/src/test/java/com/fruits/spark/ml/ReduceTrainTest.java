@@ -1,6 +1,5 @@
 package com.fruits.spark.ml;
 
-import com.fruits.core.run.RunFolder;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +13,7 @@ import com.fruits.core.image.ViewPolicy;
 import com.fruits.core.model.ModelResolver;
 import com.fruits.core.progress.JobProgress;
 import com.fruits.core.run.ReduceSummary;
+import com.fruits.core.run.RunFolder;
 import com.fruits.core.run.TrainSummary;
 import com.fruits.core.serving.ConfidenceCalibration;
 import com.fruits.core.serving.FruitRecognizer;

@@ -1,14 +1,14 @@
 package com.fruits.spark.storage;
 
-import com.fruits.storage.HadoopFiles;
-import com.fruits.core.run.RunFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fruits.core.TestImages;
 import com.fruits.core.featurize.ResolvedModel;
+import com.fruits.core.run.RunFolder;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
+import com.fruits.storage.HadoopFiles;
 import com.fruits.storage.LoopbackS3;
 import com.fruits.storage.ObjectTransfer;
 import com.fruits.storage.StorageErrors;

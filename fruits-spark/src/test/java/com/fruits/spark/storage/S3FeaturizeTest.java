@@ -1,11 +1,11 @@
 package com.fruits.spark.storage;
 
-import com.fruits.core.run.RunFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fruits.core.TestImages;
 import com.fruits.core.featurize.ResolvedModel;
 import com.fruits.core.run.FeaturizeSummary;
+import com.fruits.core.run.RunFolder;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;

@@ -1,12 +1,12 @@
 package com.fruits.spark.synthetic;
 
-import com.fruits.storage.HadoopFiles;
-import com.fruits.core.run.RunFolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fruits.core.TestImages;
+import com.fruits.core.run.RunFolder;
 import com.fruits.core.run.SynthesizeSummary;
 import com.fruits.core.synthetic.SceneRecipe;
+import com.fruits.storage.HadoopFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -55,7 +55,7 @@ public final class ImageFeaturizer extends Transformer
   private final Param<String> errorCol;
   /** The model spec's JSON file (e.g. {@code models/mobilenetv2.json}); required. */
   private final Param<String> modelSpec;
-  /** Photos per inference call. Default 8. */
+  /** Photos per inference call. Default: the CPU's batch, {@link InferenceDevice#CPU_BATCH_SIZE}. */
   private final IntParam batchSize;
   /** ONNX Runtime intra-op threads per task. Default 1 (Spark already runs a task per core). */
   private final IntParam threads;
@@ -78,7 +78,7 @@ public final class ImageFeaturizer extends Transformer
     setDefault(inputCol(), "path");
     setDefault(outputCol(), "features");
     setDefault(errorCol, "error");
-    setDefault(batchSize, 8);
+    setDefault(batchSize, InferenceDevice.CPU_BATCH_SIZE);
     setDefault(threads, 1);
     setDefault(device, InferenceDevice.AUTO.cliName());
   }
