@@ -16,9 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 class FeaturizeBenchmarkTest {
   private static FeaturizeSummary summary(int threadsPerTask) {
     // 1,000 images in 5 s on 2 cores: 10 ms of core time per image
-    return FeaturizeSummary.builder().command("featurize").runId("run").model("m").specHash("0123456789abcdef")
-        .featureDimension(1280).sparkMaster("local[2]").totalCores(2).threadsPerTask(threadsPerTask).batchSize(8)
-        .imagesSelected(1000).imagesProcessed(1000).imagesFeaturized(1000)
+    return FeaturizeSummary.builder().command("featurize").runId("run").startedAt("2026-12-01T10:00:00Z")
+        .input("images").output("out").model("m").specHash("0123456789abcdef").featureDimension(1280)
+        .sparkMaster("local[2]").sparkVersion("4.1.0").executors(1).totalCores(2).threadsPerTask(threadsPerTask)
+        .batchSize(8).device("cpu").partitions(2).imagesListed(1000).imagesSelected(1000).imagesAlreadyInOutput(0)
+        .imagesProcessed(1000).imagesFeaturized(1000).imagesFailed(0).tableRows(1000).supersededRowsDropped(0)
         .stageSeconds(Map.of("featurize", 5.0))
         .taskSeconds(Map.of("read", 0.2, "decodeAndPreprocess", 0.6, "inference", 8.4, "inferenceCallingThreadCpu", 7.8))
         .wallSeconds(6.0).imagesPerSecond(200.0).build();

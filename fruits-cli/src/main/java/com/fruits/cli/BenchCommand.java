@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
     description = "Measure (a) raw ONNX Runtime throughput on pre-decoded tensors, the ceiling, and (b) end-to-end "
         + "featurize throughput in local[*], on the same machine, in rounds; print both and their ratio.")
 final class BenchCommand implements Callable<Integer> {
+  @Mixin ModelSpecOption modelSpec;
+
   @Option(names = "--images", description = "Folder of photos (default: ../shared/data/fruits-360/Training; with "
       + "--phone, the photos the phone-size ones are made from, default ../shared/data/grocery-store/train).")
   Path images;
@@ -43,8 +45,6 @@ final class BenchCommand implements Callable<Integer> {
       + "same settings (default: ${DEFAULT-VALUE}: the JIT compiler reaches the code run once per image after 5,000 to "
       + "8,000 images; 0 measures a cold JVM).")
   int warmupCount;
-
-  @Mixin ModelSpecOption modelSpec;
 
   @Option(names = "--seconds", defaultValue = "6", description = "Measuring time per ceiling setting (default: ${DEFAULT-VALUE}).")
   double seconds;

@@ -39,11 +39,7 @@ final class FeaturizeCommand implements Callable<Integer> {
 
   @Mixin SparkMasterOption sparkMaster;
 
-  @Option(names = "--sample", paramLabel = "N", description = "Featurize N images in total, stratified by label.")
-  Integer sample;
-
-  @Option(names = "--per-class", paramLabel = "N", description = "Featurize at most N images per label.")
-  Integer perClass;
+  @Mixin SamplingOptions sampling;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the sampling (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -75,10 +71,8 @@ final class FeaturizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FeaturizeOptions options = FeaturizeOptions.builder(images.joined(), out,
-            modelSpec.path())
-        .taxonomy(taxonomy.taxonomy).views(ViewPolicy.parse(views, 0))
-        .sampleTotal(sample).perClass(perClass).seed(seed)
+    FeaturizeOptions options = sampling.applyTo(FeaturizeOptions.builder(images.joined(), out, modelSpec.path()))
+        .taxonomy(taxonomy.taxonomy).views(ViewPolicy.parse(views, 0)).seed(seed)
         .overwrite(overwrite.overwrite).resume(resume).compact(compact)
         .batchSize(batchSize).device(device.device()).threadsPerTask(threadsPerTask).partitions(partitions)
         .build();

@@ -61,8 +61,7 @@ final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--study", split = ",", paramLabel = "SIZES", description = "k-versus-sample-size study sizes, e.g. 240,2400,all.")
   List<String> study = List.of();
 
-  @Option(names = "--per-class", paramLabel = "N", description = "Featurize at most N images per label.")
-  Integer perClass;
+  @Mixin SamplingOptions sampling;
 
   @Option(names = "--reg", split = ",", defaultValue = TrainOptions.DEFAULT_REG_PARAMS,
       description = "Classifier L2 candidates (default: ${DEFAULT-VALUE}).")
@@ -128,8 +127,8 @@ final class PipelineCommand implements Callable<Integer> {
     if (studio != null && !views.contains(studio + "=")) {
       viewPolicy = viewPolicy.with(studio, STUDIO_VIEW_SHARE);
     }
-    FeaturizeOptions featurize = FeaturizeOptions.builder(String.join(",", featurized), features, spec)
-        .taxonomy(taxonomy.taxonomy).views(viewPolicy).perClass(perClass).resume(true).compact(true)
+    FeaturizeOptions featurize = sampling.applyTo(FeaturizeOptions.builder(String.join(",", featurized), features, spec))
+        .taxonomy(taxonomy.taxonomy).views(viewPolicy).resume(true).compact(true)
         .device(device.device()).build();
     ReduceOptions reduce = ReduceOptions.of(features, HadoopFiles.child(work, RunFolder.REDUCED))
         .withComponents(variance, null).withStudy(study, ReduceOptions.DEFAULT_STUDY_SEEDS).withOverwrite(true);

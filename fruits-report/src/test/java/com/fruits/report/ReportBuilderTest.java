@@ -65,10 +65,13 @@ class ReportBuilderTest {
   @Test
   void theFeaturizeSummaryIsReadAsTheTypedRecordTheJobWrote(@TempDir Path run) throws Exception {
     Path features = Files.createDirectories(run.resolve(RunFolder.FEATURES));
-    FeaturizeSummary summary = FeaturizeSummary.builder().command("featurize").model("mobilenetv2")
-        .specHash("0123456789abcdef").input("../shared/data/grocery-store").featureDimension(1280).tableRows(4174)
-        .failuresByReason(Map.of("corrupt", 2L)).imagesProcessed(296).imagesPerSecond(31.5).sparkMaster("local[2]")
-        .totalCores(2).threadsPerTask(1).batchSize(32).stageSeconds(Map.of("featurize", 9.6)).build();
+    FeaturizeSummary summary = FeaturizeSummary.builder().command("featurize").runId("run")
+        .startedAt("2026-12-01T10:00:00Z").input("../shared/data/grocery-store").output(features.toString())
+        .model("mobilenetv2").specHash("0123456789abcdef").featureDimension(1280).sparkMaster("local[2]")
+        .sparkVersion("4.1.0").executors(1).totalCores(2).threadsPerTask(1).batchSize(32).device("cpu").partitions(2)
+        .imagesListed(298).imagesSelected(298).imagesAlreadyInOutput(0).imagesProcessed(296).imagesFeaturized(294)
+        .imagesFailed(2).failuresByReason(Map.of("corrupt", 2L)).tableRows(4174).supersededRowsDropped(0)
+        .stageSeconds(Map.of("featurize", 9.6)).wallSeconds(12.0).imagesPerSecond(31.5).build();
     Files.writeString(features.resolve(RunFolder.SUMMARY), RunSummaries.toJson(summary));
     assertThat(RunSummaries.readIfPresent(features.resolve(RunFolder.SUMMARY), FeaturizeSummary.class))
         .isEqualTo(summary);

@@ -2,6 +2,7 @@ package com.fruits.core.run;
 
 import java.util.List;
 import java.util.Map;
+import org.immutables.value.Value;
 
 /**
  * The machine-readable record of one featurize run, written as {@code summary.json} (one flat JSON object, in this
@@ -26,6 +27,7 @@ import java.util.Map;
  * @param taskSeconds the tasks' summed time in read, decode + preprocess and inference
  * @param imagesPerSecond processed images over the featurize step's seconds
  */
+@Value.Builder
 public record FeaturizeSummary(
     String command,
     String runId,
@@ -76,197 +78,6 @@ public record FeaturizeSummary(
     return new Builder();
   }
 
-  /** Named setters for the summary's fields; unset ones are null or zero. */
-  public static final class Builder {
-    private String command;
-    private String runId;
-    private String startedAt;
-    private String input;
-    private String output;
-    private String model;
-    private String specHash;
-    private int featureDimension;
-    private String sparkMaster;
-    private String sparkVersion;
-    private int executors;
-    private int totalCores;
-    private int threadsPerTask;
-    private int batchSize;
-    private String device;
-    private List<String> inferenceProviders;
-    private int partitions;
-    private long imagesListed;
-    private long imagesSelected;
-    private long imagesAlreadyInOutput;
-    private long imagesProcessed;
-    private long imagesFeaturized;
-    private long imagesFailed;
-    private Map<String, Long> failuresByReason;
-    private long tableRows;
-    private long supersededRowsDropped;
-    private Map<String, Double> stageSeconds;
-    private Map<String, Double> taskSeconds;
-    private double wallSeconds;
-    private double imagesPerSecond;
-
-    private Builder() {}
-
-    public Builder command(String value) {
-      command = value;
-      return this;
-    }
-
-    public Builder runId(String value) {
-      runId = value;
-      return this;
-    }
-
-    public Builder startedAt(String value) {
-      startedAt = value;
-      return this;
-    }
-
-    public Builder input(String value) {
-      input = value;
-      return this;
-    }
-
-    public Builder output(String value) {
-      output = value;
-      return this;
-    }
-
-    public Builder model(String value) {
-      model = value;
-      return this;
-    }
-
-    public Builder specHash(String value) {
-      specHash = value;
-      return this;
-    }
-
-    public Builder featureDimension(int value) {
-      featureDimension = value;
-      return this;
-    }
-
-    public Builder sparkMaster(String value) {
-      sparkMaster = value;
-      return this;
-    }
-
-    public Builder sparkVersion(String value) {
-      sparkVersion = value;
-      return this;
-    }
-
-    public Builder executors(int value) {
-      executors = value;
-      return this;
-    }
-
-    public Builder totalCores(int value) {
-      totalCores = value;
-      return this;
-    }
-
-    public Builder threadsPerTask(int value) {
-      threadsPerTask = value;
-      return this;
-    }
-
-    public Builder batchSize(int value) {
-      batchSize = value;
-      return this;
-    }
-
-    public Builder device(String value) {
-      device = value;
-      return this;
-    }
-
-    public Builder inferenceProviders(List<String> value) {
-      inferenceProviders = value;
-      return this;
-    }
-
-    public Builder partitions(int value) {
-      partitions = value;
-      return this;
-    }
-
-    public Builder imagesListed(long value) {
-      imagesListed = value;
-      return this;
-    }
-
-    public Builder imagesSelected(long value) {
-      imagesSelected = value;
-      return this;
-    }
-
-    public Builder imagesAlreadyInOutput(long value) {
-      imagesAlreadyInOutput = value;
-      return this;
-    }
-
-    public Builder imagesProcessed(long value) {
-      imagesProcessed = value;
-      return this;
-    }
-
-    public Builder imagesFeaturized(long value) {
-      imagesFeaturized = value;
-      return this;
-    }
-
-    public Builder imagesFailed(long value) {
-      imagesFailed = value;
-      return this;
-    }
-
-    public Builder failuresByReason(Map<String, Long> value) {
-      failuresByReason = value;
-      return this;
-    }
-
-    public Builder tableRows(long value) {
-      tableRows = value;
-      return this;
-    }
-
-    public Builder supersededRowsDropped(long value) {
-      supersededRowsDropped = value;
-      return this;
-    }
-
-    public Builder stageSeconds(Map<String, Double> value) {
-      stageSeconds = value;
-      return this;
-    }
-
-    public Builder taskSeconds(Map<String, Double> value) {
-      taskSeconds = value;
-      return this;
-    }
-
-    public Builder wallSeconds(double value) {
-      wallSeconds = value;
-      return this;
-    }
-
-    public Builder imagesPerSecond(double value) {
-      imagesPerSecond = value;
-      return this;
-    }
-
-    public FeaturizeSummary build() {
-      return new FeaturizeSummary(command, runId, startedAt, input, output, model, specHash, featureDimension,
-          sparkMaster, sparkVersion, executors, totalCores, threadsPerTask, batchSize, device, inferenceProviders,
-          partitions, imagesListed, imagesSelected, imagesAlreadyInOutput, imagesProcessed, imagesFeaturized,
-          imagesFailed, failuresByReason, tableRows, supersededRowsDropped, stageSeconds, taskSeconds, wallSeconds,
-          imagesPerSecond);
-    }
-  }
+  /** Named setters for the summary's fields, generated; {@code build()} names any field left unset. */
+  public static final class Builder extends FeaturizeSummaryBuilder {}
 }

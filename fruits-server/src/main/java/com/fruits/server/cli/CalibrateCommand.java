@@ -8,18 +8,15 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
-    description = "Fit the app's confidence threshold on labelled photos (the Test split) through the serving path, "
-        + "and store it with the bundle as calibration.json. No Spark.")
+    description = "Fit the answer threshold on labelled photos through the serving path into calibration.json. No Spark.")
 final class CalibrateCommand implements Callable<Integer> {
-  @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "The serving bundle (`train --out`).")
-  Path bundle;
+  @Mixin BundleOption bundle;
 
-  @Option(names = "--images", paramLabel = "DIR",
-      description = "Labelled photos, <DIR>/<label>/<photo> (default: ../shared/data/fruits-360/Test).")
-  Path images;
+  @Mixin PhotosOption images;
 
   @Option(names = "--precision", defaultValue = "0.995",
       description = "Share of answered photos that must be right (default: ${DEFAULT-VALUE}).")
@@ -34,17 +31,18 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path folder = images != null ? images : ServeMain.testPhotos();
-    FruitRecognizer recognizer = FruitRecognizer.open(bundle, new ModelResolver(ModelResolver.defaultCacheDir()), 1);
+    Path folder = images.folder();
+    FruitRecognizer recognizer =
+        FruitRecognizer.open(bundle.dir, new ModelResolver(ModelResolver.defaultCacheDir()), 1);
     int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Calibrator.Result result = Calibrator.calibrate(recognizer, folder, precision, floor, workers);
     ConfidenceCalibration c = result.calibration();
-    c.write(bundle);
+    c.write(bundle.dir);
     System.out.printf(Locale.ROOT, "fruits: calibrated on %d photos in %.1fs (%d unreadable, %d with unknown labels): "
             + "top-1 %.2f%%; threshold %.4f answers %.1f%% of photos at %.2f%% precision (target %.1f%%) -> %s%n",
         c.photos(), result.seconds(), result.unreadable(), result.unknownLabel(), 100 * c.accuracy(), c.threshold(),
         100 * c.coverage(), 100 * c.answeredAccuracy(), 100 * c.targetPrecision(),
-        bundle.resolve(ConfidenceCalibration.FILE));
+        bundle.dir.resolve(ConfidenceCalibration.FILE));
     return 0;
   }
 }

@@ -12,12 +12,12 @@ import com.fruits.server.ServerConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench-serve", mixinStandardHelpOptions = true,
@@ -27,55 +27,47 @@ final class ServeBenchCommand implements Callable<Integer> {
   /** What {@code --out} holds: the figures and the CPU they were measured on. */
   record Summary(CpuInfo cpu, LoadBenchmark.Result result) {}
 
-  @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "The serving bundle.")
-  Path bundle;
+  @Mixin BundleOption bundle;
 
-  @Option(names = "--images", paramLabel = "DIR", description = "Photos to send (default: ../shared/data/fruits-360/Test).")
-  Path images;
+  @Mixin PhotosOption images;
 
-  @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
-  int clients;
-
-  @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
-  double seconds;
-
-  @Option(names = "--warmup", defaultValue = "30", description = "Unmeasured seconds of load first, until the JIT "
-      + "compiler has settled (default: ${DEFAULT-VALUE}).")
-  double warmup;
-
-  @Option(names = "--url", description = "A running server's base URL instead of an in-process one.")
-  URI url;
+  @Mixin LoadOptions load;
 
   @Option(names = "--out", defaultValue = "work/bench-serve.json", description = "Summary file (default: ${DEFAULT-VALUE}).")
   Path out;
 
+  @Option(names = "--url", description = "A running server's base URL instead of an in-process one.")
+  URI url;
+
   @Override
   public Integer call() throws Exception {
-    Path folder = images != null ? images : ServeMain.testPhotos();
+    Path folder = images.folder();
     List<byte[]> photos = new ArrayList<>();
     for (Path file : Calibrator.photos(folder)) {
       photos.add(Files.readAllBytes(file));
     }
     ModelResolver resolver = new ModelResolver(ModelResolver.defaultCacheDir());
     int cores = Runtime.getRuntime().availableProcessors();
-    System.out.printf(Locale.ROOT, "fruits: raw model, batch 1, %d single-threaded streams, %.0fs...%n", cores, seconds / 2);
-    InferenceCeiling.Measurement raw = LoadBenchmark.rawModel(bundle, resolver, photos, cores, seconds / 2);
+    System.out.printf(Locale.ROOT, "fruits: raw model, batch 1, %d single-threaded streams, %.0fs...%n", cores,
+        load.seconds / 2);
+    InferenceCeiling.Measurement raw = LoadBenchmark.rawModel(bundle.dir, resolver, photos, cores, load.seconds / 2);
     FruitsServer server = url == null
-        ? FruitsServer.start(ServerConfig.builder(bundle).listen("127.0.0.1", 0).rateLimit(0, 1).build(), resolver) : null;
+        ? FruitsServer.start(ServerConfig.builder(bundle.dir).listen("127.0.0.1", 0).rateLimit(0, 1).build(), resolver)
+        : null;
     URI base = url != null ? url : URI.create(server.url());
     LoadBenchmark.Result result;
     try {
       System.out.printf(Locale.ROOT, "fruits: %d clients posting %d photos to %s for %.0fs + %.0fs unmeasured first...%n",
-          clients, photos.size(), base, seconds, warmup);
-      result = LoadBenchmark.run(base.resolve("/api/v1/predictions"), photos, clients,
-          Duration.ofMillis((long) (1000 * warmup)), Duration.ofMillis((long) (1000 * seconds)), raw);
+          load.clients, photos.size(), base, load.seconds, load.warmup);
+      result = LoadBenchmark.run(base.resolve("/api/v1/predictions"), photos, load.clients,
+          load.unmeasuredFirst(), load.measured(), raw);
     } finally {
       if (server != null) {
         server.close();
       }
     }
-    System.out.printf(Locale.ROOT, "fruits: raw model again, %.0fs...%n", seconds / 2);
-    result = result.withRawModelAfter(LoadBenchmark.rawModel(bundle, resolver, photos, cores, seconds / 2));
+    System.out.printf(Locale.ROOT, "fruits: raw model again, %.0fs...%n", load.seconds / 2);
+    result = result.withRawModelAfter(LoadBenchmark.rawModel(bundle.dir, resolver, photos, cores, load.seconds / 2));
     CpuInfo cpu = CpuInfo.current();
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -83,7 +75,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     System.out.println("fruits: cpu " + cpu.describe());
     System.out.printf(Locale.ROOT, "fruits: %d clients: %.1f photos/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, "
             + "max %.1f ms, %d errors; raw model %.1f photos/s before, %.1f after; ratio %.2f to their mean -> %s%n",
-        clients, result.photosPerSecond(), result.p50Ms(), result.p90Ms(), result.p99Ms(), result.maxMs(),
+        load.clients, result.photosPerSecond(), result.p50Ms(), result.p90Ms(), result.p99Ms(), result.maxMs(),
         result.errors(), raw.imagesPerSecond(), result.rawModelAfter().imagesPerSecond(), result.ratioToRawModel(), out);
     return 0;
   }

@@ -10,13 +10,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Serve the mobile web app and its JSON API over a serving bundle (no Spark involved).")
 final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "The serving bundle (`train --out`).")
-  Path bundle;
+  @Mixin BundleOption bundle;
 
   @Option(names = "--port", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = ServerConfig.DEFAULT_PORT;
@@ -71,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     long start = System.nanoTime();
-    ServerConfig.Builder config = ServerConfig.builder(bundle)
+    ServerConfig.Builder config = ServerConfig.builder(bundle.dir)
         .listen(host, port)
         .catalog(catalog)
         .maxUploadBytes((long) (maxUploadMb * 1024 * 1024))
@@ -89,7 +89,7 @@ final class ServeCommand implements Callable<Integer> {
     FruitsServer server = FruitsServer.start(config.build(), new ModelResolver(ModelResolver.defaultCacheDir()));
     var model = server.model();
     System.out.printf(Locale.ROOT, "fruits: serving %s on %s (model %s, %d classes, threshold %.3f %s, on %s) — "
-            + "started in %.1fs%n", bundle, server.url(), model.version(), model.classes(), model.threshold(),
+            + "started in %.1fs%n", bundle.dir, server.url(), model.version(), model.classes(), model.threshold(),
         model.thresholdSource(), model.device(), (System.nanoTime() - start) / 1e9);
     if (server.adminUrl() != null) {
       System.out.println("fruits: admin endpoints on " + server.adminUrl() + " (POST admin/reload)");

@@ -1,8 +1,6 @@
 package com.fruits.server.cli;
 
 import com.fruits.core.ExitCodes;
-import com.fruits.core.Installation;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
@@ -43,10 +41,5 @@ public final class ServeMain implements Runnable {
     cli.setExecutionExceptionHandler((e, command, parsed) -> ExitCodes.report(e, command.getErr(),
         failure -> Optional.empty(), UnaryOperator.identity()));
     return cli;
-  }
-
-  /** The shared Test photos beside the repository: the default for calibrating and load-testing. */
-  static Path testPhotos() {
-    return Installation.shared("data/fruits-360/Test");
   }
 }
