@@ -118,9 +118,8 @@ final class PipelineCommand implements Callable<Integer> {
     if (synthesize) {
       String studioSpec = sources.stream().filter(s -> s.name().equals(studio)).findFirst().orElseThrow()
           .toString();
-      synthesizeOptions = SynthesizeOptions.of(studioSpec, images.joined(), synthetic)
-          .withScenes(scenes.scenesPerLabel, scenes.recipe(SceneRecipe.DEFAULT.size()), scenes.seed)
-          .withTaxonomy(taxonomy.taxonomy);
+      synthesizeOptions = scenes.applyTo(SynthesizeOptions.builder(studioSpec, images.joined(), synthetic),
+          SceneRecipe.DEFAULT.size()).taxonomy(taxonomy.taxonomy).build();
       featurized.add(SynthesizeJob.SOURCE_NAME + "=" + HadoopFiles.child(synthetic, RunFolder.SCENE_IMAGES));
     }
     ViewPolicy viewPolicy = ViewPolicy.parse(views, 1);
@@ -130,10 +129,11 @@ final class PipelineCommand implements Callable<Integer> {
     FeaturizeOptions featurize = sampling.applyTo(FeaturizeOptions.builder(String.join(",", featurized), features, spec))
         .taxonomy(taxonomy.taxonomy).views(viewPolicy).resume(true).compact(true)
         .device(device.device()).build();
-    ReduceOptions reduce = ReduceOptions.of(features, HadoopFiles.child(work, RunFolder.REDUCED))
-        .withComponents(variance, null).withStudy(study, ReduceOptions.DEFAULT_STUDY_SEEDS).withOverwrite(true);
-    TrainOptions train = TrainOptions.of(features, HadoopFiles.child(work, RunFolder.MODEL)).withSearch(reg, maxIter)
-        .withUnseen(unseen, synthesize ? synthetic : null).withPriorWeights(priorWeights).withOverwrite(true);
+    ReduceOptions reduce = ReduceOptions.builder(features, HadoopFiles.child(work, RunFolder.REDUCED))
+        .variance(variance).studySizes(study).overwrite(true).build();
+    TrainOptions train = TrainOptions.builder(features, HadoopFiles.child(work, RunFolder.MODEL)).regParams(reg)
+        .maxIter(maxIter).unseenSources(unseen).scenes(synthesize ? synthetic : null).priorWeights(priorWeights)
+        .overwrite(true).build();
     return new PipelineOptions(work, synthesizeOptions, featurize, reduce, train);
   }
 }

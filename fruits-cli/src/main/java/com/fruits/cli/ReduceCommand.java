@@ -38,8 +38,8 @@ final class ReduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ReduceOptions options = ReduceOptions.of(features, out).withComponents(variance, k).withStudy(study, studySeeds)
-        .withOverwrite(overwrite.overwrite);
+    ReduceOptions options = ReduceOptions.builder(features, out).variance(variance).k(k).studySizes(study)
+        .studySeeds(studySeeds).overwrite(overwrite.overwrite).build();
     return SparkCommands.run("fruits reduce", sparkMaster,
         spark -> new ReduceJob(spark, options, JobProgress.STDERR).run().describe());
   }

@@ -17,8 +17,13 @@ final class SceneOptions {
   @Option(names = "--seed", defaultValue = "42", description = "Makes every scene reproducible (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  /** {@code options} with these scenes, each {@code size} pixels square. */
+  SynthesizeOptions.Builder applyTo(SynthesizeOptions.Builder options, int size) {
+    return options.scenesPerLabel(scenesPerLabel).recipe(recipe(size)).seed(seed);
+  }
+
   /** The recipe, or a usage error naming the option. */
-  SceneRecipe recipe(int size) {
+  private SceneRecipe recipe(int size) {
     try {
       return SceneRecipe.parse(transforms, size);
     } catch (IllegalArgumentException e) {

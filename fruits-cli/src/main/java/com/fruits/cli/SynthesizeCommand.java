@@ -36,8 +36,8 @@ final class SynthesizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SynthesizeOptions options = SynthesizeOptions.of(String.join(",", studio), String.join(",", backgrounds), out)
-        .withScenes(scenes.scenesPerLabel, scenes.recipe(size), scenes.seed).withTaxonomy(taxonomy.taxonomy);
+    SynthesizeOptions options = scenes.applyTo(SynthesizeOptions.builder(String.join(",", studio),
+        String.join(",", backgrounds), out), size).taxonomy(taxonomy.taxonomy).build();
     for (ImageSource source : ImageSource.parseList(options.studio() + "," + options.backgrounds())) {
       LocalInputs.requireLocalPath(source.uri());
     }

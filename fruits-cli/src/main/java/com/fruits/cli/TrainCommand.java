@@ -56,9 +56,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TrainOptions options = TrainOptions.of(features, out).withSearch(reg, maxIter).withUnseen(unseen, scenes)
-        .withAnswers(precision, varietyConfidence).withPriorWeights(priorWeights)
-        .withOverwrite(overwrite.overwrite);
+    TrainOptions options = TrainOptions.builder(features, out).regParams(reg).maxIter(maxIter).unseenSources(unseen)
+        .scenes(scenes).targetPrecision(precision).varietyConfidence(varietyConfidence).priorWeights(priorWeights)
+        .overwrite(overwrite.overwrite).build();
     return SparkCommands.run("fruits train", sparkMaster,
         spark -> new TrainJob(spark, options, JobProgress.STDERR).run().describe());
   }

@@ -1,8 +1,12 @@
 package com.fruits.spark.ml;
 
 import java.util.List;
+import javax.annotation.Nullable;
+import org.immutables.value.Value;
 
 /**
+ * What a reduce run is asked to do; built with {@link #builder}, which starts from the defaults below.
+ *
  * @param features a featurize output folder
  * @param out the reduce output folder
  * @param variance keep the smallest k whose cumulative explained variance reaches this (0, 1]
@@ -10,7 +14,8 @@ import java.util.List;
  * @param studySizes sample sizes of the k-versus-sample-size study ("all" allowed); empty: no study
  * @param studySeeds seeds per sample size
  */
-public record ReduceOptions(String features, String out, double variance, Integer k, List<String> studySizes,
+@Value.Builder
+public record ReduceOptions(String features, String out, double variance, @Nullable Integer k, List<String> studySizes,
     int studySeeds, boolean overwrite) {
   /** The command line writes the defaults, for its help. */
   public static final String DEFAULT_VARIANCE_TEXT = "0.80";
@@ -35,20 +40,19 @@ public record ReduceOptions(String features, String out, double variance, Intege
     studySizes = List.copyOf(studySizes);
   }
 
+  /** The defaults. */
   public static ReduceOptions of(String features, String out) {
-    return new ReduceOptions(features, out, DEFAULT_VARIANCE, null, List.of(), DEFAULT_STUDY_SEEDS, false);
+    return builder(features, out).build();
   }
 
-  /** k: the smallest keeping {@code share} of the variance, or {@code fixedK} components where it is not null. */
-  public ReduceOptions withComponents(double share, Integer fixedK) {
-    return new ReduceOptions(features, out, share, fixedK, studySizes, studySeeds, overwrite);
+  public static Builder builder(String features, String out) {
+    return new Builder().features(features).out(out);
   }
 
-  public ReduceOptions withStudy(List<String> sizes, int seeds) {
-    return new ReduceOptions(features, out, variance, k, sizes, seeds, overwrite);
-  }
-
-  public ReduceOptions withOverwrite(boolean replace) {
-    return new ReduceOptions(features, out, variance, k, studySizes, studySeeds, replace);
+  /** Named setters over the defaults; {@code build()} validates. */
+  public static final class Builder extends ReduceOptionsBuilder {
+    Builder() {
+      variance(DEFAULT_VARIANCE).studySeeds(DEFAULT_STUDY_SEEDS).overwrite(false);
+    }
   }
 }

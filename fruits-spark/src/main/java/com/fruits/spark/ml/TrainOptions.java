@@ -1,9 +1,11 @@
 package com.fruits.spark.ml;
 
 import java.util.List;
+import javax.annotation.Nullable;
+import org.immutables.value.Value;
 
 /**
- * What a train run is asked to do.
+ * What a train run is asked to do; built with {@link #builder}, which starts from the defaults below.
  *
  * @param features a featurize output folder (its table holds every source, split and view)
  * @param out the model output folder
@@ -20,8 +22,9 @@ import java.util.List;
  *     somewhere new is what the prior is for), else the held-out photos, among the weights that cost the held-out
  *     photos and Test at most half a point
  */
+@Value.Builder
 public record TrainOptions(String features, String out, List<Double> regParams, int maxIter,
-    List<String> unseenSources, String scenes, double targetPrecision, double varietyConfidence,
+    List<String> unseenSources, @Nullable String scenes, double targetPrecision, double varietyConfidence,
     List<Double> priorWeights, boolean overwrite) {
   /**
    * The default L2 strength, as the command line writes it. With class-balanced weights it is the mean loss's
@@ -63,39 +66,26 @@ public record TrainOptions(String features, String out, List<Double> regParams, 
     }
   }
 
+  /** The defaults. */
   public static TrainOptions of(String features, String out) {
-    return new TrainOptions(features, out, List.of(Double.valueOf(DEFAULT_REG_PARAMS)),
-        Integer.parseInt(DEFAULT_MAX_ITER), List.of(), null,
-        DEFAULT_TARGET_PRECISION, DEFAULT_VARIETY_CONFIDENCE, parseList(DEFAULT_PRIOR_WEIGHTS), false);
+    return builder(features, out).build();
+  }
+
+  public static Builder builder(String features, String out) {
+    return new Builder().features(features).out(out);
+  }
+
+  /** Named setters over the defaults; {@code build()} validates. */
+  public static final class Builder extends TrainOptionsBuilder {
+    Builder() {
+      regParams(parseList(DEFAULT_REG_PARAMS)).maxIter(Integer.parseInt(DEFAULT_MAX_ITER))
+          .targetPrecision(DEFAULT_TARGET_PRECISION).varietyConfidence(DEFAULT_VARIETY_CONFIDENCE)
+          .priorWeights(parseList(DEFAULT_PRIOR_WEIGHTS)).overwrite(false);
+    }
   }
 
   /** Comma-separated numbers, as the command line writes them. */
   public static List<Double> parseList(String values) {
     return java.util.Arrays.stream(values.split(",")).map(String::strip).map(Double::valueOf).toList();
-  }
-
-  public TrainOptions withSearch(List<Double> regs, int iterations) {
-    return new TrainOptions(features, out, regs, iterations, unseenSources, scenes, targetPrecision,
-        varietyConfidence, priorWeights, overwrite);
-  }
-
-  public TrainOptions withUnseen(List<String> sources, String scenesFolder) {
-    return new TrainOptions(features, out, regParams, maxIter, sources, scenesFolder, targetPrecision,
-        varietyConfidence, priorWeights, overwrite);
-  }
-
-  public TrainOptions withAnswers(double precision, double variety) {
-    return new TrainOptions(features, out, regParams, maxIter, unseenSources, scenes, precision, variety,
-        priorWeights, overwrite);
-  }
-
-  public TrainOptions withPriorWeights(List<Double> weights) {
-    return new TrainOptions(features, out, regParams, maxIter, unseenSources, scenes, targetPrecision,
-        varietyConfidence, weights, overwrite);
-  }
-
-  public TrainOptions withOverwrite(boolean replace) {
-    return new TrainOptions(features, out, regParams, maxIter, unseenSources, scenes, targetPrecision,
-        varietyConfidence, priorWeights, replace);
   }
 }

@@ -3,9 +3,11 @@ package com.fruits.spark.synthetic;
 import com.fruits.core.run.SynthesizeSummary;
 import com.fruits.core.synthetic.SceneRecipe;
 import java.nio.file.Path;
+import javax.annotation.Nullable;
+import org.immutables.value.Value;
 
 /**
- * What a synthesize run is asked to do.
+ * What a synthesize run is asked to do; built with {@link #builder}, which starts from the defaults below.
  *
  * @param studio the studio source(s) ({@code name=uri}, comma-separated): their Training photos of fruit are cut out
  * @param backgrounds the source(s) whose Training photos of no fruit become backgrounds
@@ -16,7 +18,8 @@ import java.nio.file.Path;
  * @param recipe the transforms scenes may use
  * @param seed makes every scene reproducible
  */
-public record SynthesizeOptions(String studio, String backgrounds, String out, Path taxonomy, int scenesPerLabel,
+@Value.Builder
+public record SynthesizeOptions(String studio, String backgrounds, String out, @Nullable Path taxonomy, int scenesPerLabel,
     int fruitsPerScene, SceneRecipe recipe, long seed) {
   public static final int DEFAULT_SCENES_PER_LABEL = 150;
 
@@ -29,16 +32,15 @@ public record SynthesizeOptions(String studio, String backgrounds, String out, P
     }
   }
 
-  public static SynthesizeOptions of(String studio, String backgrounds, String out) {
-    return new SynthesizeOptions(studio, backgrounds, out, null, DEFAULT_SCENES_PER_LABEL, 4, SceneRecipe.DEFAULT, 42);
+  public static Builder builder(String studio, String backgrounds, String out) {
+    return new Builder().studio(studio).backgrounds(backgrounds).out(out);
   }
 
-  public SynthesizeOptions withScenes(int perLabel, SceneRecipe sceneRecipe, long sceneSeed) {
-    return new SynthesizeOptions(studio, backgrounds, out, taxonomy, perLabel, fruitsPerScene, sceneRecipe, sceneSeed);
-  }
-
-  public SynthesizeOptions withTaxonomy(Path taxonomyFile) {
-    return new SynthesizeOptions(studio, backgrounds, out, taxonomyFile, scenesPerLabel, fruitsPerScene, recipe, seed);
+  /** Named setters over the defaults; {@code build()} validates. */
+  public static final class Builder extends SynthesizeOptionsBuilder {
+    Builder() {
+      scenesPerLabel(DEFAULT_SCENES_PER_LABEL).fruitsPerScene(4).recipe(SceneRecipe.DEFAULT).seed(42);
+    }
   }
 
   /** Whether a run with {@code other} would make the same scenes (the inputs' contents aside). */

@@ -64,8 +64,8 @@ class ReduceTrainTest {
     new FeaturizeJob(spark, FeaturizeOptions.of(studio + "," + work.resolve(NOT_FRUIT_SOURCE), features,
             TestImages.modelSpec("mobilenetv2")).withTaxonomy(null, ViewPolicy.parse("default=1,fruits-360=0", 0)),
         ResolvedModel.resolve(TestImages.modelSpec("mobilenetv2")), false).run();
-    reduce = new ReduceJob(spark, ReduceOptions.of(features, work.resolve("reduced").toString())
-        .withStudy(List.of("20", "all"), 2), JobProgress.SILENT).run();
+    reduce = new ReduceJob(spark, ReduceOptions.builder(features, work.resolve("reduced").toString())
+        .studySizes(List.of("20", "all")).studySeeds(2).build(), JobProgress.SILENT).run();
   }
 
   @AfterAll
@@ -120,8 +120,8 @@ class ReduceTrainTest {
   void badReduceRequestsFailClearly() {
     assertThatThrownBy(() -> new ReduceOptions(features, "x", 1.5, null, List.of(), 1, false))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ReduceJob(spark, ReduceOptions.of(features, work.resolve("r2").toString())
-        .withComponents(0.8, 5000), JobProgress.SILENT).run())
+    assertThatThrownBy(() -> new ReduceJob(spark, ReduceOptions.builder(features, work.resolve("r2").toString())
+        .k(5000).build(), JobProgress.SILENT).run())
         .isInstanceOf(FruitsException.class)
         .hasMessage("asked for 5000 components but the features have only 1280 dimensions");
   }
@@ -129,8 +129,8 @@ class ReduceTrainTest {
   @Test
   void trainAnswersSpeciesAndTheBundleAgreesWithSpark() {
     String out = work.resolve("model").toString();
-    TrainSummary summary = new TrainJob(spark, TrainOptions.of(features, out).withSearch(List.of(0.001, 0.01), 60)
-        .withUnseen(List.of(NOT_FRUIT_SOURCE), null), JobProgress.SILENT).run();
+    TrainSummary summary = new TrainJob(spark, TrainOptions.builder(features, out).regParams(List.of(0.001, 0.01))
+        .maxIter(60).unseenSources(List.of(NOT_FRUIT_SOURCE)).build(), JobProgress.SILENT).run();
     assertThat(summary.labels()).startsWith("kiwi", "lemon", "not-a-fruit", "plum", "strawberry");
     assertThat(summary.maxIter()).isEqualTo(60);
     // the BLAS the fits ran on, as this JVM resolves it (native where the machine has one)
@@ -186,7 +186,8 @@ class ReduceTrainTest {
   @Test
   void recognizerReproducesTheBatchFeaturesAndPredictions() throws Exception {
     String out = work.resolve("model-for-serving").toString();
-    new TrainJob(spark, TrainOptions.of(features, out).withSearch(List.of(0.01), 60), JobProgress.SILENT).run();
+    new TrainJob(spark, TrainOptions.builder(features, out).regParams(List.of(0.01)).maxIter(60).build(),
+        JobProgress.SILENT).run();
     FruitRecognizer recognizer = FruitRecognizer.open(Path.of(out, "bundle"),
         new ModelResolver(ModelResolver.defaultCacheDir()), 1);
     List<Row> rows = spark.read().parquet(table(features)).where(col("split").equalTo("Test"))

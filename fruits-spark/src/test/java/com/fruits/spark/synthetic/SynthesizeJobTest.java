@@ -43,8 +43,8 @@ class SynthesizeJobTest {
   private SynthesizeSummary run(String out, long seed) {
     String backgrounds = TestImages.sharedDir().resolve("data/imagenet-sample-nonfruit").toString();
     // named as the taxonomy knows it, so that its folders map to species
-    SynthesizeOptions options = SynthesizeOptions.of("fruits-360=" + studio, backgrounds, out)
-        .withScenes(3, SceneRecipe.parse("pile,lighting,blur,noise,jpeg", 96), seed);
+    SynthesizeOptions options = SynthesizeOptions.builder("fruits-360=" + studio, backgrounds, out).scenesPerLabel(3)
+        .recipe(SceneRecipe.parse("pile,lighting,blur,noise,jpeg", 96)).seed(seed).build();
     return new SynthesizeJob(spark, options).run();
   }
 
