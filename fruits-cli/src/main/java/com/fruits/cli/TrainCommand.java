@@ -28,6 +28,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "L-BFGS iterations per fit (default: ${DEFAULT-VALUE}).")
   int maxIter;
 
+  @Option(names = "--fit-on", defaultValue = TrainOptions.DEFAULT_FIT_ON, paramLabel = "auto|driver|spark",
+      description = "Where the classifier is fitted: the driver, Spark ML's distributed fit, or auto: the driver when "
+          + "the samples take at most a quarter of its heap (default: ${DEFAULT-VALUE}).")
+  String fitOn;
+
   @Option(names = "--unseen", split = ",", paramLabel = "SOURCE",
       description = "Also fit without each of these sources and score the model on all of its photos.")
   List<String> unseen = List.of();
@@ -56,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TrainOptions options = TrainOptions.builder(features, out).regParams(reg).maxIter(maxIter).unseenSources(unseen)
+    TrainOptions options = TrainOptions.builder(features, out).regParams(reg).maxIter(maxIter).fitOn(TrainOptions.FitOn.parse(fitOn)).unseenSources(unseen)
         .scenes(scenes).targetPrecision(precision).varietyConfidence(varietyConfidence).priorWeights(priorWeights)
         .overwrite(overwrite.overwrite).build();
     return SparkCommands.run("fruits train", sparkMaster,

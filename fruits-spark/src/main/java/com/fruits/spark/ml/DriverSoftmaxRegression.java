@@ -4,18 +4,14 @@ import dev.ludovic.netlib.blas.BLAS;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.linalg.DenseMatrix;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.util.Identifiable$;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * Spark ML's multinomial logistic regression (L2, no elastic net, inputs already standardized) fitted on the driver,
@@ -30,7 +26,7 @@ import org.apache.spark.sql.Row;
  */
 public final class DriverSoftmaxRegression {
   /** Rows a matrix product takes at once: large enough for BLAS, small enough for the cache. */
-  private static final int BLOCK_ROWS = 2048;
+  static final int BLOCK_ROWS = 2048;
   /** Spark ML's default convergence tolerance. */
   private static final double TOLERANCE = 1e-6;
 
@@ -58,29 +54,11 @@ public final class DriverSoftmaxRegression {
     }
   }
 
-  /**
-   * Samples on the driver, in blocks of rows: K classes (the largest label index + 1, as Spark ML infers it) and
-   * {@code dimension} features.
-   */
+  /** Samples on the driver, standardized, in blocks of rows: K classes and {@code dimension} features. */
   public record Samples(List<Block> blocks, int dimension, int classes) {}
 
   /** The fitted model, how many L-BFGS iterations it took and how many passes over the samples. */
   public record Fit(LogisticRegressionModel model, int iterations, int evaluations) {}
-
-  /**
-   * {@code samples}' vector column {@code featuresCol} (standardized), double label index column {@code labelCol}
-   * (0 .. K−1) and weight column {@code weightCol}, collected to the driver as floats.
-   */
-  public static Samples collect(Dataset<Row> samples, String featuresCol, String labelCol, String weightCol) {
-    List<Block> blocks = samples.select(featuresCol, labelCol, weightCol).toJavaRDD()
-        .mapPartitions(DriverSoftmaxRegression::blocks).collect();
-    if (blocks.isEmpty()) {
-      throw new IllegalArgumentException("no samples to fit on");
-    }
-    int dimension = blocks.get(0).features().length / blocks.get(0).rows();
-    int classes = 1 + blocks.stream().flatMapToInt(b -> Arrays.stream(b.labels())).max().orElse(0);
-    return new Samples(blocks, dimension, Math.max(classes, 2));
-  }
 
   /** Fits at L2 strength {@code reg} on the collected samples. */
   public Fit fit(Samples samples, double reg) {
@@ -91,37 +69,6 @@ public final class DriverSoftmaxRegression {
       Lbfgs.Result result = new Lbfgs(maxIter, TOLERANCE).minimize(loss, loss.initial());
       return new Fit(loss.model(result.x()), result.iterations(), result.evaluations());
     }
-  }
-
-  /** A partition's samples in blocks of at most {@link #BLOCK_ROWS} rows, the unit of a matrix product. */
-  private static Iterator<Block> blocks(Iterator<Row> rows) {
-    List<Block> out = new ArrayList<>();
-    List<Row> pending = new ArrayList<>(BLOCK_ROWS);
-    while (rows.hasNext()) {
-      pending.add(rows.next());
-      if (pending.size() == BLOCK_ROWS || !rows.hasNext()) {
-        out.add(block(pending));
-        pending.clear();
-      }
-    }
-    return out.iterator();
-  }
-
-  private static Block block(List<Row> rows) {
-    int d = ((Vector) rows.get(0).get(0)).size();
-    float[] features = new float[rows.size() * d];
-    int[] labels = new int[rows.size()];
-    double[] weights = new double[rows.size()];
-    for (int i = 0; i < rows.size(); i++) {
-      Row row = rows.get(i);
-      double[] values = ((Vector) row.get(0)).toArray();
-      for (int j = 0; j < d; j++) {
-        features[i * d + j] = (float) values[j];
-      }
-      labels[i] = (int) row.getDouble(1);
-      weights[i] = row.getDouble(2);
-    }
-    return new Block(features, labels, weights);
   }
 
   /**

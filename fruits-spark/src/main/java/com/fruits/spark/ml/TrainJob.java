@@ -2,6 +2,7 @@ package com.fruits.spark.ml;
 
 import static com.fruits.spark.StageTimes.timed;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.size;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.ImageLocation;
@@ -35,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -85,6 +87,9 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   static final String TEST = "test";
   static final String UNSEEN = "unseen";
 
+  /** The training photos on the driver, collected at the first fit there and kept for the others. */
+  private DriverSamples collected;
+
   /** {@code progress}: where the job's notes go ({@link JobProgress#STDERR} on the command line). */
   public TrainJob(SparkSession spark, TrainOptions options, JobProgress progress) {
     super(spark, options, progress);
@@ -122,7 +127,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     Map<String, UnseenRun> unseen = timed(stages, "unseen", () -> unseenRuns(in, fitted.reg()));
     Answers answers = timed(stages, "answers", () -> answer(in, heldOut, test, unseen));
     timed(stages, "export", () -> export(in, fitted, answers, startedAt, conf));
-    in.samples().unpersist();
+    collected = null;
     in.labelled().unpersist();
 
     StageProvenance provenance = new StageProvenance("train", startedAt.toString(), options.features(),
@@ -136,9 +141,12 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     return summary;
   }
 
-  /** What train reads: the labelled photos by split, the labels, the class-weighted samples, provenance. */
-  private record Inputs(Dataset<Row> labelled, Dataset<Row> validation, Dataset<Row> test, List<String> labels,
-      Map<String, Long> photosBySource, long trainingPhotos, Dataset<Row> samples, long sampleCount,
+  /**
+   * What train reads: the labelled photos by split, the labels, how many training samples (views) they hold,
+   * provenance.
+   */
+  private record Inputs(Dataset<Row> labelled, Dataset<Row> training, Dataset<Row> validation, Dataset<Row> test,
+      List<String> labels, Map<String, Long> photosBySource, long trainingPhotos, long sampleCount, int dimension,
       String fingerprint, String specHash, Taxonomy taxonomy) {
     String taxonomyVersion() {
       return taxonomy == null ? "unknown" : taxonomy.version();
@@ -164,10 +172,11 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     training.groupBy(FeatureTable.SOURCE).count().collectAsList()
         .forEach(r -> photosBySource.put(r.getString(0), r.getLong(1)));
     long trainingPhotos = photosBySource.values().stream().mapToLong(Long::longValue).sum();
-    Dataset<Row> samples = samples(training, labels).cache();
-    return new Inputs(labelled, labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.VALIDATION)),
+    long sampleCount = samplesByLabel(training).values().stream().mapToLong(Long::longValue).sum();
+    int dimension = training.select(size(col(FeatureTable.FEATURES))).as(Encoders.INT()).first();
+    return new Inputs(labelled, training, labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.VALIDATION)),
         labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TEST)), labels, photosBySource, trainingPhotos,
-        samples, samples.count(), HadoopFiles.fingerprint(HadoopFiles.child(options.features(), RunFolder.TABLE), conf),
+        sampleCount, dimension, HadoopFiles.fingerprint(HadoopFiles.child(options.features(), RunFolder.TABLE), conf),
         FeatureVectors.specHash(table), taxonomy);
   }
 
@@ -177,7 +186,6 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
 
   /** Fits a model per regularization weight and keeps the best on the held-out photos (else on Test). */
   private Fitted fitBest(Inputs in) {
-    StandardScalerModel scaler = fitScaler(in.samples());
     List<TrainSummary.RegPoint> search = new ArrayList<>();
     LogisticRegressionModel best = null;
     double bestAccuracy = -1;
@@ -185,7 +193,8 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     boolean hasValidation = !in.validation().isEmpty();
     Dataset<Row> chooser = hasValidation ? in.validation() : in.test();
     String chooserName = hasValidation ? ImageLocation.VALIDATION : ImageLocation.TEST;
-    try (Solver solver = solver(scaler, in.samples(), in.sampleCount())) {
+    try (Solver solver = solver(in, in.training(), photo -> true, in.labels())) {
+      StandardScalerModel scaler = solver.scaler();
       for (double reg : options.regParams()) {
         LogisticRegressionModel model = solver.fit(reg);
         if (options.regParams().size() == 1) {
@@ -216,12 +225,13 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
         without = without.where(org.apache.spark.sql.functions.not(
             col(FeatureTable.PATH).isin(backgroundsFrom.toArray())));
       }
+      Predicate<DriverSamples.Photo> keep = photo -> !photo.source().equals(source)
+          && !backgroundsFrom.contains(photo.path());
       List<String> unseenLabels = labelsOf(without);
-      Dataset<Row> unseenSamples = samples(without, unseenLabels);
-      StandardScalerModel unseenScaler = fitScaler(unseenSamples);
+      StandardScalerModel unseenScaler;
       LogisticRegressionModel model;
-      // a subset of the training samples: where those fit the driver, these do
-      try (Solver solver = solver(unseenScaler, unseenSamples, in.sampleCount())) {
+      try (Solver solver = solver(in, without, keep, unseenLabels)) {
+        unseenScaler = solver.scaler();
         model = solver.fit(reg);
       }
       List<Scored> scored = score(in.labelled().where(col(FeatureTable.SOURCE).equalTo(source)), unseenScaler, model);
@@ -308,13 +318,11 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
         .collectAsList();
   }
 
-  private static StandardScalerModel fitScaler(Dataset<Row> samples) {
-    return new StandardScaler().setInputCol(SAMPLE).setOutputCol(SCALED).setWithMean(true).setWithStd(true)
-        .fit(samples);
-  }
-
-  /** Fits the classifier at one L2 strength after another on the same standardized samples. */
+  /** The standardized samples of some training photos, and fits on them at one L2 strength after another. */
   private interface Solver extends AutoCloseable {
+    /** What standardized the samples; the model to serve puts it before the classifier. */
+    StandardScalerModel scaler();
+
     LogisticRegressionModel fit(double reg);
 
     @Override
@@ -322,37 +330,47 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   }
 
   /**
-   * The solver for {@code samples} (about {@code rows} of them) standardized by {@code scaler}: on the driver when
-   * they fit in its memory (the same loss and L-BFGS as Spark ML's, without a Spark job per iteration), else Spark
-   * ML's distributed fit over the cached samples.
+   * The solver for the training photos {@code photos}, which are those of {@code in.training()} that {@code keep}
+   * accepts, over {@code labels}: on the driver (the same loss and L-BFGS as Spark ML's, without a Spark job per
+   * iteration) or Spark ML's distributed fit, as {@link TrainOptions#fitOn} says.
    */
-  private Solver solver(StandardScalerModel scaler, Dataset<Row> samples, long rows) {
-    Dataset<Row> scaled = scaler.transform(samples).select(SCALED, LABEL_INDEX, WEIGHT);
-    // every L-BFGS iteration of Spark ML's fit reads them
-    return DriverSoftmaxRegression.fitsDriver(rows, scaler.mean().size()) ? driverSolver(scaled)
-        : sparkSolver(scaled.cache());
+  private Solver solver(Inputs in, Dataset<Row> photos, Predicate<DriverSamples.Photo> keep, List<String> labels) {
+    boolean onDriver = switch (options.fitOn()) {
+      case DRIVER -> true;
+      case SPARK -> false;
+      case AUTO -> DriverSoftmaxRegression.fitsDriver(in.sampleCount(), in.dimension());
+    };
+    return onDriver ? driverSolver(in.training(), keep, labels) : sparkSolver(photos, labels);
   }
 
-  private Solver driverSolver(Dataset<Row> scaled) {
-    long started = System.nanoTime();
-    spark.sparkContext().setJobDescription("fruits train: standardized samples to the driver");
-    DriverSoftmaxRegression.Samples collected;
-    try {
-      collected = DriverSoftmaxRegression.collect(scaled, SCALED, LABEL_INDEX, WEIGHT);
-    } finally {
-      spark.sparkContext().setJobDescription(null);
+  private Solver driverSolver(Dataset<Row> training, Predicate<DriverSamples.Photo> keep, List<String> labels) {
+    if (collected == null) {
+      long started = System.nanoTime();
+      spark.sparkContext().setJobDescription("fruits train: training samples to the driver");
+      try {
+        collected = DriverSamples.collect(training);
+      } finally {
+        spark.sparkContext().setJobDescription(null);
+      }
+      progress.note(String.format(Locale.ROOT, "%d training samples collected to the driver in %.1fs",
+          collected.rows(), FeaturizeJob.seconds(started)));
     }
-    double collectSeconds = FeaturizeJob.seconds(started);
+    DriverSamples.Standardized standardized = collected.standardized(keep, labels, SAMPLE, SCALED);
     int threads = Runtime.getRuntime().availableProcessors();
     DriverSoftmaxRegression driver = new DriverSoftmaxRegression(options.maxIter(), threads);
     return new Solver() {
       @Override
+      public StandardScalerModel scaler() {
+        return standardized.scaler();
+      }
+
+      @Override
       public LogisticRegressionModel fit(double reg) {
         long fitStarted = System.nanoTime();
-        DriverSoftmaxRegression.Fit fit = driver.fit(collected, reg);
+        DriverSoftmaxRegression.Fit fit = driver.fit(standardized.samples(), reg);
         progress.note(String.format(Locale.ROOT, "reg=%g: %d L-BFGS iterations (%d passes over the samples) on the "
-            + "driver's %d cores in %.1fs; samples collected in %.1fs", reg, fit.iterations(), fit.evaluations(),
-            threads, FeaturizeJob.seconds(fitStarted), collectSeconds));
+            + "driver's %d cores in %.1fs", reg, fit.iterations(), fit.evaluations(), threads,
+            FeaturizeJob.seconds(fitStarted)));
         return fit.model();
       }
 
@@ -361,8 +379,18 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     };
   }
 
-  private Solver sparkSolver(Dataset<Row> cached) {
+  private Solver sparkSolver(Dataset<Row> photos, List<String> labels) {
+    Dataset<Row> samples = samples(photos, labels).cache();
+    StandardScalerModel scaler = new StandardScaler().setInputCol(SAMPLE).setOutputCol(SCALED).setWithMean(true)
+        .setWithStd(true).fit(samples);
+    // every L-BFGS iteration of Spark ML's fit reads them
+    Dataset<Row> cached = scaler.transform(samples).select(SCALED, LABEL_INDEX, WEIGHT).cache();
     return new Solver() {
+      @Override
+      public StandardScalerModel scaler() {
+        return scaler;
+      }
+
       @Override
       public LogisticRegressionModel fit(double reg) {
         spark.sparkContext().setJobDescription("fruits train: logistic regression, reg=" + reg);
@@ -379,6 +407,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
       @Override
       public void close() {
         cached.unpersist();
+        samples.unpersist();
       }
     };
   }
@@ -393,12 +422,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
    * N / (K × n_label) over samples, so every label counts as much in the loss however many photos it has.
    */
   private Dataset<Row> samples(Dataset<Row> photos, List<String> labels) {
-    Map<String, Long> counts = new HashMap<>();
-    for (Row r : photos.selectExpr(FeatureTable.LABEL,
-        "IF(" + FeatureTable.VIEW_FEATURES + " IS NULL, 1, size(" + FeatureTable.VIEW_FEATURES + ") DIV size("
-            + FeatureTable.FEATURES + "))").groupBy(FeatureTable.LABEL).sum().collectAsList()) {
-      counts.put(r.getString(0), r.getLong(1));
-    }
+    Map<String, Long> counts = samplesByLabel(photos);
     long total = counts.values().stream().mapToLong(Long::longValue).sum();
     Map<String, double[]> indexAndWeight = new HashMap<>();
     for (int i = 0; i < labels.size(); i++) {
@@ -407,6 +431,17 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     }
     return photos.select(FeatureTable.LABEL, FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES)
         .flatMap(new ExpandViews(indexAndWeight), org.apache.spark.sql.Encoders.row(SAMPLE_SCHEMA));
+  }
+
+  /** How many training samples (views, or else the photo) the photos of each label hold. */
+  private static Map<String, Long> samplesByLabel(Dataset<Row> photos) {
+    Map<String, Long> counts = new HashMap<>();
+    for (Row r : photos.selectExpr(FeatureTable.LABEL,
+        "IF(" + FeatureTable.VIEW_FEATURES + " IS NULL, 1, size(" + FeatureTable.VIEW_FEATURES + ") DIV size("
+            + FeatureTable.FEATURES + "))").groupBy(FeatureTable.LABEL).sum().collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
+    }
+    return counts;
   }
 
   /** A photo's training samples: each view's vector (the view features are laid one view after the other). */

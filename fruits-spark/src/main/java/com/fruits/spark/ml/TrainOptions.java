@@ -12,6 +12,8 @@ import org.immutables.value.Value;
  * @param regParams candidate L2 strengths; with more than one, the held-out real photos (the Validation split)
  *     choose, or the Test split when there is no Validation split
  * @param maxIter L-BFGS iterations per fit
+ * @param fitOn where the classifier is fitted: on the driver, with Spark ML's distributed fit, or on the driver when
+ *     the training samples fit in a quarter of its heap ({@link FitOn#AUTO})
  * @param unseenSources sources to measure as never seen: for each, a second model is fitted without its photos (and
  *     without synthetic scenes drawn on its backgrounds) and scored on all of them
  * @param scenes the synthesize output whose scenes are in the table (null: none), to know their backgrounds
@@ -23,7 +25,7 @@ import org.immutables.value.Value;
  *     photos and Test at most half a point
  */
 @Value.Builder
-public record TrainOptions(String features, String out, List<Double> regParams, int maxIter,
+public record TrainOptions(String features, String out, List<Double> regParams, int maxIter, FitOn fitOn,
     List<String> unseenSources, @Nullable String scenes, double targetPrecision, double varietyConfidence,
     List<Double> priorWeights, boolean overwrite) {
   /**
@@ -44,6 +46,29 @@ public record TrainOptions(String features, String out, List<Double> regParams, 
    * point (mapped species the head does not recognise in studio shots), so the grid is fine below that.
    */
   public static final String DEFAULT_PRIOR_WEIGHTS = "0,0.1,0.2,0.3,0.5,1";
+
+  /** Where the classifier is fitted by default, as the command line writes it. */
+  public static final String DEFAULT_FIT_ON = "auto";
+
+  /** Where the classifier is fitted (the command line's {@code --fit-on}). */
+  public enum FitOn {
+    /** On the driver when the training samples, as floats, take at most a quarter of its heap; else Spark ML. */
+    AUTO,
+    /** On the driver, collected there as floats (decision record 10). */
+    DRIVER,
+    /** Spark ML's distributed logistic regression over the cached samples. */
+    SPARK;
+
+    /** {@code auto}, {@code driver} or {@code spark}, as the command line writes them. */
+    public static FitOn parse(String name) {
+      for (FitOn f : values()) {
+        if (f.name().equalsIgnoreCase(name)) {
+          return f;
+        }
+      }
+      throw new IllegalArgumentException("--fit-on takes auto, driver or spark, not '" + name + "'");
+    }
+  }
 
   public TrainOptions {
     regParams = List.copyOf(regParams);
@@ -78,7 +103,7 @@ public record TrainOptions(String features, String out, List<Double> regParams, 
   /** Named setters over the defaults; {@code build()} validates. */
   public static final class Builder extends TrainOptionsBuilder {
     Builder() {
-      regParams(parseList(DEFAULT_REG_PARAMS)).maxIter(Integer.parseInt(DEFAULT_MAX_ITER))
+      regParams(parseList(DEFAULT_REG_PARAMS)).maxIter(Integer.parseInt(DEFAULT_MAX_ITER)).fitOn(FitOn.parse(DEFAULT_FIT_ON))
           .targetPrecision(DEFAULT_TARGET_PRECISION).varietyConfidence(DEFAULT_VARIETY_CONFIDENCE)
           .priorWeights(parseList(DEFAULT_PRIOR_WEIGHTS)).overwrite(false);
     }

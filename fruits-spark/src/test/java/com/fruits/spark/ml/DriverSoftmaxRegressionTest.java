@@ -28,6 +28,7 @@ class DriverSoftmaxRegressionTest {
       .add("y", DataTypes.DoubleType, false).add("w", DataTypes.DoubleType, false);
 
   private static SparkSession spark;
+  private static List<Row> rows;
   private static Dataset<Row> samples;
 
   @BeforeAll
@@ -42,7 +43,7 @@ class DriverSoftmaxRegressionTest {
         centre[j] = random.nextGaussian();
       }
     }
-    List<Row> rows = new ArrayList<>();
+    rows = new ArrayList<>();
     for (int i = 0; i < 5000; i++) {
       int label = random.nextInt(CLASSES);
       double[] x = new double[DIMENSION];
@@ -59,12 +60,31 @@ class DriverSoftmaxRegressionTest {
     spark.stop();
   }
 
+  /** The rows as the driver holds samples: floats in blocks of at most {@link DriverSoftmaxRegression#BLOCK_ROWS}. */
+  private static DriverSoftmaxRegression.Samples blocks() {
+    List<DriverSoftmaxRegression.Block> blocks = new ArrayList<>();
+    for (int from = 0; from < rows.size(); from += DriverSoftmaxRegression.BLOCK_ROWS) {
+      int n = Math.min(DriverSoftmaxRegression.BLOCK_ROWS, rows.size() - from);
+      float[] x = new float[n * DIMENSION];
+      int[] y = new int[n];
+      double[] w = new double[n];
+      for (int i = 0; i < n; i++) {
+        Row row = rows.get(from + i);
+        double[] values = ((Vector) row.get(0)).toArray();
+        for (int j = 0; j < DIMENSION; j++) {
+          x[i * DIMENSION + j] = (float) values[j];
+        }
+        y[i] = (int) row.getDouble(1);
+        w[i] = row.getDouble(2);
+      }
+      blocks.add(new DriverSoftmaxRegression.Block(x, y, w));
+    }
+    return new DriverSoftmaxRegression.Samples(blocks, DIMENSION, CLASSES);
+  }
+
   @Test
   void theGradientIsTheLossesDerivative() {
-    DriverSoftmaxRegression.Samples collected = DriverSoftmaxRegression.collect(samples, "x", "y", "w");
-    assertThat(collected.dimension()).isEqualTo(DIMENSION);
-    assertThat(collected.classes()).isEqualTo(CLASSES);
-    assertThat(collected.blocks().stream().mapToInt(DriverSoftmaxRegression.Block::rows).sum()).isEqualTo(5000);
+    DriverSoftmaxRegression.Samples collected = blocks();
     try (DriverSoftmaxRegression.Loss loss = new DriverSoftmaxRegression.Loss(collected.blocks(), DIMENSION, CLASSES,
         0.01, 2)) {
       Random random = new Random(3);
@@ -94,7 +114,7 @@ class DriverSoftmaxRegressionTest {
         .setFamily("multinomial").setRegParam(reg).setElasticNetParam(0).setStandardization(false).setMaxIter(500)
         .setTol(1e-10).fit(samples);
     DriverSoftmaxRegression.Fit driver = new DriverSoftmaxRegression(500, 2)
-        .fit(DriverSoftmaxRegression.collect(samples, "x", "y", "w"), reg);
+        .fit(blocks(), reg);
 
     assertThat(driver.iterations()).isBetween(5, 500);
     assertThat(driver.model().numClasses()).isEqualTo(CLASSES);
@@ -107,7 +127,6 @@ class DriverSoftmaxRegressionTest {
       assertThat(driver.model().interceptVector().apply(c)).isCloseTo(spark.interceptVector().apply(c), within(2e-3));
     }
     int agree = 0;
-    List<Row> rows = samples.collectAsList();
     for (Row row : rows) {
       Vector x = (Vector) row.get(0);
       agree += driver.model().predictRaw(x).argmax() == spark.predictRaw(x).argmax() ? 1 : 0;

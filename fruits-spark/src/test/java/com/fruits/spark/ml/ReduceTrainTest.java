@@ -24,7 +24,10 @@ import com.fruits.spark.FeaturizeOptions;
 import com.fruits.storage.HadoopFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -177,6 +180,30 @@ class ReduceTrainTest {
         assertThat(actual[c]).isCloseTo(expected[c], within(1e-6));
       }
     }
+  }
+
+  /** Spark ML's distributed fit, which larger tables get, answers as the fit on the driver does. */
+  @Test
+  void sparkMlsFitAndTheDriversAgree() {
+    Map<TrainOptions.FitOn, TrainSummary> summaries = new EnumMap<>(TrainOptions.FitOn.class);
+    Map<TrainOptions.FitOn, List<String>> notes = new EnumMap<>(TrainOptions.FitOn.class);
+    for (TrainOptions.FitOn fitOn : List.of(TrainOptions.FitOn.SPARK, TrainOptions.FitOn.DRIVER)) {
+      List<String> said = new ArrayList<>();
+      summaries.put(fitOn, new TrainJob(spark, TrainOptions.builder(features, work.resolve("fit-" + fitOn).toString())
+          .regParams(List.of(0.01)).maxIter(60).fitOn(fitOn).build(),
+          said::add).run());
+      notes.put(fitOn, said);
+    }
+    assertThat(notes.get(TrainOptions.FitOn.SPARK)).noneMatch(n -> n.contains("driver"));
+    assertThat(notes.get(TrainOptions.FitOn.DRIVER)).anyMatch(n -> n.contains("collected to the driver"));
+    TrainSummary viaSpark = summaries.get(TrainOptions.FitOn.SPARK);
+    TrainSummary onDriver = summaries.get(TrainOptions.FitOn.DRIVER);
+    assertThat(onDriver.labels()).isEqualTo(viaSpark.labels());
+    assertThat(onDriver.trainingSamples()).isEqualTo(viaSpark.trainingSamples());
+    assertThat(onDriver.test().get("fruits-360").speciesTop1())
+        .isCloseTo(viaSpark.test().get("fruits-360").speciesTop1(), within(0.05));
+    assertThat(onDriver.heldOut().get(NOT_FRUIT_SOURCE).notFruitRefused())
+        .isCloseTo(viaSpark.heldOut().get(NOT_FRUIT_SOURCE).notFruitRefused(), within(0.1));
   }
 
   /**
