@@ -126,9 +126,8 @@ final class PipelineCommand implements Callable<Integer> {
     if (studio != null && !views.contains(studio + "=")) {
       viewPolicy = viewPolicy.with(studio, STUDIO_VIEW_SHARE);
     }
-    FeaturizeOptions featurize = sampling.applyTo(FeaturizeOptions.builder(String.join(",", featurized), features, spec))
-        .taxonomy(taxonomy.taxonomy).views(viewPolicy).resume(true).compact(true)
-        .device(device.device()).build();
+    FeaturizeOptions featurize = sampling.applyTo(FeaturizeOptions.builder(String.join(",", featurized), features,
+        spec)).taxonomy(taxonomy.taxonomy).views(viewPolicy).resume(true).compact(true).device(device.device()).build();
     ReduceOptions reduce = ReduceOptions.builder(features, HadoopFiles.child(work, RunFolder.REDUCED))
         .variance(variance).studySizes(study).overwrite(true).build();
     TrainOptions train = TrainOptions.builder(features, HadoopFiles.child(work, RunFolder.MODEL)).regParams(reg)

@@ -42,7 +42,10 @@ public final class DriverSoftmaxRegression {
     this.threads = threads;
   }
 
-  /** Whether {@code rows} samples of {@code dimension} features (as floats) fit in a quarter of the driver's heap. */
+  /**
+   * Whether {@code rows} samples of {@code dimension} features (as floats) fit in a quarter of the driver's heap: the
+   * raw samples and a fit's standardized copy then take at most half of it.
+   */
   public static boolean fitsDriver(long rows, int dimension) {
     return rows * dimension * Float.BYTES <= Runtime.getRuntime().maxMemory() / 4;
   }

@@ -15,8 +15,8 @@ import org.immutables.value.Value;
  * @param studySeeds seeds per sample size
  */
 @Value.Builder
-public record ReduceOptions(String features, String out, double variance, @Nullable Integer k, List<String> studySizes,
-    int studySeeds, boolean overwrite) {
+public record ReduceOptions(String features, String out, double variance, @Nullable Integer k,
+    List<String> studySizes, int studySeeds, boolean overwrite) {
   /** The command line writes the defaults, for its help. */
   public static final String DEFAULT_VARIANCE_TEXT = "0.80";
   public static final double DEFAULT_VARIANCE = Double.parseDouble(DEFAULT_VARIANCE_TEXT);

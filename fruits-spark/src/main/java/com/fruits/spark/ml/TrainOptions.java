@@ -83,6 +83,9 @@ public record TrainOptions(String features, String out, List<Double> regParams, 
     if (maxIter <= 0) {
       throw new IllegalArgumentException("--max-iter must be positive");
     }
+    if (fitOn == null) {
+      throw new IllegalArgumentException("--fit-on needs auto, driver or spark");
+    }
     if (!(targetPrecision > 0 && targetPrecision <= 1)) {
       throw new IllegalArgumentException("--precision must be in (0, 1]");
     }
@@ -103,9 +106,9 @@ public record TrainOptions(String features, String out, List<Double> regParams, 
   /** Named setters over the defaults; {@code build()} validates. */
   public static final class Builder extends TrainOptionsBuilder {
     Builder() {
-      regParams(parseList(DEFAULT_REG_PARAMS)).maxIter(Integer.parseInt(DEFAULT_MAX_ITER)).fitOn(FitOn.parse(DEFAULT_FIT_ON))
-          .targetPrecision(DEFAULT_TARGET_PRECISION).varietyConfidence(DEFAULT_VARIETY_CONFIDENCE)
-          .priorWeights(parseList(DEFAULT_PRIOR_WEIGHTS)).overwrite(false);
+      regParams(parseList(DEFAULT_REG_PARAMS)).maxIter(Integer.parseInt(DEFAULT_MAX_ITER))
+          .fitOn(FitOn.parse(DEFAULT_FIT_ON)).targetPrecision(DEFAULT_TARGET_PRECISION)
+          .varietyConfidence(DEFAULT_VARIETY_CONFIDENCE).priorWeights(parseList(DEFAULT_PRIOR_WEIGHTS)).overwrite(false);
     }
   }
 

@@ -19,8 +19,8 @@ import org.immutables.value.Value;
  * @param seed makes every scene reproducible
  */
 @Value.Builder
-public record SynthesizeOptions(String studio, String backgrounds, String out, @Nullable Path taxonomy, int scenesPerLabel,
-    int fruitsPerScene, SceneRecipe recipe, long seed) {
+public record SynthesizeOptions(String studio, String backgrounds, String out, @Nullable Path taxonomy,
+    int scenesPerLabel, int fruitsPerScene, SceneRecipe recipe, long seed) {
   public static final int DEFAULT_SCENES_PER_LABEL = 150;
 
   public SynthesizeOptions {
