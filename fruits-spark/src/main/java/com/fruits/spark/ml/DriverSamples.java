@@ -1,6 +1,5 @@
 package com.fruits.spark.ml;
 
-import com.fruits.spark.FeatureTable;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,66 +13,15 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 /**
  * Training photos collected once to the driver as floats, each with its samples (its views, or its features), for
  * every fit that {@link DriverSoftmaxRegression} makes of them: standardized there per fit, for all the photos or a
- * subset, with the labels and class weights of that subset. The executors read the arrays through a bean encoder,
- * as primitive arrays; a {@code Row} would box every float.
+ * subset, with the labels and class weights of that subset. The executors read the arrays as {@link LabelledPhoto}s,
+ * primitive arrays.
  */
 final class DriverSamples {
-  /** A training photo as the executors read it. Public with accessors: Spark's bean encoder needs them. */
-  public static final class PhotoRow implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private String path;
-    private String label;
-    private String source;
-    private float[] features;
-    private float[] views;
-
-    public String getPath() {
-      return path;
-    }
-
-    public void setPath(String value) {
-      path = value;
-    }
-
-    public String getLabel() {
-      return label;
-    }
-
-    public void setLabel(String value) {
-      label = value;
-    }
-
-    public String getSource() {
-      return source;
-    }
-
-    public void setSource(String value) {
-      source = value;
-    }
-
-    public float[] getFeatures() {
-      return features;
-    }
-
-    public void setFeatures(float[] value) {
-      features = value;
-    }
-
-    public float[] getViews() {
-      return views;
-    }
-
-    public void setViews(float[] value) {
-      views = value;
-    }
-  }
-
   /** Where a photo is from and what it shows: what a subset of the photos is chosen by. */
   record Photo(String path, String source, String label) implements Serializable {}
 
@@ -95,27 +43,20 @@ final class DriverSamples {
     this.dimension = dimension;
   }
 
-  /**
-   * The samples of {@code photos} (columns {@link FeatureTable#PATH}, {@link FeatureTable#LABEL},
-   * {@link FeatureTable#SOURCE}, {@link FeatureTable#FEATURES} and {@link FeatureTable#VIEW_FEATURES}): each view of a
-   * photo with views, else its features.
-   */
+  /** The samples of {@code photos} (rows of the feature table): each view of a photo with views, else its features. */
   static DriverSamples collect(Dataset<Row> photos) {
-    List<PhotoBlock> blocks = photos.select(photos.col(FeatureTable.PATH).as("path"),
-            photos.col(FeatureTable.LABEL).as("label"), photos.col(FeatureTable.SOURCE).as("source"),
-            photos.col(FeatureTable.FEATURES).as("features"), photos.col(FeatureTable.VIEW_FEATURES).as("views"))
-        .as(Encoders.bean(PhotoRow.class)).javaRDD().mapPartitions(DriverSamples::blocks).collect();
+    List<PhotoBlock> blocks = LabelledPhoto.of(photos).javaRDD().mapPartitions(DriverSamples::blocks).collect();
     int dimension = blocks.stream().filter(b -> b.rows() > 0).findFirst()
         .map(b -> b.features().length / b.rows()).orElseThrow(() -> new IllegalArgumentException("no samples"));
     return new DriverSamples(blocks, dimension);
   }
 
-  private static Iterator<PhotoBlock> blocks(Iterator<PhotoRow> rows) {
+  private static Iterator<PhotoBlock> blocks(Iterator<LabelledPhoto> rows) {
     List<PhotoBlock> out = new ArrayList<>();
-    List<PhotoRow> pending = new ArrayList<>();
+    List<LabelledPhoto> pending = new ArrayList<>();
     int pendingRows = 0;
     while (rows.hasNext()) {
-      PhotoRow row = rows.next();
+      LabelledPhoto row = rows.next();
       pending.add(row);
       pendingRows += row.getViews() == null ? 1 : row.getViews().length / row.getFeatures().length;
       if (pendingRows >= DriverSoftmaxRegression.BLOCK_ROWS || !rows.hasNext()) {
@@ -127,14 +68,14 @@ final class DriverSamples {
     return out.iterator();
   }
 
-  private static PhotoBlock block(List<PhotoRow> rows, int totalRows) {
+  private static PhotoBlock block(List<LabelledPhoto> rows, int totalRows) {
     int d = rows.get(0).getFeatures().length;
     List<Photo> photos = new ArrayList<>(rows.size());
     int[] firstRow = new int[rows.size()];
     float[] features = new float[totalRows * d];
     int row = 0;
     for (int i = 0; i < rows.size(); i++) {
-      PhotoRow r = rows.get(i);
+      LabelledPhoto r = rows.get(i);
       photos.add(new Photo(r.getPath(), r.getSource(), r.getLabel()));
       firstRow[i] = row;
       float[] samples = r.getViews() == null ? r.getFeatures() : r.getViews();

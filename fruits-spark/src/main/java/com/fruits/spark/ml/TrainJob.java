@@ -429,8 +429,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
       long n = counts.getOrDefault(labels.get(i), 1L);
       indexAndWeight.put(labels.get(i), new double[] {i, (double) total / (labels.size() * n)});
     }
-    return photos.select(FeatureTable.LABEL, FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES)
-        .flatMap(new ExpandViews(indexAndWeight), org.apache.spark.sql.Encoders.row(SAMPLE_SCHEMA));
+    return LabelledPhoto.of(photos).flatMap(new ExpandViews(indexAndWeight), Encoders.row(SAMPLE_SCHEMA));
   }
 
   /** How many training samples (views, or else the photo) the photos of each label hold. */
@@ -445,7 +444,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   }
 
   /** A photo's training samples: each view's vector (the view features are laid one view after the other). */
-  static final class ExpandViews implements FlatMapFunction<Row, Row>, Serializable {
+  static final class ExpandViews implements FlatMapFunction<LabelledPhoto, Row>, Serializable {
     private static final long serialVersionUID = 1L;
     private final Map<String, double[]> indexAndWeight;
 
@@ -454,30 +453,25 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     }
 
     @Override
-    public Iterator<Row> call(Row r) {
-      double[] iw = indexAndWeight.get(r.getString(0));
+    public Iterator<Row> call(LabelledPhoto photo) {
+      double[] iw = indexAndWeight.get(photo.getLabel());
       List<Row> out = new ArrayList<>();
       if (iw == null) {
         return out.iterator();
       }
-      List<Float> features = r.getList(1);
-      int d = features.size();
-      if (r.isNullAt(2)) {
-        out.add(RowFactory.create(vector(features, 0, d), iw[0], iw[1]));
-      } else {
-        List<Float> views = r.getList(2);
-        for (int v = 0; v + d <= views.size(); v += d) {
-          out.add(RowFactory.create(vector(views, v, d), iw[0], iw[1]));
-        }
+      int d = photo.getFeatures().length;
+      float[] samples = photo.getViews() == null ? photo.getFeatures() : photo.getViews();
+      for (int v = 0; v + d <= samples.length; v += d) {
+        out.add(RowFactory.create(vector(samples, v, d), iw[0], iw[1]));
       }
       return out.iterator();
     }
   }
 
-  private static Vector vector(List<Float> values, int from, int d) {
+  private static Vector vector(float[] values, int from, int d) {
     double[] x = new double[d];
     for (int i = 0; i < d; i++) {
-      x[i] = values.get(from + i);
+      x[i] = values[from + i];
     }
     return Vectors.dense(x);
   }
@@ -489,41 +483,36 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
       .add(FeatureTable.SPECIES, DataTypes.StringType, true)
       .add(FeatureTable.VARIETY, DataTypes.StringType, true)
       .add(SAMPLE, SQLDataTypes.VectorType(), false)
-      .add(FeatureTable.HEAD_LOGITS, DataTypes.createArrayType(DataTypes.FloatType, false), true);
+      .add(FeatureTable.HEAD_LOGITS, SQLDataTypes.VectorType(), true);
 
   /** The label probabilities of each photo of {@code photos}, from the mean of its views' features as the app does. */
   private List<Scored> score(Dataset<Row> photos, StandardScalerModel scaler, LogisticRegressionModel model) {
-    Dataset<Row> vectors = photos.select(FeatureTable.PATH, FeatureTable.SOURCE, FeatureTable.SPLIT,
-            FeatureTable.SPECIES, FeatureTable.VARIETY, FeatureTable.FEATURES, FeatureTable.VIEW_FEATURES,
-            FeatureTable.HEAD_LOGITS)
-        .map((MapFunction<Row, Row>) TrainJob::meanOfViews, org.apache.spark.sql.Encoders.row(ANSWER_SCHEMA));
+    Dataset<Row> vectors = LabelledPhoto.of(photos)
+        .map((MapFunction<LabelledPhoto, Row>) TrainJob::meanOfViews, Encoders.row(ANSWER_SCHEMA));
     Dataset<Row> probabilities = model.setFeaturesCol(SCALED).transform(scaler.transform(vectors))
         .select(FeatureTable.PATH, FeatureTable.SOURCE, FeatureTable.SPLIT, FeatureTable.SPECIES, FeatureTable.VARIETY,
             PROBABILITY, FeatureTable.HEAD_LOGITS);
     List<Scored> scored = new ArrayList<>();
     for (Row r : probabilities.collectAsList()) {
       scored.add(new Scored(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-          ((Vector) r.get(5)).toArray(), r.isNullAt(6) ? null : floats(r.getList(6))));
+          ((Vector) r.get(5)).toArray(), r.isNullAt(6) ? null : floats(((Vector) r.get(6)).toArray())));
     }
     return scored;
   }
 
   /** A photo as the app answers it: the mean of its views' features ({@link ImageViews#mean}), else its features. */
-  private static Row meanOfViews(Row r) {
-    float[] features = floats(r.getList(5));
-    float[] answered = r.isNullAt(6) ? features : ImageViews.mean(floats(r.getList(6)), features.length);
-    double[] x = new double[answered.length];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = answered[i];
-    }
-    return RowFactory.create(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-        Vectors.dense(x), r.get(7));
+  private static Row meanOfViews(LabelledPhoto photo) {
+    float[] features = photo.getFeatures();
+    float[] answered = photo.getViews() == null ? features : ImageViews.mean(photo.getViews(), features.length);
+    return RowFactory.create(photo.getPath(), photo.getSource(), photo.getSplit(), photo.getSpecies(),
+        photo.getVariety(), vector(answered, 0, answered.length),
+        photo.getLogits() == null ? null : vector(photo.getLogits(), 0, photo.getLogits().length));
   }
 
-  private static float[] floats(List<Float> values) {
-    float[] x = new float[values.size()];
+  private static float[] floats(double[] values) {
+    float[] x = new float[values.length];
     for (int i = 0; i < x.length; i++) {
-      x[i] = values.get(i);
+      x[i] = (float) values[i];
     }
     return x;
   }

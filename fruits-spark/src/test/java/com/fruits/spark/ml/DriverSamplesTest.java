@@ -28,10 +28,14 @@ class DriverSamplesTest {
   private static final List<String> LABELS = List.of("apple", "kiwi", "not-a-fruit");
   private static final StructType PHOTOS = new StructType()
       .add(FeatureTable.PATH, DataTypes.StringType, false)
-      .add(FeatureTable.LABEL, DataTypes.StringType, false)
       .add(FeatureTable.SOURCE, DataTypes.StringType, false)
+      .add(FeatureTable.SPLIT, DataTypes.StringType, false)
+      .add(FeatureTable.LABEL, DataTypes.StringType, false)
+      .add(FeatureTable.SPECIES, DataTypes.StringType, false)
+      .add(FeatureTable.VARIETY, DataTypes.StringType, true)
       .add(FeatureTable.FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), false)
-      .add(FeatureTable.VIEW_FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true);
+      .add(FeatureTable.VIEW_FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), true)
+      .add(FeatureTable.HEAD_LOGITS, DataTypes.createArrayType(DataTypes.FloatType, false), true);
 
   private static SparkSession spark;
   private static Dataset<Row> photos;
@@ -56,7 +60,8 @@ class DriverSamplesTest {
           System.arraycopy(gaussian(random, D, 1), 0, views, v * D, D);
         }
       }
-      rows.add(RowFactory.create("p" + p, label, source, boxed(features), views == null ? null : boxed(views)));
+      rows.add(RowFactory.create("p" + p, source, "Training", label, label, null, boxed(features),
+          views == null ? null : boxed(views), null));
       float[] samples = views == null ? features : views;
       for (int at = 0; at < samples.length; at += D) {
         double[] x = new double[D];
