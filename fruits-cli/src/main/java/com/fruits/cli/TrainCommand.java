@@ -61,9 +61,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TrainOptions options = TrainOptions.builder(features, out).regParams(reg).maxIter(maxIter).fitOn(TrainOptions.FitOn.parse(fitOn)).unseenSources(unseen)
-        .scenes(scenes).targetPrecision(precision).varietyConfidence(varietyConfidence).priorWeights(priorWeights)
-        .overwrite(overwrite.overwrite).build();
+    TrainOptions options = TrainOptions.builder(features, out).regParams(reg).maxIter(maxIter)
+        .fitOn(TrainOptions.FitOn.parse(fitOn)).unseenSources(unseen).scenes(scenes).targetPrecision(precision)
+        .varietyConfidence(varietyConfidence).priorWeights(priorWeights).overwrite(overwrite.overwrite).build();
     return SparkCommands.run("fruits train", sparkMaster,
         spark -> new TrainJob(spark, options, JobProgress.STDERR).run().describe());
   }

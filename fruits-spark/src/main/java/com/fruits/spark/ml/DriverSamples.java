@@ -58,7 +58,7 @@ final class DriverSamples {
     while (rows.hasNext()) {
       LabelledPhoto row = rows.next();
       pending.add(row);
-      pendingRows += row.getViews() == null ? 1 : row.getViews().length / row.getFeatures().length;
+      pendingRows += row.sampleCount();
       if (pendingRows >= DriverSoftmaxRegression.BLOCK_ROWS || !rows.hasNext()) {
         out.add(block(pending, pendingRows));
         pending.clear();
@@ -78,9 +78,8 @@ final class DriverSamples {
       LabelledPhoto r = rows.get(i);
       photos.add(new Photo(r.getPath(), r.getSource(), r.getLabel()));
       firstRow[i] = row;
-      float[] samples = r.getViews() == null ? r.getFeatures() : r.getViews();
-      int n = samples.length / d;
-      System.arraycopy(samples, 0, features, row * d, n * d);
+      int n = r.sampleCount();
+      System.arraycopy(r.samples(), 0, features, row * d, n * d);
       row += n;
     }
     return new PhotoBlock(photos, firstRow, totalRows, features);
@@ -135,7 +134,7 @@ final class DriverSamples {
     }
     double[] weightOf = new double[labels.size()];
     for (int c = 0; c < labels.size(); c++) {
-      weightOf[c] = (double) n / (labels.size() * Math.max(perLabel[c], 1));
+      weightOf[c] = classWeight(n, labels.size(), perLabel[c]);
     }
     int outBlocks = (n + DriverSoftmaxRegression.BLOCK_ROWS - 1) / DriverSoftmaxRegression.BLOCK_ROWS;
     List<DriverSoftmaxRegression.Block> out = IntStream.range(0, outBlocks).parallel().mapToObj(o -> {
@@ -161,6 +160,14 @@ final class DriverSamples {
     scaler = scaler.copy(new ParamMap().put(scaler.withMean(), true).put(scaler.withStd(), true))
         .setInputCol(inputCol).setOutputCol(outputCol);
     return new Standardized(new DriverSoftmaxRegression.Samples(out, dimension, Math.max(labels.size(), 2)), scaler);
+  }
+
+  /**
+   * The weight of each sample of a label with {@code ofLabel} of the {@code samples} samples, over {@code labels}
+   * labels: N / (K × n_label), so that every label counts as much in the loss however many samples it has.
+   */
+  static double classWeight(long samples, int labels, long ofLabel) {
+    return (double) samples / (labels * Math.max(ofLabel, 1));
   }
 
   /** Per feature, the sum over the kept samples of x, or of (x − mean)² where {@code mean} is given; in parallel. */

@@ -32,6 +32,19 @@ public final class LabelledPhoto implements Serializable {
         .as(Encoders.bean(LabelledPhoto.class));
   }
 
+  /**
+   * The photo's training samples, one after the other: each view's features, or its features where it has no views.
+   * Not a bean property (no {@code get}): the encoder leaves it alone.
+   */
+  float[] samples() {
+    return views == null ? features : views;
+  }
+
+  /** How many samples {@link #samples()} holds. */
+  int sampleCount() {
+    return samples().length / features.length;
+  }
+
   public String getPath() {
     return path;
   }

@@ -419,15 +419,15 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
 
   /**
    * The training vectors of {@code photos}: one per view of a photo with views, else its features; each weighted
-   * N / (K × n_label) over samples, so every label counts as much in the loss however many photos it has.
+   * by {@link DriverSamples#classWeight}, so every label counts as much in the loss however many photos it has.
    */
   private Dataset<Row> samples(Dataset<Row> photos, List<String> labels) {
     Map<String, Long> counts = samplesByLabel(photos);
     long total = counts.values().stream().mapToLong(Long::longValue).sum();
     Map<String, double[]> indexAndWeight = new HashMap<>();
     for (int i = 0; i < labels.size(); i++) {
-      long n = counts.getOrDefault(labels.get(i), 1L);
-      indexAndWeight.put(labels.get(i), new double[] {i, (double) total / (labels.size() * n)});
+      long n = counts.getOrDefault(labels.get(i), 0L);
+      indexAndWeight.put(labels.get(i), new double[] {i, DriverSamples.classWeight(total, labels.size(), n)});
     }
     return LabelledPhoto.of(photos).flatMap(new ExpandViews(indexAndWeight), Encoders.row(SAMPLE_SCHEMA));
   }
@@ -460,7 +460,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
         return out.iterator();
       }
       int d = photo.getFeatures().length;
-      float[] samples = photo.getViews() == null ? photo.getFeatures() : photo.getViews();
+      float[] samples = photo.samples();
       for (int v = 0; v + d <= samples.length; v += d) {
         out.add(RowFactory.create(vector(samples, v, d), iw[0], iw[1]));
       }
