@@ -9,10 +9,10 @@ import com.fruits.core.model.ModelResolver;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzes the upload path over real HTTP: the multipart parser, the raw-body reader and the decoder behind them. Any
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 class UploadFuzzTest {
   private static final String BOUNDARY = "fuzz-boundary";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static Path temp;
+  @TempDir static Path temp;
 
   static {
     // the fuzzer's SSRF detector flags this test's own requests to the server under test, on loopback
@@ -32,7 +32,6 @@ class UploadFuzzTest {
 
   @BeforeAll
   static void start() throws Exception {
-    temp = Files.createTempDirectory("upload-fuzz");
     Path bundle = CentroidBundle.write(temp.resolve("bundle"), 3);
     server = FruitsServer.start(ServerConfig.builder(bundle).listen("127.0.0.1", 0).rateLimit(0, 1)
         .inferenceSlots(2).build(), new ModelResolver(temp.resolve("cache")));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -24,8 +25,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ShippedModel implements Serializable {
   private static final long serialVersionUID = 1L;
-  /** Executor side: the local copy of each model this JVM has received, by content hash. */
-  private static final Map<String, Path> LOCAL_COPIES = new ConcurrentHashMap<>();
+  /** Executor side: the local copy of each model this JVM has received, by the folder it was written to. */
+  private static final Map<Path, Path> LOCAL_COPIES = new ConcurrentHashMap<>();
 
   private final String fileName;
   private final String sha256;
@@ -49,22 +50,23 @@ public final class ShippedModel implements Serializable {
     return new ShippedModel(modelFile.getFileName().toString(), Hashing.sha256Hex(content), broadcast);
   }
 
-  /** Executor side: the model as a local file, written from the broadcast on first use in this JVM. */
+  /**
+   * Executor side: the model as a local file, written from the broadcast on first use in this JVM, into the folder
+   * Spark keeps for this application's files on this executor, which Spark removes when the executor ends.
+   */
   public Path localFile() {
-    return LOCAL_COPIES.computeIfAbsent(sha256, hash -> {
+    // keyed by the folder too: a JVM that runs several Spark contexts in turn (tests) gets a new folder from each
+    Path dir = Path.of(SparkFiles.getRootDirectory(), "fruits-models", sha256).toAbsolutePath();
+    return LOCAL_COPIES.computeIfAbsent(dir, key -> {
       try {
-        Path dir = Files.createTempDirectory("fruits-model-");
-        Path file = Files.write(dir.resolve(fileName), bytes.value());
-        file.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
-        return file;
+        return Files.write(Files.createDirectories(dir).resolve(fileName), bytes.value());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the shipped model " + fileName + " to a local file", e);
       }
     });
   }
 
-  /** Driver side: frees the broadcast on the executors (their local copies stay for the JVM's life). */
+  /** Driver side: frees the broadcast on the executors (their local copies stay until the executor ends). */
   public void release() {
     bytes.unpersist(false);
   }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -240,6 +241,19 @@ class FeaturizeJobTest {
     assertThat(summary.imagesFeaturized()).isEqualTo(3);
     Row row = spark.read().parquet(table(out)).first();
     assertThat(row.getList(row.fieldIndex("features"))).hasSize(1000);
+  }
+
+  @Test
+  void theShippedModelLandsInSparksFilesFolderOncePerFolder() throws Exception {
+    ShippedModel shipped = ShippedModel.ship(spark, mobilenet.modelFile());
+    try {
+      Path local = shipped.localFile();
+      assertThat(local).startsWith(Path.of(SparkFiles.getRootDirectory()).toAbsolutePath());
+      assertThat(Files.mismatch(local, mobilenet.modelFile())).isEqualTo(-1L);
+      assertThat(shipped.localFile()).isSameAs(local);
+    } finally {
+      shipped.release();
+    }
   }
 
   @Test
