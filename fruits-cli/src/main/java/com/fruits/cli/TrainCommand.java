@@ -39,7 +39,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--scenes", paramLabel = "URI",
       description = "The synthesize output featurized with these features: scenes drawn on an unseen source's "
-          + "backgrounds are left out of its fit too.")
+          + "backgrounds, or all scenes when it is their studio source, are left out of its fit too.")
   String scenes;
 
   @Option(names = "--precision", defaultValue = "" + TrainOptions.DEFAULT_TARGET_PRECISION,

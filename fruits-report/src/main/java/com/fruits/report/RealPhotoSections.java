@@ -58,9 +58,10 @@ final class RealPhotoSections {
         "As the app answers: from the mean of each photo's views, a fruit named when its species reaches the "
             + "threshold %.3f (fitted on the %s split for %.0f %% precision), its variety when it holds %.0f %% of "
             + "the species. Held out: each source's Validation split, never trained on. Unseen source: a model "
-            + "fitted without that source (nor synthetic scenes on its backgrounds), scored on all its photos; its "
-            + "'species top-1' counts the photos of species that model knows, photos of other species count in "
-            + "'answered' and 'precision' (an answer for them is wrong).",
+            + "fitted without that source (nor the synthetic scenes on its backgrounds, nor any scene when it is the "
+            + "studio they were cut from), scored on all its photos; its 'species top-1' counts the photos of "
+            + "species that model knows, photos of other species count in 'answered' and 'precision' (an answer for "
+            + "them is wrong).",
         train.threshold(), train.thresholdFittedOn(), 100 * train.targetPrecision(),
         100 * train.varietyConfidence()))).append("</p>\n");
     imagenetPrior(train.imagenetPrior());

@@ -3,13 +3,16 @@ package com.fruits.spark.ml;
 import static com.fruits.spark.StageTimes.timed;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.substring_index;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.ImageLocation;
+import com.fruits.core.dataset.ImageSource;
 import com.fruits.core.image.ImageViews;
 import com.fruits.core.progress.JobProgress;
 import com.fruits.core.run.RunFolder;
 import com.fruits.core.run.StageProvenance;
+import com.fruits.core.run.SynthesizeSummary;
 import com.fruits.core.run.TrainSummary;
 import com.fruits.core.serving.BundleContents;
 import com.fruits.core.serving.ConfidenceCalibration;
@@ -66,8 +69,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>The held-out real photos (the Validation split) choose the regularization and fit the confidence threshold.
  * For each {@linkplain TrainOptions#unseenSources unseen source} a second model is fitted without that source (and
- * without synthetic scenes drawn on its backgrounds) and scored on all its photos: how the app does on photos from
- * somewhere it has never seen.
+ * without the synthetic scenes drawn on its backgrounds, or without any scene when it is the studio the scenes were cut
+ * from) and scored on all its photos: how the app does on photos from somewhere it has never seen.
  *
  * <pre>
  * &lt;out&gt;/spark-model/      PipelineModel: StandardScaler, LogisticRegression
@@ -214,19 +217,19 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     }
   }
 
-  /** Per unseen source: a model fitted without it (nor scenes on its backgrounds), scored on all its photos. */
+  /** Per unseen source: a model fitted without it (nor scenes that show it), scored on all its photos. */
   private Map<String, UnseenRun> unseenRuns(Inputs in, double reg) {
     Map<String, UnseenRun> unseenRuns = new LinkedHashMap<>();
     for (String source : options.unseenSources()) {
-      Set<String> backgroundsFrom = scenesOnBackgroundsOf(source);
+      Set<String> scenesOfIt = scenesFrom(source);
       Dataset<Row> without = in.labelled().where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TRAINING)
           .and(col(FeatureTable.SOURCE).notEqual(source)));
-      if (!backgroundsFrom.isEmpty()) {
-        without = without.where(org.apache.spark.sql.functions.not(
-            col(FeatureTable.PATH).isin(backgroundsFrom.toArray())));
+      if (!scenesOfIt.isEmpty()) {
+        without = without.where(org.apache.spark.sql.functions.not(substring_index(col(FeatureTable.PATH), "/",
+            -SynthesizeJob.SCENE_NAME_SEGMENTS).isin(scenesOfIt.toArray())));
       }
       Predicate<DriverSamples.Photo> keep = photo -> !photo.source().equals(source)
-          && !backgroundsFrom.contains(photo.path());
+          && !scenesOfIt.contains(SynthesizeJob.sceneName(photo.path()));
       List<String> unseenLabels = labelsOf(without);
       StandardScalerModel unseenScaler;
       LogisticRegressionModel model;
@@ -687,17 +690,31 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     return b == 0 ? Double.NaN : (double) a / b;
   }
 
-  /** Paths of the synthetic scenes drawn on a background from {@code source} (none without a scenes table). */
-  private Set<String> scenesOnBackgroundsOf(String source) {
+  /**
+   * {@linkplain SynthesizeJob#sceneName Names} of the synthetic scenes that show something of {@code source}: those
+   * drawn on one of its backgrounds, or every scene when it is the studio source the fruits were cut from (none
+   * without a scenes table). Names, not paths: the run folder may have been copied since it was featurized.
+   */
+  private Set<String> scenesFrom(String source) {
     if (options.scenes() == null) {
       return Set.of();
     }
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
     String scenes = HadoopFiles.child(options.scenes(), RunFolder.SCENES);
-    if (!HadoopFiles.exists(scenes, spark.sparkContext().hadoopConfiguration())) {
+    if (!HadoopFiles.exists(scenes, conf)) {
       return Set.of();
     }
-    return new HashSet<>(spark.read().parquet(scenes).where(col(SynthesizeJob.BACKGROUND_SOURCE).equalTo(source))
-        .select(FeatureTable.PATH).as(Encoders.STRING()).collectAsList());
+    Dataset<Row> table = spark.read().parquet(scenes);
+    String summary = HadoopFiles.child(options.scenes(), RunFolder.SUMMARY);
+    boolean studio = HadoopFiles.exists(summary, conf)
+        && ImageSource.parse(Summaries.read(summary, SynthesizeSummary.class, conf).studio()).name().equals(source);
+    if (!studio) {
+      table = table.where(col(SynthesizeJob.BACKGROUND_SOURCE).equalTo(source));
+    }
+    Set<String> names = new HashSet<>();
+    table.select(FeatureTable.PATH).as(Encoders.STRING()).collectAsList()
+        .forEach(path -> names.add(SynthesizeJob.sceneName(path)));
+    return names;
   }
 
   private void writePredictions(List<Scored> heldOut, List<Scored> test, Map<String, UnseenRun> unseen,

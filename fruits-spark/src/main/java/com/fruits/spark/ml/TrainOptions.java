@@ -15,7 +15,8 @@ import org.immutables.value.Value;
  * @param fitOn where the classifier is fitted: on the driver, with Spark ML's distributed fit, or on the driver when
  *     the training samples fit in a quarter of its heap ({@link FitOn#AUTO})
  * @param unseenSources sources to measure as never seen: for each, a second model is fitted without its photos (and
- *     without synthetic scenes drawn on its backgrounds) and scored on all of them
+ *     without the synthetic scenes drawn on its backgrounds, or any scene when it is their studio) and scored on all
+ *     of them
  * @param scenes the synthesize output whose scenes are in the table (null: none), to know their backgrounds
  * @param targetPrecision the share of answered real photos that must be right; the confidence threshold follows
  * @param varietyConfidence the probability of a variety, given its species, from which the variety is named

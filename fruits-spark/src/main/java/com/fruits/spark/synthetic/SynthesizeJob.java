@@ -64,6 +64,8 @@ public final class SynthesizeJob extends SparkJob<SynthesizeOptions, SynthesizeS
   public static final String BACKGROUND_SOURCE = "background_source";
   public static final String PARAMETERS = "parameters";
   static final int SCENES_PER_PARTITION = 512;
+  /** Path segments that name a scene wherever its run folder lies: {@code images/Training/<label>/<n>.jpg}. */
+  public static final int SCENE_NAME_SEGMENTS = 4;
 
   static final StructType SCENES_SCHEMA = new StructType()
       .add(FeatureTable.PATH, DataTypes.StringType, false)
@@ -156,6 +158,15 @@ public final class SynthesizeJob extends SparkJob<SynthesizeOptions, SynthesizeS
         FeaturizeJob.seconds(started));
     Summaries.write(HadoopFiles.child(out, RunFolder.SUMMARY), summary, conf);
     return summary;
+  }
+
+  /** A scene's name within its run, the last {@link #SCENE_NAME_SEGMENTS} segments of its path: copies keep it. */
+  public static String sceneName(String path) {
+    int start = path.length();
+    for (int i = 0; i < SCENE_NAME_SEGMENTS && start > 0; i++) {
+      start = path.lastIndexOf('/', start - 1);
+    }
+    return path.substring(start + 1);
   }
 
   /** Every scene's inputs, drawn from the run's seed alone. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -68,13 +69,24 @@ class SynthesizeJobTest {
     Map<String, byte[]> images = images(first);
     assertThat(images).hasSize(3 * LABELS.size());
 
+    List<String> names = sceneNames(first);
+    assertThat(names).hasSize(scenes.size())
+        .allMatch(name -> name.matches("images/Training/(apricot|kiwi)/\\d{6}\\.jpg"));
+
     run(work.resolve("again").toString(), 7);
+    assertThat(sceneNames(work.resolve("again").toString())).as("a scene's name does not depend on the run folder")
+        .isEqualTo(names);
     Map<String, byte[]> again = images(work.resolve("again").toString());
     assertThat(again.keySet()).isEqualTo(images.keySet());
     images.forEach((name, bytes) -> assertThat(again.get(name)).as(name).isEqualTo(bytes));
     run(work.resolve("other").toString(), 8);
     assertThat(images(work.resolve("other").toString()).get(images.keySet().iterator().next()))
         .isNotEqualTo(images.values().iterator().next());
+  }
+
+  private static List<String> sceneNames(String out) {
+    return spark.read().parquet(HadoopFiles.child(out, RunFolder.SCENES)).select("path").as(Encoders.STRING())
+        .collectAsList().stream().map(SynthesizeJob::sceneName).sorted().toList();
   }
 
   /** The scene images under a synthesize output, by their path below its images folder. */
