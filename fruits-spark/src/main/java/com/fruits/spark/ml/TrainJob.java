@@ -707,7 +707,8 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     Dataset<Row> table = spark.read().parquet(scenes);
     String summary = HadoopFiles.child(options.scenes(), RunFolder.SUMMARY);
     boolean studio = HadoopFiles.exists(summary, conf)
-        && ImageSource.parse(Summaries.read(summary, SynthesizeSummary.class, conf).studio()).name().equals(source);
+        && ImageSource.parseList(Summaries.read(summary, SynthesizeSummary.class, conf).studio()).stream()
+            .anyMatch(studioSource -> studioSource.name().equals(source));
     if (!studio) {
       table = table.where(col(SynthesizeJob.BACKGROUND_SOURCE).equalTo(source));
     }
