@@ -221,7 +221,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   private Map<String, UnseenRun> unseenRuns(Inputs in, double reg) {
     Map<String, UnseenRun> unseenRuns = new LinkedHashMap<>();
     for (String source : options.unseenSources()) {
-      Set<String> scenesOfIt = scenesFrom(source);
+      Set<String> scenesOfIt = scenesFrom(spark, options.scenes(), source);
       Dataset<Row> without = in.labelled().where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TRAINING)
           .and(col(FeatureTable.SOURCE).notEqual(source)));
       if (!scenesOfIt.isEmpty()) {
@@ -691,21 +691,22 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   }
 
   /**
-   * {@linkplain SynthesizeJob#sceneName Names} of the synthetic scenes that show something of {@code source}: those
-   * drawn on one of its backgrounds, or every scene when it is the studio source the fruits were cut from (none
-   * without a scenes table). Names, not paths: the run folder may have been copied since it was featurized.
+   * {@linkplain SynthesizeJob#sceneName Names} of the synthetic scenes of the synthesize output {@code scenesRun} that
+   * show something of {@code source}: those drawn on one of its backgrounds, or every scene when it is the studio
+   * source the fruits were cut from (none without a scenes table). Names, not paths: the run folder may have been
+   * copied since it was featurized.
    */
-  private Set<String> scenesFrom(String source) {
-    if (options.scenes() == null) {
+  static Set<String> scenesFrom(SparkSession spark, String scenesRun, String source) {
+    if (scenesRun == null) {
       return Set.of();
     }
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    String scenes = HadoopFiles.child(options.scenes(), RunFolder.SCENES);
+    String scenes = HadoopFiles.child(scenesRun, RunFolder.SCENES);
     if (!HadoopFiles.exists(scenes, conf)) {
       return Set.of();
     }
     Dataset<Row> table = spark.read().parquet(scenes);
-    String summary = HadoopFiles.child(options.scenes(), RunFolder.SUMMARY);
+    String summary = HadoopFiles.child(scenesRun, RunFolder.SUMMARY);
     boolean studio = HadoopFiles.exists(summary, conf)
         && ImageSource.parseList(Summaries.read(summary, SynthesizeSummary.class, conf).studio()).stream()
             .anyMatch(studioSource -> studioSource.name().equals(source));

@@ -14,6 +14,7 @@ import com.fruits.core.model.ModelResolver;
 import com.fruits.core.progress.JobProgress;
 import com.fruits.core.run.ReduceSummary;
 import com.fruits.core.run.RunFolder;
+import com.fruits.core.run.SynthesizeSummary;
 import com.fruits.core.run.TrainSummary;
 import com.fruits.core.serving.ConfidenceCalibration;
 import com.fruits.core.serving.FruitRecognizer;
@@ -22,6 +23,7 @@ import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
 import com.fruits.storage.HadoopFiles;
+import com.fruits.storage.Summaries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +34,10 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +132,25 @@ class ReduceTrainTest {
         .k(5000).build(), JobProgress.SILENT).run())
         .isInstanceOf(FruitsException.class)
         .hasMessage("asked for 5000 components but the features have only 1280 dimensions");
+  }
+
+  @Test
+  void anUnseenSourceLosesTheScenesThatShowItWhereverTheRunFolderNowLies() {
+    String run = work.resolve("synthetic-copied").toString();
+    String featurizedAt = "file:/elsewhere/synthetic/images/Training/";
+    spark.createDataFrame(List.of(RowFactory.create(featurizedAt + "kiwi/000000.jpg", NOT_FRUIT_SOURCE),
+            RowFactory.create(featurizedAt + "lemon/000001.jpg", "grocery-store")),
+        new StructType().add("path", DataTypes.StringType).add("background_source", DataTypes.StringType))
+        .write().parquet(HadoopFiles.child(run, RunFolder.SCENES));
+    SynthesizeSummary summary = new SynthesizeSummary("synthesize", "", "fruits-360=/x", "", run, "", "pile", 1, 1, 2,
+        2, 2, 2, 0, Map.of(), 1, Map.of(), 1);
+    Summaries.write(HadoopFiles.child(run, RunFolder.SUMMARY), summary, spark.sparkContext().hadoopConfiguration());
+
+    assertThat(TrainJob.scenesFrom(spark, run, NOT_FRUIT_SOURCE)).containsExactly("images/Training/kiwi/000000.jpg");
+    assertThat(TrainJob.scenesFrom(spark, run, "fruits-360")).as("the studio the scenes were cut from")
+        .containsExactlyInAnyOrder("images/Training/kiwi/000000.jpg", "images/Training/lemon/000001.jpg");
+    assertThat(TrainJob.scenesFrom(spark, run, "another-source")).isEmpty();
+    assertThat(TrainJob.scenesFrom(spark, null, "fruits-360")).isEmpty();
   }
 
   @Test
