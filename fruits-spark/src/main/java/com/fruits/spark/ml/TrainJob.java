@@ -3,7 +3,6 @@ package com.fruits.spark.ml;
 import static com.fruits.spark.StageTimes.timed;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.substring_index;
 
 import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.ImageLocation;
@@ -222,11 +221,10 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     Map<String, UnseenRun> unseenRuns = new LinkedHashMap<>();
     for (String source : options.unseenSources()) {
       Set<String> scenesOfIt = scenesFrom(spark, options.scenes(), source);
-      Dataset<Row> without = in.labelled().where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TRAINING)
-          .and(col(FeatureTable.SOURCE).notEqual(source)));
+      Dataset<Row> without = in.training().where(col(FeatureTable.SOURCE).notEqual(source));
       if (!scenesOfIt.isEmpty()) {
-        without = without.where(org.apache.spark.sql.functions.not(substring_index(col(FeatureTable.PATH), "/",
-            -SynthesizeJob.SCENE_NAME_SEGMENTS).isin(scenesOfIt.toArray())));
+        without = without.where(org.apache.spark.sql.functions.not(
+            SynthesizeJob.sceneName(col(FeatureTable.PATH)).isin(scenesOfIt.toArray())));
       }
       Predicate<DriverSamples.Photo> keep = photo -> !photo.source().equals(source)
           && !scenesOfIt.contains(SynthesizeJob.sceneName(photo.path()));
@@ -691,7 +689,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   }
 
   /**
-   * {@linkplain SynthesizeJob#sceneName Names} of the synthetic scenes of the synthesize output {@code scenesRun} that
+   * {@linkplain SynthesizeJob#sceneName(String) Names} of the synthetic scenes of the synthesize output {@code scenesRun} that
    * show something of {@code source}: those drawn on one of its backgrounds, or every scene when it is the studio
    * source the fruits were cut from (none without a scenes table). Names, not paths: the run folder may have been
    * copied since it was featurized.

@@ -38,11 +38,13 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -65,7 +67,7 @@ public final class SynthesizeJob extends SparkJob<SynthesizeOptions, SynthesizeS
   public static final String PARAMETERS = "parameters";
   static final int SCENES_PER_PARTITION = 512;
   /** Path segments that name a scene wherever its run folder lies: {@code images/Training/<label>/<n>.jpg}. */
-  public static final int SCENE_NAME_SEGMENTS = 4;
+  private static final int SCENE_NAME_SEGMENTS = 4;
 
   static final StructType SCENES_SCHEMA = new StructType()
       .add(FeatureTable.PATH, DataTypes.StringType, false)
@@ -167,6 +169,11 @@ public final class SynthesizeJob extends SparkJob<SynthesizeOptions, SynthesizeS
       start = path.lastIndexOf('/', start - 1);
     }
     return path.substring(start + 1);
+  }
+
+  /** {@link #sceneName(String)} of a column of paths, for a query. */
+  public static Column sceneName(Column path) {
+    return functions.substring_index(path, "/", -SCENE_NAME_SEGMENTS);
   }
 
   /** Every scene's inputs, drawn from the run's seed alone. */

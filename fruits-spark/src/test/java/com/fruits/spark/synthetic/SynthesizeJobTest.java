@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -84,9 +85,14 @@ class SynthesizeJobTest {
         .isNotEqualTo(images.values().iterator().next());
   }
 
+  /** The scenes' names, sorted; a query's names (the column form) must be the same. */
   private static List<String> sceneNames(String out) {
-    return spark.read().parquet(HadoopFiles.child(out, RunFolder.SCENES)).select("path").as(Encoders.STRING())
-        .collectAsList().stream().map(SynthesizeJob::sceneName).sorted().toList();
+    Dataset<Row> scenes = spark.read().parquet(HadoopFiles.child(out, RunFolder.SCENES));
+    List<String> names = scenes.select("path").as(Encoders.STRING()).collectAsList().stream()
+        .map(SynthesizeJob::sceneName).sorted().toList();
+    assertThat(scenes.select(SynthesizeJob.sceneName(scenes.col("path"))).as(Encoders.STRING()).collectAsList()
+        .stream().sorted().toList()).isEqualTo(names);
+    return names;
   }
 
   /** The scene images under a synthesize output, by their path below its images folder. */
