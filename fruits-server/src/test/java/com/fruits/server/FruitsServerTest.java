@@ -361,14 +361,26 @@ class FruitsServerTest {
       assertThat(connection.post("not a photo".getBytes(StandardCharsets.UTF_8), "text/plain")).isEqualTo(415);
       assertThat(connection.post(photo, "image/jpeg")).isEqualTo(200);
     }
-    InferenceCeiling.Measurement raw = new InferenceCeiling.Measurement(new InferenceCeiling.Setting(1, 1, 1), 1, 1, 1);
-    LoadBenchmark.Result result = LoadBenchmark.run(predictions, List.of(photo), 2, Duration.ofMillis(200),
-        Duration.ofMillis(800), raw);
+    LoadBenchmark.Load result = LoadBenchmark.run(predictions, List.of(photo), 2, Duration.ofMillis(200),
+        Duration.ofMillis(800));
     assertThat(result.errors()).isZero();
     assertThat(result.requests()).isPositive();
     assertThat(result.p50Ms()).isPositive().isLessThanOrEqualTo(result.p99Ms());
     assertThatThrownBy(() -> LoadBenchmark.run(URI.create("https://127.0.0.1:1/api/v1/predictions"), List.of(photo), 1,
-        Duration.ZERO, Duration.ofMillis(1), raw)).hasMessageContaining("plain HTTP");
+        Duration.ZERO, Duration.ofMillis(1))).hasMessageContaining("plain HTTP");
+  }
+
+  @Test
+  void theRawModelPlusDecodeRecognizesPhotosAsTheServerDoesAndRefusesOneItCannotDecode() throws Exception {
+    byte[] photo = Files.readAllBytes(firstTestPhoto("Lemon"));
+    ModelResolver resolver = new ModelResolver(temp.resolve("cache"));
+    InferenceCeiling.Measurement plusDecode = LoadBenchmark.rawModelPlusDecode(bundleDir, resolver, List.of(photo), 2,
+        0.3);
+    assertThat(plusDecode.images()).isPositive();
+    assertThat(plusDecode.imagesPerSecond()).isEqualTo(plusDecode.images() / plusDecode.seconds());
+    assertThatThrownBy(() -> LoadBenchmark.rawModelPlusDecode(bundleDir, resolver,
+        List.of("not a photo".getBytes(StandardCharsets.UTF_8)), 1, 0.1))
+        .hasMessageStartingWith("benchmark photo cannot be decoded");
   }
 
   @Test

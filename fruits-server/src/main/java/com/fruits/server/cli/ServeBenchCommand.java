@@ -22,10 +22,15 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench-serve", mixinStandardHelpOptions = true,
     description = "Load benchmark of the web API: starts `serve` in this process (or targets --url), posts photos "
-        + "from concurrent clients and compares photos/s with the raw model's throughput.")
+        + "from concurrent clients and compares photos/s with the raw model's throughput and with the raw model plus "
+        + "decode (the server's own recognition of each photo, called without HTTP).")
 final class ServeBenchCommand implements Callable<Integer> {
-  /** What {@code --out} holds: the figures and the CPU they were measured on. */
-  record Summary(CpuInfo cpu, LoadBenchmark.Result result) {}
+  /**
+   * What {@code --out} holds: the load, both references, the ratios of the load's photos/s to each, and the CPU they
+   * were measured on.
+   */
+  record Summary(CpuInfo cpu, LoadBenchmark.Load load, LoadBenchmark.Reference rawModel,
+      LoadBenchmark.Reference rawModelPlusDecode, double ratioToRawModel, double ratioToRawModelPlusDecode) {}
 
   @Mixin BundleOption bundle;
 
@@ -48,35 +53,46 @@ final class ServeBenchCommand implements Callable<Integer> {
     }
     ModelResolver resolver = new ModelResolver(ModelResolver.defaultCacheDir());
     int cores = Runtime.getRuntime().availableProcessors();
-    System.out.printf(Locale.ROOT, "fruits: raw model, batch 1, %d single-threaded streams, %.0fs...%n", cores,
-        load.seconds / 2);
-    InferenceCeiling.Measurement raw = LoadBenchmark.rawModel(bundle.dir, resolver, photos, cores, load.seconds / 2);
+    double referenceSeconds = load.seconds / 2;
+    System.out.printf(Locale.ROOT, "fruits: raw model (batch 1) and raw model plus decode, %d single-threaded streams, "
+        + "%.0fs each...%n", cores, referenceSeconds);
+    InferenceCeiling.Measurement rawBefore = LoadBenchmark.rawModel(bundle.dir, resolver, photos, cores,
+        referenceSeconds);
+    InferenceCeiling.Measurement decodeBefore = LoadBenchmark.rawModelPlusDecode(bundle.dir, resolver, photos, cores,
+        referenceSeconds);
     FruitsServer server = url == null
         ? FruitsServer.start(ServerConfig.builder(bundle.dir).listen("127.0.0.1", 0).rateLimit(0, 1).build(), resolver)
         : null;
     URI base = url != null ? url : URI.create(server.url());
-    LoadBenchmark.Result result;
+    LoadBenchmark.Load result;
     try {
       System.out.printf(Locale.ROOT, "fruits: %d clients posting %d photos to %s for %.0fs + %.0fs unmeasured first...%n",
           load.clients, photos.size(), base, load.seconds, load.warmup);
       result = LoadBenchmark.run(base.resolve("/api/v1/predictions"), photos, load.clients,
-          load.unmeasuredFirst(), load.measured(), raw);
+          load.unmeasuredFirst(), load.measured());
     } finally {
       if (server != null) {
         server.close();
       }
     }
-    System.out.printf(Locale.ROOT, "fruits: raw model again, %.0fs...%n", load.seconds / 2);
-    result = result.withRawModelAfter(LoadBenchmark.rawModel(bundle.dir, resolver, photos, cores, load.seconds / 2));
-    CpuInfo cpu = CpuInfo.current();
+    System.out.printf(Locale.ROOT, "fruits: both references again, %.0fs each...%n", referenceSeconds);
+    LoadBenchmark.Reference raw = new LoadBenchmark.Reference(rawBefore,
+        LoadBenchmark.rawModel(bundle.dir, resolver, photos, cores, referenceSeconds));
+    LoadBenchmark.Reference plusDecode = new LoadBenchmark.Reference(decodeBefore,
+        LoadBenchmark.rawModelPlusDecode(bundle.dir, resolver, photos, cores, referenceSeconds));
+    Summary summary = new Summary(CpuInfo.current(), result, raw, plusDecode,
+        result.photosPerSecond() / raw.photosPerSecond(), result.photosPerSecond() / plusDecode.photosPerSecond());
     Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValueAsString(new Summary(cpu, result)));
-    System.out.println("fruits: cpu " + cpu.describe());
+    Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+    System.out.println("fruits: cpu " + summary.cpu().describe());
     System.out.printf(Locale.ROOT, "fruits: %d clients: %.1f photos/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, "
-            + "max %.1f ms, %d errors; raw model %.1f photos/s before, %.1f after; ratio %.2f to their mean -> %s%n",
-        load.clients, result.photosPerSecond(), result.p50Ms(), result.p90Ms(), result.p99Ms(), result.maxMs(),
-        result.errors(), raw.imagesPerSecond(), result.rawModelAfter().imagesPerSecond(), result.ratioToRawModel(), out);
+            + "max %.1f ms, %d errors%n", load.clients, result.photosPerSecond(), result.p50Ms(), result.p90Ms(),
+        result.p99Ms(), result.maxMs(), result.errors());
+    System.out.printf(Locale.ROOT, "fruits: raw model %.1f photos/s before, %.1f after: ratio %.2f to their mean%n",
+        rawBefore.imagesPerSecond(), raw.after().imagesPerSecond(), summary.ratioToRawModel());
+    System.out.printf(Locale.ROOT, "fruits: raw model plus decode %.1f photos/s before, %.1f after: ratio %.2f to "
+            + "their mean -> %s%n", decodeBefore.imagesPerSecond(), plusDecode.after().imagesPerSecond(),
+        summary.ratioToRawModelPlusDecode(), out);
     return 0;
   }
 }
