@@ -58,8 +58,8 @@ final class ServeBenchCommand implements Callable<Integer> {
         + "%.0fs each...%n", cores, referenceSeconds);
     InferenceCeiling.Measurement rawBefore = LoadBenchmark.rawModel(bundle.dir, resolver, photos, cores,
         referenceSeconds);
-    InferenceCeiling.Measurement decodeBefore = LoadBenchmark.rawModelPlusDecode(bundle.dir, resolver, photos, cores,
-        referenceSeconds);
+    InferenceCeiling.Measurement plusDecodeBefore = LoadBenchmark.rawModelPlusDecode(bundle.dir, resolver, photos,
+        cores, referenceSeconds);
     FruitsServer server = url == null
         ? FruitsServer.start(ServerConfig.builder(bundle.dir).listen("127.0.0.1", 0).rateLimit(0, 1).build(), resolver)
         : null;
@@ -78,7 +78,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "fruits: both references again, %.0fs each...%n", referenceSeconds);
     LoadBenchmark.Reference raw = new LoadBenchmark.Reference(rawBefore,
         LoadBenchmark.rawModel(bundle.dir, resolver, photos, cores, referenceSeconds));
-    LoadBenchmark.Reference plusDecode = new LoadBenchmark.Reference(decodeBefore,
+    LoadBenchmark.Reference plusDecode = new LoadBenchmark.Reference(plusDecodeBefore,
         LoadBenchmark.rawModelPlusDecode(bundle.dir, resolver, photos, cores, referenceSeconds));
     Summary summary = new Summary(CpuInfo.current(), result, raw, plusDecode,
         result.photosPerSecond() / raw.photosPerSecond(), result.photosPerSecond() / plusDecode.photosPerSecond());
@@ -91,7 +91,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "fruits: raw model %.1f photos/s before, %.1f after: ratio %.2f to their mean%n",
         rawBefore.imagesPerSecond(), raw.after().imagesPerSecond(), summary.ratioToRawModel());
     System.out.printf(Locale.ROOT, "fruits: raw model plus decode %.1f photos/s before, %.1f after: ratio %.2f to "
-            + "their mean -> %s%n", decodeBefore.imagesPerSecond(), plusDecode.after().imagesPerSecond(),
+            + "their mean -> %s%n", plusDecodeBefore.imagesPerSecond(), plusDecode.after().imagesPerSecond(),
         summary.ratioToRawModelPlusDecode(), out);
     return 0;
   }
