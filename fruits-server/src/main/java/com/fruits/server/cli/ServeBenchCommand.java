@@ -41,7 +41,8 @@ final class ServeBenchCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "work/bench-serve.json", description = "Summary file (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--url", description = "A running server's base URL instead of an in-process one.")
+  @Option(names = "--url", description = "A running server's base URL instead of an in-process one (the references "
+      + "are still measured here: compare only with a server on this machine).")
   URI url;
 
   @Override
