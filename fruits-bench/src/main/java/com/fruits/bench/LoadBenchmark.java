@@ -141,7 +141,7 @@ public final class LoadBenchmark {
       List<byte[]> photos, int streams, double seconds) throws InterruptedException {
     FruitRecognizer recognizer = FruitRecognizer.open(bundleDir, resolver, 1);
     AtomicLong recognized = new AtomicLong();
-    AtomicReference<ImageDecodeException> undecodable = new AtomicReference<>();
+    AtomicReference<String> failure = new AtomicReference<>();
     long warmupEnd = System.nanoTime() + 1_000_000_000L;
     long measureEnd = warmupEnd + (long) (seconds * 1e9);
     CountDownLatch done = new CountDownLatch(streams);
@@ -149,14 +149,16 @@ public final class LoadBenchmark {
       int offset = s;
       Thread thread = new Thread(() -> {
         try {
-          for (int i = offset; System.nanoTime() < measureEnd; i += streams) {
+          for (int i = offset; System.nanoTime() < measureEnd && failure.get() == null; i += streams) {
             recognizer.recognize(photos.get(i % photos.size()), 1);
             if (System.nanoTime() > warmupEnd) {
               recognized.incrementAndGet();
             }
           }
         } catch (ImageDecodeException e) {
-          undecodable.set(e);
+          failure.compareAndSet(null, "benchmark photo cannot be decoded: " + e.describe());
+        } catch (RuntimeException e) {
+          failure.compareAndSet(null, "recognizing a benchmark photo failed: " + e.getMessage());
         } finally {
           done.countDown();
         }
@@ -164,8 +166,8 @@ public final class LoadBenchmark {
       thread.start();
     }
     done.await();
-    if (undecodable.get() != null) {
-      throw new FruitsException("benchmark photo cannot be decoded: " + undecodable.get().describe());
+    if (failure.get() != null) {
+      throw new FruitsException(failure.get());
     }
     double elapsed = (System.nanoTime() - warmupEnd) / 1e9;
     return new InferenceCeiling.Measurement(new InferenceCeiling.Setting(streams, 1, 1), recognized.get(), elapsed,

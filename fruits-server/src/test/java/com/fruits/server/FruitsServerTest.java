@@ -371,7 +371,7 @@ class FruitsServerTest {
   }
 
   @Test
-  void theRawModelPlusDecodeRecognizesPhotosAsTheServerDoesAndRefusesOneItCannotDecode() throws Exception {
+  void theRawModelPlusDecodeCountsRecognizedPhotosAndStopsOnOneItCannotDecode() throws Exception {
     byte[] photo = Files.readAllBytes(firstTestPhoto("Lemon"));
     ModelResolver resolver = new ModelResolver(temp.resolve("cache"));
     InferenceCeiling.Measurement plusDecode = LoadBenchmark.rawModelPlusDecode(bundleDir, resolver, List.of(photo), 2,
