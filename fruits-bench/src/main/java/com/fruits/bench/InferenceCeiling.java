@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
 
 /**
  * Measures raw ONNX Runtime throughput on tensors that are already decoded and batched: the ceiling that
@@ -63,34 +65,54 @@ public final class InferenceCeiling {
     OnnxFeaturizer featurizer = featurizers.apply(setting.threadsPerStream());
     int batch = Math.min(setting.batch(), featurizer.maxBatch());
     int size = featurizer.spec().input().tensorSize();
+    return timeStreams(setting, seconds, "ceiling-", stream -> {
+      float[] input = new float[batch * size];
+      for (int i = 0; i < batch; i++) {
+        System.arraycopy(tensors.get((stream * batch + i) % tensors.size()), 0, input, i * size, size);
+      }
+      return () -> {
+        featurizer.run(input, batch);
+        return batch;
+      };
+    });
+  }
+
+  /**
+   * Runs {@code setting.streams()} threads, each repeating the step {@code steps} makes for it (on its own thread;
+   * a step returns how many images it handled) for a second's warm-up and then about {@code seconds}, and counts the
+   * images of the steps that began after the warm-up. The first step to fail stops every stream and is rethrown.
+   */
+  static Measurement timeStreams(Setting setting, double seconds, String threadName,
+      IntFunction<IntSupplier> steps) throws InterruptedException {
     AtomicLong images = new AtomicLong();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
     long warmupEnd = System.nanoTime() + 1_000_000_000L;
+    long measureEnd = warmupEnd + (long) (seconds * 1e9);
     CountDownLatch done = new CountDownLatch(setting.streams());
     List<Thread> threads = new ArrayList<>();
-    long measureEnd = warmupEnd + (long) (seconds * 1e9);
     for (int s = 0; s < setting.streams(); s++) {
-      int offset = s;
-      Thread thread = new Thread(() -> {
-        float[] input = new float[batch * size];
-        for (int i = 0; i < batch; i++) {
-          System.arraycopy(tensors.get((offset * batch + i) % tensors.size()), 0, input, i * size, size);
-        }
+      int stream = s;
+      threads.add(new Thread(() -> {
         try {
-          while (System.nanoTime() < warmupEnd) {
-            featurizer.run(input, batch);
+          IntSupplier step = steps.apply(stream);
+          while (System.nanoTime() < warmupEnd && failure.get() == null) {
+            step.getAsInt();
           }
-          while (System.nanoTime() < measureEnd) {
-            featurizer.run(input, batch);
-            images.addAndGet(batch);
+          while (System.nanoTime() < measureEnd && failure.get() == null) {
+            images.addAndGet(step.getAsInt());
           }
+        } catch (RuntimeException e) {
+          failure.compareAndSet(null, e);
         } finally {
           done.countDown();
         }
-      }, "ceiling-" + s);
-      threads.add(thread);
+      }, threadName + s));
     }
     threads.forEach(Thread::start);
     done.await();
+    if (failure.get() != null) {
+      throw failure.get();
+    }
     double elapsed = (System.nanoTime() - warmupEnd) / 1e9;
     return new Measurement(setting, images.get(), elapsed, images.get() / elapsed);
   }

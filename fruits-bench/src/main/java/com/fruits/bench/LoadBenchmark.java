@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The serving benchmark: {@code clients} HTTP clients post photos back to back to {@code /api/v1/predictions} for a
@@ -140,38 +139,20 @@ public final class LoadBenchmark {
   public static InferenceCeiling.Measurement rawModelPlusDecode(Path bundleDir, ModelResolver resolver,
       List<byte[]> photos, int streams, double seconds) throws InterruptedException {
     FruitRecognizer recognizer = FruitRecognizer.open(bundleDir, resolver, 1);
-    AtomicLong recognized = new AtomicLong();
-    AtomicReference<String> failure = new AtomicReference<>();
-    long warmupEnd = System.nanoTime() + 1_000_000_000L;
-    long measureEnd = warmupEnd + (long) (seconds * 1e9);
-    CountDownLatch done = new CountDownLatch(streams);
-    for (int s = 0; s < streams; s++) {
-      int offset = s;
-      Thread thread = new Thread(() -> {
-        try {
-          for (int i = offset; System.nanoTime() < measureEnd && failure.get() == null; i += streams) {
-            recognizer.recognize(photos.get(i % photos.size()), 1);
-            if (System.nanoTime() > warmupEnd) {
-              recognized.incrementAndGet();
+    return InferenceCeiling.timeStreams(new InferenceCeiling.Setting(streams, 1, 1), seconds,
+        "raw-model-plus-decode-", stream -> {
+          int[] next = {stream};
+          return () -> {
+            byte[] photo = photos.get(next[0] % photos.size());
+            next[0] += streams;
+            try {
+              recognizer.recognize(photo, 1);
+            } catch (ImageDecodeException e) {
+              throw new FruitsException("benchmark photo cannot be decoded: " + e.describe());
             }
-          }
-        } catch (ImageDecodeException e) {
-          failure.compareAndSet(null, "benchmark photo cannot be decoded: " + e.describe());
-        } catch (RuntimeException e) {
-          failure.compareAndSet(null, "recognizing a benchmark photo failed: " + e.getMessage());
-        } finally {
-          done.countDown();
-        }
-      }, "raw-model-plus-decode-" + s);
-      thread.start();
-    }
-    done.await();
-    if (failure.get() != null) {
-      throw new FruitsException(failure.get());
-    }
-    double elapsed = (System.nanoTime() - warmupEnd) / 1e9;
-    return new InferenceCeiling.Measurement(new InferenceCeiling.Setting(streams, 1, 1), recognized.get(), elapsed,
-        recognized.get() / elapsed);
+            return 1;
+          };
+        });
   }
 
   /**
