@@ -91,10 +91,13 @@ final class PipelineCommand implements Callable<Integer> {
   public Integer call() {
     List<ImageSource> sources = ImageSource.parseList(images.joined());
     sources.forEach(s -> LocalInputs.requireLocalPath(s.uri()));
-    if (studio != null && sources.stream().noneMatch(s -> s.name().equals(studio))) {
-      throw new IllegalArgumentException("--studio " + studio + " is none of the --images sources "
-          + sources.stream().map(ImageSource::name).toList());
+    List<String> names = sources.stream().map(ImageSource::name).toList();
+    if (studio != null && !names.contains(studio)) {
+      throw new IllegalArgumentException("--studio " + studio + " is none of the --images sources " + names);
     }
+    unseen.stream().filter(source -> !names.contains(source)).findFirst().ifPresent(source -> {
+      throw new IllegalArgumentException("--unseen " + source + " is none of the --images sources " + names);
+    });
     Path spec = modelSpec.path();
     ResolvedModel resolved = ResolvedModel.resolve(spec);
     PipelineOptions options = options(spec, sources);

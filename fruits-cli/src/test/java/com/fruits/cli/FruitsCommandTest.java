@@ -71,6 +71,15 @@ class FruitsCommandTest {
   }
 
   @Test
+  void badSceneOptionsAreAUsageErrorEvenWhenNoScenesWouldBeMade() {
+    // one source and no --studio: the pipeline makes no scenes, and must still not take a typo for a choice
+    assertOneLine(run("pipeline", "--images", "x", "--work", "y", "--transforms", "pile,sparkles"),
+        FruitsCommand.EXIT_USAGE, "fruits: --transforms: unknown scene transform 'sparkles'");
+    assertOneLine(run("synthesize", "--studio", "x", "--backgrounds", "x", "--out", "y", "--scenes-per-label", "-1"),
+        FruitsCommand.EXIT_USAGE, "fruits: --scenes-per-label must be 0 or more, not -1");
+  }
+
+  @Test
   void aBadJmhOptionIsAUsageError() {
     assertOneLine(run("microbench", "-f", "many"), FruitsCommand.EXIT_USAGE,
         "fruits: JMH: Cannot parse argument 'many' of option f");
@@ -93,6 +102,14 @@ class FruitsCommandTest {
     assertOneLine(run, FruitsCommand.EXIT_FAILURE,
         "fruits: error: model spec 'mobilenetv2-imagenet' does not match the ONNX graph: no input named 'pixels'");
     assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void anUnseenSourceThatIsNoneOfTheImagesIsAUsageError(@TempDir Path dir) {
+    Run run = run("pipeline", "--images", "studio=" + TestImages.fruitsDir(), "--unseen", "grocery", "--work",
+        dir.resolve("work").toString());
+    assertOneLine(run, FruitsCommand.EXIT_USAGE, "fruits: --unseen grocery is none of the --images sources [studio]");
+    assertThat(dir.resolve("work")).doesNotExist();
   }
 
   @Test

@@ -124,6 +124,7 @@ final class StandaloneCluster implements AutoCloseable {
   Process submit(String name, String master, Path jobJar, String mainClass, List<String> args) throws IOException {
     List<String> command = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit", "--master", master,
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.executor.memory=1g",
+        "--conf", "spark.executor.extraJavaOptions=-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
         "--class", mainClass, jobJar.toString()));
     command.addAll(args);
     return start(name, command);
@@ -137,6 +138,9 @@ final class StandaloneCluster implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    // the scratch files of the master, the workers and the drivers where the test's own go (a killed worker leaves
+    // them behind); executors get the same through spark.executor.extraJavaOptions
+    command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
     command.addAll(javaOptions);
     command.add("-cp");
     command.add(sparkHome.resolve("jars") + "/*");

@@ -5,6 +5,9 @@ import org.apache.spark.sql.SparkSession;
 
 /** How the command line gets its SparkSession: local[*] unless a master is given or spark-submit set one. */
 public final class SparkSessions {
+  /** Executors' OpenBLAS threads; the launcher sets the same for local runs (the driver's environment). */
+  static final String EXECUTOR_BLAS_THREADS = "spark.executorEnv.OPENBLAS_NUM_THREADS";
+
   private SparkSessions() {}
 
   /**
@@ -15,9 +18,6 @@ public final class SparkSessions {
   }
 
   /** As {@link #create(String, String)}, for an S3-compatible store at {@code s3Endpoint} (null: AWS S3). */
-  /** Executors' OpenBLAS threads; the launcher sets the same for local runs (the driver's environment). */
-  static final String EXECUTOR_BLAS_THREADS = "spark.executorEnv.OPENBLAS_NUM_THREADS";
-
   public static SparkSession create(String appName, String master, String s3Endpoint) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     StorageSettings.forEndpoint(s3Endpoint).forEach((key, value) -> builder.config("spark.hadoop." + key, value));

@@ -1,6 +1,5 @@
 package com.fruits.core.image;
 
-import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.ImageLocation;
 import com.fruits.core.dataset.ImageSource;
 import java.io.Serializable;
@@ -44,13 +43,13 @@ public record ViewPolicy(Map<String, Double> shares, double defaultShare, boolea
       }
       int eq = part.indexOf('=');
       if (eq <= 0) {
-        throw new FruitsException("view shares are written SOURCE=SHARE, not '" + part.strip() + "'");
+        throw new IllegalArgumentException("view shares are written SOURCE=SHARE, not '" + part.strip() + "'");
       }
       double share;
       try {
         share = Double.parseDouble(part.substring(eq + 1).strip());
       } catch (NumberFormatException e) {
-        throw new FruitsException("view share '" + part.substring(eq + 1).strip() + "' is not a number");
+        throw new IllegalArgumentException("view share '" + part.substring(eq + 1).strip() + "' is not a number");
       }
       String name = part.substring(0, eq).strip();
       if (name.equals("default")) {
@@ -79,7 +78,7 @@ public record ViewPolicy(Map<String, Double> shares, double defaultShare, boolea
 
   private static void check(double share) {
     if (!(share >= 0 && share <= 1)) {
-      throw new FruitsException("a view share must be between 0 and 1, not " + share);
+      throw new IllegalArgumentException("a view share must be between 0 and 1, not " + share);
     }
   }
 }

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fruits.bench.CpuInfo;
 import com.fruits.bench.InferenceCeiling;
+import com.fruits.bench.LoadBenchmark;
 import com.fruits.core.model.ModelResolver;
 import com.fruits.core.serving.Calibrator;
+import com.fruits.core.serving.ServingBundle;
 import com.fruits.server.FruitsServer;
-import com.fruits.bench.LoadBenchmark;
 import com.fruits.server.ServerConfig;
 import java.net.URI;
 import java.nio.file.Files;
@@ -47,6 +48,7 @@ final class ServeBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ServingBundle.load(bundle.dir); // a missing or broken bundle: one line before reading photos or measuring
     Path folder = images.folder();
     List<byte[]> photos = new ArrayList<>();
     for (Path file : Calibrator.photos(folder)) {

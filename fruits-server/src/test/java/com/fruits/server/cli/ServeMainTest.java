@@ -46,5 +46,11 @@ class ServeMainTest {
     Run missing = run("serve", "--bundle", "/no/such/bundle", "--port", "0");
     assertThat(missing.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(missing.err().lines()).hasSize(1).first().asString().startsWith("fruits: error:");
+    for (String command : new String[] {"calibrate", "bench-serve"}) {
+      Run run = run(command, "--bundle", "/no/such/bundle");
+      assertThat(run.code()).as(command).isEqualTo(ExitCodes.FAILURE);
+      assertThat(run.err().lines()).as(command).hasSize(1).first().asString()
+          .isEqualTo("fruits: error: no bundle at /no/such/bundle (missing /no/such/bundle/bundle.json)");
+    }
   }
 }

@@ -2,6 +2,7 @@ package com.fruits.spark.ml;
 
 import static com.fruits.spark.StageTimes.timed;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
 
 import com.fruits.core.FruitsException;
@@ -173,6 +174,11 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     Map<String, Long> photosBySource = new TreeMap<>();
     training.groupBy(FeatureTable.SOURCE).count().collectAsList()
         .forEach(r -> photosBySource.put(r.getString(0), r.getLong(1)));
+    options.unseenSources().stream().filter(source -> !photosBySource.containsKey(source)).findFirst()
+        .ifPresent(source -> {
+          throw new IllegalArgumentException("--unseen " + source + ": the table has no Training photos of that "
+              + "source (its sources: " + photosBySource.keySet() + ")");
+        });
     long trainingPhotos = photosBySource.values().stream().mapToLong(Long::longValue).sum();
     long sampleCount = samplesByLabel(training).values().stream().mapToLong(Long::longValue).sum();
     int dimension = training.select(size(col(FeatureTable.FEATURES))).as(Encoders.INT()).first();
@@ -223,8 +229,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
       Set<String> scenesOfIt = scenesFrom(spark, options.scenes(), source);
       Dataset<Row> without = in.training().where(col(FeatureTable.SOURCE).notEqual(source));
       if (!scenesOfIt.isEmpty()) {
-        without = without.where(org.apache.spark.sql.functions.not(
-            SynthesizeJob.sceneName(col(FeatureTable.PATH)).isin(scenesOfIt.toArray())));
+        without = without.where(not(SynthesizeJob.sceneName(col(FeatureTable.PATH)).isin(scenesOfIt.toArray())));
       }
       Predicate<DriverSamples.Photo> keep = photo -> !photo.source().equals(source)
           && !scenesOfIt.contains(SynthesizeJob.sceneName(photo.path()));

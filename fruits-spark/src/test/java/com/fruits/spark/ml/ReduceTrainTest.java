@@ -132,6 +132,10 @@ class ReduceTrainTest {
         .k(5000).build(), JobProgress.SILENT).run())
         .isInstanceOf(FruitsException.class)
         .hasMessage("asked for 5000 components but the features have only 1280 dimensions");
+    assertThatThrownBy(() -> new TrainJob(spark, TrainOptions.builder(features, work.resolve("m2").toString())
+        .unseenSources(List.of("grocery")).build(), JobProgress.SILENT).run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--unseen grocery: the table has no Training photos of that source (its sources: [");
   }
 
   @Test
