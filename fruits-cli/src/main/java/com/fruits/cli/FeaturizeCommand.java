@@ -76,6 +76,7 @@ final class FeaturizeCommand implements Callable<Integer> {
         .overwrite(overwrite.overwrite).resume(resume).compact(compact)
         .batchSize(batchSize).device(device.device()).threadsPerTask(threadsPerTask).partitions(partitions)
         .build();
+    options.views().requireSources(options.sources().stream().map(ImageSource::name).toList());
     for (ImageSource source : options.sources()) {
       LocalInputs.requireLocalPath(source.uri());
     }

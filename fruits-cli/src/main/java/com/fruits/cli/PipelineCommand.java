@@ -99,8 +99,8 @@ final class PipelineCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--unseen " + source + " is none of the --images sources " + names);
     });
     Path spec = modelSpec.path();
-    ResolvedModel resolved = ResolvedModel.resolve(spec);
     PipelineOptions options = options(spec, sources);
+    ResolvedModel resolved = ResolvedModel.resolve(spec);
     return SparkCommands.run("fruits pipeline", sparkMaster, spark -> {
       PipelineJob.ReportStep report = (folder, conf) -> RunFolderReport.write(folder, null, conf);
       PipelineSummary summary = new PipelineJob(spark, options, resolved, report, !noProgress, JobProgress.STDERR)
@@ -125,7 +125,9 @@ final class PipelineCommand implements Callable<Integer> {
           SceneRecipe.DEFAULT.size()).taxonomy(taxonomy.taxonomy).build();
       featurized.add(SynthesizeJob.SOURCE_NAME + "=" + HadoopFiles.child(synthetic, RunFolder.SCENE_IMAGES));
     }
-    ViewPolicy viewPolicy = ViewPolicy.parse(views, 1);
+    List<String> viewed = new ArrayList<>(sources.stream().map(ImageSource::name).toList());
+    viewed.add(SynthesizeJob.SOURCE_NAME); // named by the default, whether or not this run makes scenes
+    ViewPolicy viewPolicy = ViewPolicy.parse(views, 1).requireSources(viewed);
     if (studio != null && !views.contains(studio + "=")) {
       viewPolicy = viewPolicy.with(studio, STUDIO_VIEW_SHARE);
     }

@@ -27,7 +27,7 @@ class FruitsCommandTest {
   }
 
   private static void assertOneLine(Run run, int code, String expected) {
-    assertThat(run.code()).isEqualTo(code);
+    assertThat(run.code()).as(run.err()).isEqualTo(code);
     assertThat(run.err().lines()).hasSize(1);
     assertThat(run.err()).contains(expected);
   }
@@ -110,6 +110,19 @@ class FruitsCommandTest {
         dir.resolve("work").toString());
     assertOneLine(run, FruitsCommand.EXIT_USAGE, "fruits: --unseen grocery is none of the --images sources [studio]");
     assertThat(dir.resolve("work")).doesNotExist();
+  }
+
+  @Test
+  void aViewShareForNoSourceIsAUsageError(@TempDir Path dir) {
+    String images = "studio=" + TestImages.fruitsDir();
+    String spec = TestImages.modelSpec("mobilenetv2").toString();
+    assertOneLine(run("featurize", "--images", images, "--out", dir.resolve("f").toString(), "--model-spec", spec,
+        "--views", "stuido=0.5"), FruitsCommand.EXIT_USAGE,
+        "fruits: a view share names 'stuido', none of the sources [studio]");
+    assertOneLine(run("pipeline", "--images", images, "--work", dir.resolve("w").toString(), "--model-spec", spec,
+        "--views", "default=1,x=0"), FruitsCommand.EXIT_USAGE,
+        "fruits: a view share names 'x', none of the sources [studio, synthetic]");
+    assertThat(dir).isEmptyDirectory();
   }
 
   @Test

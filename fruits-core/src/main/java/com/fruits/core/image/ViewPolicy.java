@@ -3,6 +3,7 @@ package com.fruits.core.image;
 import com.fruits.core.dataset.ImageLocation;
 import com.fruits.core.dataset.ImageSource;
 import java.io.Serializable;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -59,6 +60,14 @@ public record ViewPolicy(Map<String, Double> shares, double defaultShare, boolea
       }
     }
     return new ViewPolicy(shares, fallback, true);
+  }
+
+  /** This policy, or an error when it gives a share to a source that is none of {@code sources} (a typo). */
+  public ViewPolicy requireSources(Collection<String> sources) {
+    shares.keySet().stream().filter(name -> !sources.contains(name)).sorted().findFirst().ifPresent(name -> {
+      throw new IllegalArgumentException("a view share names '" + name + "', none of the sources " + sources);
+    });
+    return this;
   }
 
   public ViewPolicy with(String source, double share) {
