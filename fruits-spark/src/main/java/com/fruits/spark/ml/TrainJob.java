@@ -174,11 +174,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     Map<String, Long> photosBySource = new TreeMap<>();
     training.groupBy(FeatureTable.SOURCE).count().collectAsList()
         .forEach(r -> photosBySource.put(r.getString(0), r.getLong(1)));
-    options.unseenSources().stream().filter(source -> !photosBySource.containsKey(source)).findFirst()
-        .ifPresent(source -> {
-          throw new IllegalArgumentException("--unseen " + source + ": the table has no Training photos of that "
-              + "source (its sources: " + photosBySource.keySet() + ")");
-        });
+    requireUnseenSources(photosBySource.keySet(), conf);
     long trainingPhotos = photosBySource.values().stream().mapToLong(Long::longValue).sum();
     long sampleCount = samplesByLabel(training).values().stream().mapToLong(Long::longValue).sum();
     int dimension = training.select(size(col(FeatureTable.FEATURES))).as(Encoders.INT()).first();
@@ -186,6 +182,29 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
         labelled.where(col(FeatureTable.SPLIT).equalTo(ImageLocation.TEST)), labels, photosBySource, trainingPhotos,
         sampleCount, dimension, HadoopFiles.fingerprint(HadoopFiles.child(options.features(), RunFolder.TABLE), conf),
         FeatureVectors.specHash(table), taxonomy);
+  }
+
+  /**
+   * Each unseen source has Training photos in the table, and where the table holds synthetic scenes, their synthesize
+   * output is named: the scenes drawn on an unseen source's backgrounds must leave its fit too, or they would teach
+   * it the shops it is meant never to have seen.
+   */
+  private void requireUnseenSources(Set<String> sources, Configuration conf) {
+    if (options.unseenSources().isEmpty()) {
+      return;
+    }
+    options.unseenSources().stream().filter(source -> !sources.contains(source)).findFirst().ifPresent(source -> {
+      throw new IllegalArgumentException("--unseen " + source + ": the table has no Training photos of that source "
+          + "(its sources: " + sources + ")");
+    });
+    if (options.scenes() == null && sources.contains(SynthesizeJob.SOURCE_NAME)) {
+      throw new IllegalArgumentException("--unseen needs --scenes (the synthesize output): the table holds synthetic "
+          + "scenes, and those drawn on an unseen source's backgrounds must be left out of its fit");
+    }
+    if (options.scenes() != null && !HadoopFiles.exists(HadoopFiles.child(options.scenes(), RunFolder.SCENES), conf)) {
+      throw new IllegalArgumentException("--scenes " + options.scenes() + " is no synthesize output (it has no "
+          + RunFolder.SCENES + ")");
+    }
   }
 
   /** The regularization search's outcome: the scaler, the chosen model and weight, every point tried. */

@@ -22,6 +22,7 @@ import com.fruits.core.serving.ServingBundle;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.FeaturizeOptions;
+import com.fruits.spark.synthetic.SynthesizeJob;
 import com.fruits.storage.HadoopFiles;
 import com.fruits.storage.Summaries;
 import java.nio.file.Files;
@@ -136,6 +137,27 @@ class ReduceTrainTest {
         .unseenSources(List.of("grocery")).build(), JobProgress.SILENT).run())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("--unseen grocery: the table has no Training photos of that source (its sources: [");
+  }
+
+  @Test
+  void anUnseenSourceNeedsTheScenesWhenTheTableHoldsThem() throws Exception {
+    Path scenes = work.resolve("scenes-as-featurized/Training");
+    TestImages.copyFirst(TestImages.fruitsDir().resolve("Training/Lemon"), scenes.resolve("Lemon"), 3);
+    TestImages.copyFirst(TestImages.fruitsDir().resolve("Training/Kiwi"), scenes.resolve("Kiwi"), 3);
+    String table = work.resolve("features-with-scenes").toString();
+    new FeaturizeJob(spark, FeaturizeOptions.of(SynthesizeJob.SOURCE_NAME + "=" + scenes.getParent() + ","
+        + work.resolve(NOT_FRUIT_SOURCE), table, TestImages.modelSpec("mobilenetv2")),
+        ResolvedModel.resolve(TestImages.modelSpec("mobilenetv2")), false).run();
+
+    assertThatThrownBy(() -> new TrainJob(spark, TrainOptions.builder(table, work.resolve("m3").toString())
+        .unseenSources(List.of(NOT_FRUIT_SOURCE)).build(), JobProgress.SILENT).run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--unseen needs --scenes (the synthesize output): the table holds synthetic scenes");
+    assertThatThrownBy(() -> new TrainJob(spark, TrainOptions.builder(table, work.resolve("m4").toString())
+        .unseenSources(List.of(NOT_FRUIT_SOURCE)).scenes(work.resolve("no-scenes").toString()).build(),
+        JobProgress.SILENT).run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageEndingWith("no-scenes is no synthesize output (it has no scenes)");
   }
 
   @Test
