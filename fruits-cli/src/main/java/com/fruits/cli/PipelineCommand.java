@@ -75,6 +75,8 @@ final class PipelineCommand implements Callable<Integer> {
       description = "Candidate weights of the ImageNet head's prior, 0 for none (default: ${DEFAULT-VALUE}).")
   List<Double> priorWeights;
 
+  @Mixin HeadVetoOption headVeto;
+
   @Mixin SparkMasterOption sparkMaster;
 
   @Mixin DeviceOption device;
@@ -137,7 +139,7 @@ final class PipelineCommand implements Callable<Integer> {
         .variance(variance).studySizes(study).overwrite(true).build();
     TrainOptions train = TrainOptions.builder(features, HadoopFiles.child(work, RunFolder.MODEL)).regParams(reg)
         .maxIter(maxIter).unseenSources(unseen).scenes(synthesize ? synthetic : null).priorWeights(priorWeights)
-        .overwrite(true).build();
+        .headVetoQuantile(headVeto.quantile).overwrite(true).build();
     return new PipelineOptions(work, synthesizeOptions, featurize, reduce, train);
   }
 }

@@ -55,6 +55,8 @@ final class TrainCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   List<Double> priorWeights;
 
+  @Mixin HeadVetoOption headVeto;
+
   @Mixin SparkMasterOption sparkMaster;
 
   @Mixin OverwriteOption overwrite;
@@ -63,7 +65,8 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     TrainOptions options = TrainOptions.builder(features, out).regParams(reg).maxIter(maxIter)
         .fitOn(TrainOptions.FitOn.parse(fitOn)).unseenSources(unseen).scenes(scenes).targetPrecision(precision)
-        .varietyConfidence(varietyConfidence).priorWeights(priorWeights).overwrite(overwrite.overwrite).build();
+        .varietyConfidence(varietyConfidence).priorWeights(priorWeights).headVetoQuantile(headVeto.quantile)
+        .overwrite(overwrite.overwrite).build();
     return SparkCommands.run("fruits train", sparkMaster,
         spark -> new TrainJob(spark, options, JobProgress.STDERR).run().describe());
   }

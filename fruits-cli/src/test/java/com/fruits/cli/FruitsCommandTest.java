@@ -80,6 +80,14 @@ class FruitsCommandTest {
   }
 
   @Test
+  void aHeadVetoOutsideZeroToOneIsAUsageError() {
+    assertOneLine(run("train", "--features", "x", "--out", "y", "--head-veto", "2"), FruitsCommand.EXIT_USAGE,
+        "fruits: --head-veto must be in [0, 1] (0: no veto), not 2.0");
+    assertOneLine(run("pipeline", "--images", "x", "--work", "y", "--head-veto", "-0.5"), FruitsCommand.EXIT_USAGE,
+        "fruits: --head-veto must be in [0, 1] (0: no veto), not -0.5");
+  }
+
+  @Test
   void aBadJmhOptionIsAUsageError() {
     assertOneLine(run("microbench", "-f", "many"), FruitsCommand.EXIT_USAGE,
         "fruits: JMH: Cannot parse argument 'many' of option f");

@@ -4,6 +4,7 @@ import com.fruits.core.run.RunFolder;
 import com.fruits.core.run.RunSummaries;
 import com.fruits.core.run.SynthesizeSummary;
 import com.fruits.core.run.TrainSummary;
+import com.fruits.core.serving.HeadVeto;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -86,6 +87,17 @@ final class RealPhotoSections {
         ReportBuilder.number(prior.beta()), prior.chosenOn(),
         search.isEmpty() ? "" : " (species or not-a-fruit right, per weight: " + search + ")",
         zeroShot.isEmpty() ? "none" : String.join(", ", zeroShot)))).append("</p>\n");
+    HeadVeto veto = prior.headVeto();
+    if (veto != null) {
+      StringBuilder strict = new StringBuilder();
+      veto.limits().entrySet().stream().sorted(Map.Entry.comparingByValue()).limit(6).forEach(e -> strict
+          .append(strict.isEmpty() ? "" : ", ").append(e.getKey())
+          .append(String.format(Locale.ROOT, " %.2f", e.getValue())));
+      html.append("<p class=\"sub\">").append(ReportBuilder.escape(String.format(Locale.ROOT,
+          "Head veto: a species is not named when the head puts more of its mass on things that are not fruit than "
+              + "it did for %s of that species' real and studio training photos (strictest limits: %s).",
+          veto.quantile() == 1 ? "any" : ReportBuilder.percent(veto.quantile()), strict))).append("</p>\n");
+    }
   }
 
   private void row(String kind, Map<String, TrainSummary.Scores> bySource) {

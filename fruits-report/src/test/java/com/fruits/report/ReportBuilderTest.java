@@ -30,7 +30,8 @@ class ReportBuilderTest {
        "imagenetPrior": {"beta": 0.3, "chosenOn": "unseen", "zeroShot": ["fig", "jackfruit"],
          "search": [{"beta": 0.0, "unseen": 0.58, "heldOut": 0.95, "test": 0.9966, "admissible": true},
                     {"beta": 0.3, "unseen": 0.63, "heldOut": 0.97, "test": 0.9969, "admissible": true},
-                    {"beta": 1.0, "unseen": 0.66, "heldOut": 0.93, "test": 0.9518, "admissible": false}]},
+                    {"beta": 1.0, "unseen": 0.66, "heldOut": 0.93, "test": 0.9518, "admissible": false}],
+         "headVeto": {"quantile": 0.999, "limits": {"kiwi": 0.994, "lemon": 0.95, "pineapple": 0.2704}}},
        "stageSeconds": {"fit": 166.5}, "wallSeconds": 318.1}
       """;
 
@@ -54,6 +55,7 @@ class ReportBuilderTest {
     assertThat(html).contains("<h2>Real photos</h2>", "held out: grocery-store", "unseen source: grocery-store",
         "82.0 %", "threshold 0.893");
     assertThat(html).contains("ImageNet prior", "weight 0.3", "jackfruit", "(too costly)");
+    assertThat(html).contains("Head veto", "for 99.9 % of that species", "pineapple 0.27, lemon 0.95, kiwi 0.99");
     assertThat(html).as("the worst mistake, its thumbnail and its escaped answer")
         .contains("data:image/png;base64,", "answered &lt;b&gt;lime&lt;/b&gt;").doesNotContain("<b>lime</b>");
     assertThat(html).contains("1 of the 2 held-out and unseen photos got a wrong most probable species");

@@ -180,8 +180,8 @@ public final class RecognitionService implements AutoCloseable {
     long acquired = started[0];
     metrics.slotWait(Duration.ofNanos(acquired - start));
     ModelInfo info = model.info();
-    SpeciesAnswers.Answer answer = model.answers().answer(recognition.probabilities(), info.threshold(),
-        model.varietyConfidence(), TOP);
+    SpeciesAnswers.Answer answer = model.answers().answer(recognition.probabilities(), recognition.doubted(),
+        info.threshold(), model.varietyConfidence(), TOP);
     List<Guess> top = answer.guesses().stream().map(this::guess).toList();
     Latency latency = new Latency((System.nanoTime() - start) / 1e6, (acquired - start) / 1e6,
         recognition.preprocessMillis(), recognition.inferenceMillis(), recognition.classifyMillis());

@@ -1,5 +1,6 @@
 package com.fruits.core.run;
 
+import com.fruits.core.serving.HeadVeto;
 import java.util.List;
 import java.util.Map;
 
@@ -57,8 +58,19 @@ public record TrainSummary(
    * @param chosenOn what chose it: "unseen" (the unseen sources' photos), a split, or "only candidate"
    * @param search each candidate and how it did
    * @param zeroShot fruit species the app names from the head alone (no training photo)
+   * @param headVeto the answers' {@link HeadVeto} (null: none), fitted on the training photos
    */
-  public record PriorChoice(double beta, String chosenOn, List<PriorPoint> search, List<String> zeroShot) {}
+  public record PriorChoice(double beta, String chosenOn, List<PriorPoint> search, List<String> zeroShot,
+      HeadVeto headVeto) {
+    public PriorChoice(double beta, String chosenOn, List<PriorPoint> search, List<String> zeroShot) {
+      this(beta, chosenOn, search, zeroShot, null);
+    }
+
+    /** This choice with the {@link HeadVeto} the answers use (null: none). */
+    public PriorChoice withVeto(HeadVeto veto) {
+      return new PriorChoice(beta, chosenOn, search, zeroShot, veto);
+    }
+  }
 
   /**
    * One prior weight: the share of photos whose species (or not-a-fruit) is right on the unseen sources (mean over
@@ -100,6 +112,10 @@ public record TrainSummary(
     if (imagenetPrior != null) {
       out.append(String.format(java.util.Locale.ROOT, "ImageNet prior weight %g (chosen on %s), zero-shot %s; ",
           imagenetPrior.beta(), imagenetPrior.chosenOn(), imagenetPrior.zeroShot()));
+      if (imagenetPrior.headVeto() != null) {
+        out.append(String.format(java.util.Locale.ROOT, "head veto at quantile %g over %d species; ",
+            imagenetPrior.headVeto().quantile(), imagenetPrior.headVeto().limits().size()));
+      }
     }
     heldOut.forEach((source, s) -> out.append(describe("held-out " + source, s)));
     test.forEach((source, s) -> out.append(describe("Test " + source, s)));

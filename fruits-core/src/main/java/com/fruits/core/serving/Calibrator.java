@@ -4,6 +4,7 @@ import com.fruits.core.FruitsException;
 import com.fruits.core.dataset.ImageLocation;
 import com.fruits.core.image.ImageDecodeException;
 import com.fruits.core.progress.ProgressBar;
+import com.fruits.core.taxonomy.Taxon;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,8 +49,11 @@ public final class Calibrator {
         }
         futures.add(pool.submit(() -> {
           try {
-            Prediction best = recognizer.recognize(Files.readAllBytes(photo), 1).top().get(0);
-            return new ConfidenceCalibration.Outcome(best.probability(), best.label().equals(label));
+            FruitRecognizer.Recognition recognition = recognizer.recognize(Files.readAllBytes(photo), 1);
+            Prediction best = recognition.top().get(0);
+            // a species the head doubts is never named: as if its probability reached no threshold
+            boolean doubted = recognition.doubted().contains(Taxon.ofLabel(best.label()).species());
+            return new ConfidenceCalibration.Outcome(doubted ? 0 : best.probability(), best.label().equals(label));
           } catch (ImageDecodeException | IOException e) {
             return null;
           } finally {

@@ -13,6 +13,7 @@ import com.fruits.core.image.ImageViews;
 import com.fruits.core.model.ModelResolver;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Photo bytes → the fruit: the same {@link ImagePreprocessor} and ONNX featurizer as the batch pipeline, then the
@@ -20,11 +21,11 @@ import java.util.List;
  */
 public final class FruitRecognizer {
   /**
-   * The answer for one photo, with where the time went: the {@code top} labels and every label's probability, in
-   * the bundle's label order.
+   * The answer for one photo, with where the time went: the {@code top} labels, every label's probability, in
+   * the bundle's label order, and the species the ImageNet head doubts ({@link HeadVeto}: never to be named).
    */
-  public record Recognition(List<Prediction> top, double[] probabilities, double preprocessMillis,
-      double inferenceMillis, double classifyMillis) {}
+  public record Recognition(List<Prediction> top, double[] probabilities, Set<String> doubted,
+      double preprocessMillis, double inferenceMillis, double classifyMillis) {}
 
   private final ServingBundle bundle;
   private final ImagePreprocessor preprocessor;
@@ -136,7 +137,7 @@ public final class FruitRecognizer {
     double[] probabilities = bundle.probabilities(features, color, head);
     List<Prediction> best = bundle.top(probabilities, top);
     long classified = System.nanoTime();
-    return new Recognition(best, probabilities, (prepared - start) / 1e6, (inferred - prepared) / 1e6,
-        (classified - inferred) / 1e6);
+    return new Recognition(best, probabilities, bundle.doubted(head), (prepared - start) / 1e6,
+        (inferred - prepared) / 1e6, (classified - inferred) / 1e6);
   }
 }

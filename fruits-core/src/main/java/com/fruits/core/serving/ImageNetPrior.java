@@ -34,6 +34,8 @@ import java.util.Set;
  * head's mass on the species: the head alone can name it, and a zero-shot species the head does not see is never
  * among the closest guesses. With β = 0 the classifier's probabilities pass unchanged and zero-shot labels get 0.
  *
+ * <p>The same head can also refuse an answer it does not believe ({@link #veto()}, {@link HeadVeto}).
+ *
  * <p>The map from ImageNet classes to species is {@code catalog/imagenet-species.csv}; immutable and Spark-free.
  */
 public final class ImageNetPrior {
@@ -45,6 +47,7 @@ public final class ImageNetPrior {
 
   private final String[] speciesOfClass;
   private final double beta;
+  private final HeadVeto veto;
   private final List<String> labels;
   private final int classifierLabels;
   private final List<String> zeroShot;
@@ -63,6 +66,11 @@ public final class ImageNetPrior {
    * @param beta the prior's weight, at least 0
    */
   public ImageNetPrior(List<String> classifierLabels, String[] speciesOfClass, double beta) {
+    this(classifierLabels, speciesOfClass, beta, null);
+  }
+
+  /** As {@link #ImageNetPrior(List, String[], double)}, with a {@link HeadVeto} on the answers (null: none). */
+  public ImageNetPrior(List<String> classifierLabels, String[] speciesOfClass, double beta, HeadVeto veto) {
     if (speciesOfClass.length != OnnxFeaturizer.HEAD_CLASSES) {
       throw new IllegalArgumentException("the map must give all " + OnnxFeaturizer.HEAD_CLASSES + " ImageNet classes");
     }
@@ -71,6 +79,7 @@ public final class ImageNetPrior {
     }
     this.speciesOfClass = speciesOfClass.clone();
     this.beta = beta;
+    this.veto = veto;
     this.classifierLabels = classifierLabels.size();
     Map<String, Integer> index = new LinkedHashMap<>();
     List<Integer> speciesIndex = new ArrayList<>();
@@ -161,9 +170,59 @@ public final class ImageNetPrior {
     return beta;
   }
 
+  /** The veto on answers the head does not believe, or null. */
+  public HeadVeto veto() {
+    return veto;
+  }
+
+  /** This prior with {@code veto} (null: none) instead of its own. */
+  public ImageNetPrior withVeto(HeadVeto veto) {
+    return new ImageNetPrior(classifierLabels(), speciesOfClass, beta, veto);
+  }
+
+  /** Whether the answers need the head's logits: a weight above 0 or a veto. */
+  public boolean usesHead() {
+    return beta > 0 || veto != null;
+  }
+
+  /** The species the {@link #veto()} doubts for a photo whose head gave {@code logits}; none without either. */
+  public Set<String> doubted(float[] logits) {
+    return veto == null || logits == null ? Set.of() : veto.doubted(notAFruitMass(logits));
+  }
+
+  /** Per ImageNet class, whether the map says it shows no fruit. */
+  public boolean[] notAFruitClasses() {
+    boolean[] classes = new boolean[targetOfClass.length];
+    for (int c = 0; c < classes.length; c++) {
+      classes[c] = targetOfClass[c] == NOT_A_FRUIT_CLASS;
+    }
+    return classes;
+  }
+
+  /** The head's probability (softmax of {@code logits}) on the classes the map says show no fruit. */
+  public double notAFruitMass(float[] logits) {
+    return massOn(notAFruitClasses(), logits);
+  }
+
+  /** The softmax of {@code logits} summed over {@code classes}; static so that engines can ship it to workers. */
+  public static double massOn(boolean[] classes, float[] logits) {
+    double[] p = softmax(logits);
+    double mass = 0;
+    for (int c = 0; c < p.length; c++) {
+      if (classes[c]) {
+        mass += p[c];
+      }
+    }
+    return mass;
+  }
+
   /** Per ImageNet class, the species it shows, not-a-fruit, or null (a copy). */
   public String[] map() {
     return speciesOfClass.clone();
+  }
+
+  private List<String> classifierLabels() {
+    return labels.subList(0, classifierLabels);
   }
 
   /** The labels of {@link #apply}'s output: the classifier's, then the {@link #zeroShot} species. */

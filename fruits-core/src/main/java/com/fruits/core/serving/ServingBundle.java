@@ -22,6 +22,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +34,8 @@ import java.util.stream.Collectors;
  * bundle/bundle.json   {"format": "fruits-bundle", "formatVersion": 4, "labels": [...], "featureDimension": d,
  *                       "components": k, "color": {"descriptor": "...", "bins": b, "weight": w},
  *                       "modelSpec": {...}, "specHash": "...", "arrays": {"file": "bundle.bin", "sha256": "...", ...},
- *                       "imagenetPrior": {"beta": 0.5, "others": "not-a-fruit", "classes": {"954": "banana", ...}},
+ *                       "imagenetPrior": {"beta": 0.5, "others": "not-a-fruit", "classes": {"954": "banana", ...},
+ *                                         "veto": {"quantile": 0.999, "limits": {"lemon": 0.93, ...}}},
  *                       "metadata": {...}}
  * bundle/bundle.bin    little-endian float64: mean[d], std[d], pca[d][k] (row-major), colorMean[b], colorStd[b],
  *                      coefficients[K][k + b] (row-major), intercepts[K]
@@ -41,7 +44,8 @@ import java.util.stream.Collectors;
  * Version 1 bundles (no colour term, b = 0) load as they are. Version 3 adds {@code "projection": "none"}: no PCA
  * array, the classifier reads the d standardized features (k = d). Version 4 adds the optional {@code imagenetPrior}
  * ({@link ImageNetPrior}): the answer also weighs the backbone's ImageNet head, and {@link #labels()} end with the
- * prior's zero-shot species. Scaler → PCA → logistic regression is affine end to
+ * prior's zero-shot species; its optional {@code veto} ({@link HeadVeto}) came later in the same version, and a reader
+ * without it answers as before. Scaler → PCA → logistic regression is affine end to
  * end, and so is the colour term, so loading folds them into a {@code d × K} and a {@code b × K} matrix and a bias: a
  * prediction is two small matrix-vector products and a softmax (tens of microseconds).
  */
@@ -198,6 +202,12 @@ public final class ServingBundle {
   private static ObjectNode priorJson(ImageNetPrior prior) {
     ObjectNode node = JSON.createObjectNode();
     node.put("beta", prior.beta());
+    if (prior.veto() != null) {
+      ObjectNode veto = node.putObject("veto");
+      veto.put("quantile", prior.veto().quantile());
+      ObjectNode limits = veto.putObject("limits");
+      prior.veto().limits().forEach(limits::put);
+    }
     String[] map = prior.map();
     Map<String, Long> counts = Arrays.stream(map).filter(Objects::nonNull)
         .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
@@ -226,7 +236,20 @@ public final class ServingBundle {
       }
       map[index] = e.getValue().isTextual() ? e.getValue().asText() : null;
     });
-    return new ImageNetPrior(labels, map, node.path("beta").asDouble());
+    return new ImageNetPrior(labels, map, node.path("beta").asDouble(), vetoOf(node.path("veto"), where));
+  }
+
+  private static HeadVeto vetoOf(JsonNode node, String where) {
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    Map<String, Double> limits = new TreeMap<>();
+    node.path("limits").fields().forEachRemaining(e -> limits.put(e.getKey(), e.getValue().asDouble(Double.NaN)));
+    try {
+      return new HeadVeto(node.path("quantile").asDouble(Double.NaN), limits);
+    } catch (IllegalArgumentException e) {
+      throw new FruitsException(where + ": imagenetPrior.veto: " + e.getMessage());
+    }
   }
 
   public static ServingBundle load(Path dir) {
@@ -329,7 +352,7 @@ public final class ServingBundle {
 
   /** Whether answers need the photo's ImageNet logits ({@link #probabilities(float[], float[], float[])}). */
   public boolean usesHead() {
-    return prior != null && prior.beta() > 0;
+    return prior != null && prior.usesHead();
   }
 
   /** The featurizer spec the classifier was trained on. */
@@ -372,6 +395,11 @@ public final class ServingBundle {
   public double[] probabilities(float[] features, float[] color, float[] head) {
     double[] p = probabilities(features, color);
     return prior == null ? p : prior.apply(p, head);
+  }
+
+  /** The species the prior's {@link HeadVeto} doubts for a photo whose head gave {@code head} (none: no veto). */
+  public Set<String> doubted(float[] head) {
+    return prior == null ? Set.of() : prior.doubted(head);
   }
 
   /** The classifier's own label probabilities (softmax), in its label order, without the ImageNet prior. */

@@ -5,13 +5,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a classifier's label probabilities into the app's answer: species first, the variety only when sure, or
  * "not a fruit I know". A label is a {@link Taxon#label}; a species' probability is the sum over its labels (the
  * species alone and each of its varieties). The answer names a fruit when the most probable species is a fruit and
- * its probability reaches the threshold; the variety is named when it holds at least {@code varietyConfidence} of
- * its species' probability. The same rule serves the app and scores the model in training.
+ * its probability reaches the threshold, unless the ImageNet head doubts it ({@link HeadVeto}); the variety is named
+ * when it holds at least {@code varietyConfidence} of its species' probability. The same rule serves the app and
+ * scores the model in training.
  */
 public final class SpeciesAnswers {
   private final List<String> species;
@@ -62,6 +64,12 @@ public final class SpeciesAnswers {
   }
 
   public Answer answer(double[] labelProbabilities, double threshold, double varietyConfidence, int top) {
+    return answer(labelProbabilities, Set.of(), threshold, varietyConfidence, top);
+  }
+
+  /** As {@link #answer(double[], double, double, int)}, naming none of the {@code doubted} species. */
+  public Answer answer(double[] labelProbabilities, Set<String> doubted, double threshold, double varietyConfidence,
+      int top) {
     double[] p = speciesProbabilities(labelProbabilities);
     int best = 0;
     for (int s = 1; s < p.length; s++) {
@@ -70,7 +78,7 @@ public final class SpeciesAnswers {
       }
     }
     Guess bestGuess = guess(best, p[best], labelProbabilities);
-    boolean recognized = bestGuess.isFruit() && p[best] >= threshold;
+    boolean recognized = bestGuess.isFruit() && p[best] >= threshold && !doubted.contains(bestGuess.species());
     boolean varietyNamed = bestGuess.variety() != null && bestGuess.varietyProbability() >= varietyConfidence;
     List<Guess> guesses = new ArrayList<>();
     boolean[] taken = new boolean[p.length];

@@ -149,6 +149,27 @@ class ServingBundleTest {
         .contains("\"imagenetPrior\"", "\"954\" : \"banana\"", "\"others\" : \"not-a-fruit\"");
   }
 
+  @Test
+  void aBundleKeepsItsHeadVetoAndDoubtsWhatTheHeadDoesNotSee(@TempDir Path dir) throws Exception {
+    BundleContents plain = contents(false);
+    HeadVeto veto = new HeadVeto(0.999, Map.of("lemon", 0.25, "kiwi", 1.0));
+    ImageNetPrior prior = new ImageNetPrior(LABELS, ImageNetPrior.bundledMap(), 0, veto);
+    ServingBundle.write(dir, new BundleContents(plain.labels(), plain.modelSpecJson(), plain.specHash(), plain.mean(),
+        plain.std(), plain.pca(), plain.color(), plain.coefficients(), plain.intercepts(), plain.metadata(), prior));
+    ServingBundle bundle = ServingBundle.load(dir);
+    assertThat(bundle.prior().veto()).isEqualTo(veto);
+    assertThat(bundle.usesHead()).as("a veto needs the head even at weight 0").isTrue();
+    float[] broccoli = new float[1000];
+    broccoli[937] = 12;
+    assertThat(bundle.doubted(broccoli)).containsExactly("lemon");
+    assertThat(bundle.doubted(null)).isEmpty();
+
+    Files.writeString(dir.resolve(ServingBundle.JSON_FILE), Files.readString(dir.resolve(ServingBundle.JSON_FILE))
+        .replace("\"quantile\" : 0.999", "\"quantile\" : 7"));
+    assertThatThrownBy(() -> ServingBundle.load(dir)).isInstanceOf(FruitsException.class)
+        .hasMessageContaining("veto").hasMessageContaining("(0, 1]");
+  }
+
   /** A version 1 bundle (before the colour term) has the same layout as a later one with no colour bins. */
   @Test
   void versionOneBundlesWithoutColourStillLoad(@TempDir Path dir) throws Exception {

@@ -16,6 +16,7 @@ import com.fruits.core.run.SynthesizeSummary;
 import com.fruits.core.run.TrainSummary;
 import com.fruits.core.serving.BundleContents;
 import com.fruits.core.serving.ConfidenceCalibration;
+import com.fruits.core.serving.HeadVeto;
 import com.fruits.core.serving.ImageNetPrior;
 import com.fruits.core.serving.SpeciesAnswers;
 import com.fruits.core.taxonomy.Taxon;
@@ -59,6 +60,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
  * The fruit classifier for real photos: a class-weighted multinomial logistic regression on the standardized CNN
@@ -98,15 +100,15 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     super(spark, options, progress);
   }
 
-  /** A model fitted without one source, and its scoring of that source's photos. */
-  record UnseenRun(List<String> labels, List<Scored> scored) {}
+  /** A model fitted without one source, its training photos, and its scoring of that source's photos. */
+  record UnseenRun(List<String> labels, Dataset<Row> training, List<Scored> scored) {}
 
   /**
    * A photo's scoring: its provenance, its truth, the label probabilities of a model and the ImageNet head's logits
-   * (null: the table has none), both from the mean of its views.
+   * (null: the table has none), both from the mean of its views, and the species the head doubts ({@link HeadVeto}).
    */
   record Scored(String path, String source, String split, String species, String variety, double[] probabilities,
-      float[] head) {}
+      float[] head, Set<String> doubted) {}
 
   /** The ImageNet prior the answers use (null: none) and how it was chosen. */
   private record PriorFit(ImageNetPrior prior, TrainSummary.PriorChoice choice) {}
@@ -260,7 +262,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
         model = solver.fit(reg);
       }
       List<Scored> scored = score(in.labelled().where(col(FeatureTable.SOURCE).equalTo(source)), unseenScaler, model);
-      unseenRuns.put(source, new UnseenRun(unseenLabels, scored));
+      unseenRuns.put(source, new UnseenRun(unseenLabels, without, scored));
     }
     return unseenRuns;
   }
@@ -276,15 +278,18 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   }
 
   private Answers answer(Inputs in, List<Scored> heldOut, List<Scored> test, Map<String, UnseenRun> unseen) {
-    PriorFit priorFit = choosePrior(in.labels(), in.taxonomy(), heldOut, test, unseen);
-    ImageNetPrior prior = priorFit.prior();
+    PriorFit chosen = choosePrior(in.labels(), in.taxonomy(), heldOut, test, unseen);
+    ImageNetPrior prior = chosen.prior() == null ? null
+        : chosen.prior().withVeto(headVeto(in.training(), chosen.prior()));
+    PriorFit priorFit = prior == null ? chosen : new PriorFit(prior, chosen.choice().withVeto(prior.veto()));
     if (prior != null) {
       heldOut = withPrior(heldOut, prior);
       test = withPrior(test, prior);
       Map<String, UnseenRun> weighed = new LinkedHashMap<>();
       unseen.forEach((source, run) -> {
         ImageNetPrior its = new ImageNetPrior(run.labels(), prior.map(), prior.beta());
-        weighed.put(source, new UnseenRun(its.labels(), withPrior(run.scored(), its)));
+        its = its.withVeto(headVeto(run.training(), its));
+        weighed.put(source, new UnseenRun(its.labels(), run.training(), withPrior(run.scored(), its)));
       });
       unseen = weighed;
     }
@@ -520,7 +525,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     List<Scored> scored = new ArrayList<>();
     for (Row r : probabilities.collectAsList()) {
       scored.add(new Scored(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-          ((Vector) r.get(5)).toArray(), r.isNullAt(6) ? null : floats(((Vector) r.get(6)).toArray())));
+          ((Vector) r.get(5)).toArray(), r.isNullAt(6) ? null : floats(((Vector) r.get(6)).toArray()), Set.of()));
     }
     return scored;
   }
@@ -594,6 +599,27 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     return new PriorFit(prior, new TrainSummary.PriorChoice(beta, chosenOn, search, prior.zeroShot()));
   }
 
+  /**
+   * The {@link HeadVeto} fitted on the real and studio photos of {@code training} (the synthetic scenes show the
+   * head their backgrounds), or null: no veto asked for, or no head logits.
+   */
+  private HeadVeto headVeto(Dataset<Row> training, ImageNetPrior prior) {
+    if (options.headVetoQuantile() == 0) {
+      return null;
+    }
+    boolean[] notAFruit = prior.notAFruitClasses();
+    Dataset<LabelledPhoto> photos = LabelledPhoto.of(training.where(col(FeatureTable.SOURCE)
+        .notEqual(SynthesizeJob.SOURCE_NAME).and(col(FeatureTable.SPECIES).notEqual(Taxon.NOT_A_FRUIT_SPECIES))
+        .and(col(FeatureTable.HEAD_LOGITS).isNotNull())));
+    Map<String, List<Double>> masses = new TreeMap<>();
+    photos.map((MapFunction<LabelledPhoto, Tuple2<String, Double>>) photo -> new Tuple2<>(photo.getSpecies(),
+            ImageNetPrior.massOn(notAFruit, photo.getLogits())), Encoders.tuple(Encoders.STRING(), Encoders.DOUBLE()))
+        .collectAsList().forEach(t -> masses.computeIfAbsent(t._1(), k -> new ArrayList<>()).add(t._2()));
+    Map<String, double[]> bySpecies = new TreeMap<>();
+    masses.forEach((species, list) -> bySpecies.put(species, list.stream().mapToDouble(Double::doubleValue).toArray()));
+    return HeadVeto.fit(bySpecies, options.headVetoQuantile());
+  }
+
   /** Costs more than this share of right answers on the held-out photos or Test: the prior weighs too much. */
   static final double PRIOR_TOLERANCE = 0.005;
 
@@ -620,7 +646,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     List<Scored> out = new ArrayList<>(scored.size());
     for (Scored s : scored) {
       out.add(new Scored(s.path(), s.source(), s.split(), s.species(), s.variety(),
-          prior.apply(s.probabilities(), s.head()), s.head()));
+          prior.apply(s.probabilities(), s.head()), s.head(), prior.doubted(s.head())));
     }
     return out;
   }
@@ -645,7 +671,9 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     for (Scored s : scored) {
       SpeciesAnswers.Answer a = answers.answer(s.probabilities(), 0, 1, 0);
       if (a.best().isFruit()) {
-        outcomes.add(new ConfidenceCalibration.Outcome(a.best().probability(), a.best().species().equals(s.species())));
+        // a species the head doubts is never named: as if its probability reached no threshold
+        double p = s.doubted().contains(a.best().species()) ? 0 : a.best().probability();
+        outcomes.add(new ConfidenceCalibration.Outcome(p, a.best().species().equals(s.species())));
       }
     }
     if (outcomes.isEmpty()) {
@@ -679,7 +707,8 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
     long notFruit = 0;
     long refused = 0;
     for (Scored s : scored) {
-      SpeciesAnswers.Answer a = answers.answer(s.probabilities(), threshold, options.varietyConfidence(), 0);
+      SpeciesAnswers.Answer a = answers.answer(s.probabilities(), s.doubted(), threshold, options.varietyConfidence(),
+          0);
       boolean speciesRight = a.best().species().equals(s.species());
       if (a.recognized()) {
         answered++;
@@ -743,8 +772,8 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
 
   private void writePredictions(List<Scored> heldOut, List<Scored> test, Map<String, UnseenRun> unseen,
       SpeciesAnswers answers, double threshold, Configuration conf) {
-    StringBuilder csv = new StringBuilder(
-        "scored_as,source,split,path,species,variety,answer_species,answer_variety,probability,recognized\n");
+    StringBuilder csv = new StringBuilder("scored_as,source,split,path,species,variety,answer_species,answer_variety,"
+        + "probability,recognized,head_doubts\n");
     append(csv, HELD_OUT, heldOut, answers, threshold);
     append(csv, TEST, test, answers, threshold);
     unseen.forEach((source, run) -> append(csv, UNSEEN, run.scored(), new SpeciesAnswers(run.labels()), threshold));
@@ -754,13 +783,14 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
   private void append(StringBuilder csv, String scoredAs, List<Scored> scored, SpeciesAnswers answers,
       double threshold) {
     for (Scored s : scored) {
-      SpeciesAnswers.Answer a = answers.answer(s.probabilities(), threshold, options.varietyConfidence(), 0);
+      SpeciesAnswers.Answer a = answers.answer(s.probabilities(), s.doubted(), threshold, options.varietyConfidence(),
+          0);
       csv.append(scoredAs).append(',').append(Csv.field(s.source())).append(',').append(Csv.field(s.split()))
           .append(',').append(Csv.field(s.path())).append(',').append(Csv.field(s.species())).append(',')
           .append(Csv.field(s.variety())).append(',').append(Csv.field(a.best().species())).append(',')
           .append(Csv.field(a.varietyNamed() ? a.best().variety() : null)).append(',')
           .append(String.format(Locale.ROOT, "%.4f", a.best().probability())).append(',').append(a.recognized())
-          .append('\n');
+          .append(',').append(s.doubted().contains(a.best().species())).append('\n');
     }
   }
 }

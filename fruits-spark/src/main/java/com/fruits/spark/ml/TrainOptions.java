@@ -1,5 +1,6 @@
 package com.fruits.spark.ml;
 
+import com.fruits.core.serving.HeadVeto;
 import java.util.List;
 import javax.annotation.Nullable;
 import org.immutables.value.Value;
@@ -24,11 +25,13 @@ import org.immutables.value.Value;
  *     (0: the classifier alone); with more than one, the unseen sources choose (how the app does on photos from
  *     somewhere new is what the prior is for), else the held-out photos, among the weights that cost the held-out
  *     photos and Test at most half a point
+ * @param headVetoQuantile the quantile of each species' training photos at which the ImageNet head's doubt refuses
+ *     an answer ({@link com.fruits.core.serving.HeadVeto}); 0: no veto
  */
 @Value.Builder
 public record TrainOptions(String features, String out, List<Double> regParams, int maxIter, FitOn fitOn,
     List<String> unseenSources, @Nullable String scenes, double targetPrecision, double varietyConfidence,
-    List<Double> priorWeights, boolean overwrite) {
+    List<Double> priorWeights, double headVetoQuantile, boolean overwrite) {
   /**
    * The default L2 strength, as the command line writes it. With class-balanced weights it is the mean loss's
    * penalty: on the held-out grocery photos 3e-4 beat 1e-4 and 1e-3.
@@ -47,6 +50,9 @@ public record TrainOptions(String features, String out, List<Double> regParams, 
    * point (mapped species the head does not recognise in studio shots), so the grid is fine below that.
    */
   public static final String DEFAULT_PRIOR_WEIGHTS = "0,0.1,0.2,0.3,0.5,1";
+
+  /** The head veto's quantile by default, as the command line writes it ({@link HeadVeto#DEFAULT_QUANTILE}). */
+  public static final String DEFAULT_HEAD_VETO = "" + HeadVeto.DEFAULT_QUANTILE;
 
   /** Where the classifier is fitted by default, as the command line writes it. */
   public static final String DEFAULT_FIT_ON = "auto";
@@ -90,6 +96,9 @@ public record TrainOptions(String features, String out, List<Double> regParams, 
     if (!(targetPrecision > 0 && targetPrecision <= 1)) {
       throw new IllegalArgumentException("--precision must be in (0, 1]");
     }
+    if (!(headVetoQuantile >= 0 && headVetoQuantile <= 1)) {
+      throw new IllegalArgumentException("--head-veto must be in [0, 1] (0: no veto), not " + headVetoQuantile);
+    }
     if (!(varietyConfidence > 0 && varietyConfidence <= 1)) {
       throw new IllegalArgumentException("--variety-confidence must be in (0, 1]");
     }
@@ -109,7 +118,8 @@ public record TrainOptions(String features, String out, List<Double> regParams, 
     Builder() {
       regParams(parseList(DEFAULT_REG_PARAMS)).maxIter(Integer.parseInt(DEFAULT_MAX_ITER))
           .fitOn(FitOn.parse(DEFAULT_FIT_ON)).targetPrecision(DEFAULT_TARGET_PRECISION)
-          .varietyConfidence(DEFAULT_VARIETY_CONFIDENCE).priorWeights(parseList(DEFAULT_PRIOR_WEIGHTS)).overwrite(false);
+          .varietyConfidence(DEFAULT_VARIETY_CONFIDENCE).priorWeights(parseList(DEFAULT_PRIOR_WEIGHTS))
+          .headVetoQuantile(Double.parseDouble(DEFAULT_HEAD_VETO)).overwrite(false);
     }
   }
 

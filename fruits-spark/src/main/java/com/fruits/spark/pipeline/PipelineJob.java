@@ -136,24 +136,28 @@ public final class PipelineJob extends SparkJob<PipelineOptions, PipelineSummary
   }
 
   /**
-   * Whether {@code train} was fitted with a regularization, iteration cap, unseen sources and prior weights asked for
-   * now (a summary from before the cap was recorded reads 0: fitted again).
+   * Whether {@code train} was fitted with a regularization, iteration cap, unseen sources, prior weights and head veto
+   * asked for now (a summary from before the cap was recorded reads 0: fitted again).
    */
   private boolean sameTraining(TrainSummary train) {
     return options.train().regParams().contains(train.regParam()) && train.maxIter() == options.train().maxIter()
         && train.unseen().keySet().equals(new HashSet<>(options.train().unseenSources()))
-        && samePriorWeights(train);
+        && samePrior(train);
   }
 
-  /** Whether {@code train} tried the prior weights asked for now (a table without head logits tries none). */
-  private boolean samePriorWeights(TrainSummary train) {
+  /**
+   * Whether {@code train} tried the prior weights and fitted the head veto asked for now (a table without head logits
+   * has neither; a summary from before the veto has none).
+   */
+  private boolean samePrior(TrainSummary train) {
     TrainSummary.PriorChoice prior = train.imagenetPrior();
     if (prior == null) {
       return true;
     }
     List<Double> tried = prior.search().isEmpty() ? List.of(prior.beta())
         : prior.search().stream().map(TrainSummary.PriorPoint::beta).toList();
-    return tried.equals(options.train().priorWeights());
+    double vetoQuantile = prior.headVeto() == null ? 0 : prior.headVeto().quantile();
+    return tried.equals(options.train().priorWeights()) && vetoQuantile == options.train().headVetoQuantile();
   }
 
   private static <T> T previous(String uri, Class<T> type, Configuration conf) {

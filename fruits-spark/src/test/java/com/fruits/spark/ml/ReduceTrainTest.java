@@ -18,6 +18,7 @@ import com.fruits.core.run.SynthesizeSummary;
 import com.fruits.core.run.TrainSummary;
 import com.fruits.core.serving.ConfidenceCalibration;
 import com.fruits.core.serving.FruitRecognizer;
+import com.fruits.core.serving.HeadVeto;
 import com.fruits.core.serving.ServingBundle;
 import com.fruits.spark.FeatureTable;
 import com.fruits.spark.FeaturizeJob;
@@ -200,6 +201,10 @@ class ReduceTrainTest {
     assertThat(chosen.admissible()).isTrue();
     assertThat(chosen.test()).isGreaterThanOrEqualTo(none.test() - 0.005);
     assertThat(chosen.unseen()).isGreaterThanOrEqualTo(none.unseen());
+    // the head's veto: a limit for each fruit species with training photos, kept in the bundle
+    assertThat(prior.headVeto().quantile()).isEqualTo(HeadVeto.DEFAULT_QUANTILE);
+    assertThat(prior.headVeto().limits()).containsOnlyKeys("kiwi", "lemon", "plum", "strawberry")
+        .allSatisfy((species, limit) -> assertThat(limit).isBetween(0.0, 1.0));
     assertThat(summary.search()).hasSize(2).allSatisfy(p -> assertThat(p.scoredOn()).isEqualTo("Validation"));
     TrainSummary.Scores test = summary.test().get("fruits-360");
     assertThat(test.fruitPhotos()).isEqualTo(FOLDERS.size() * 6);
@@ -216,6 +221,8 @@ class ReduceTrainTest {
 
     ServingBundle bundle = ServingBundle.load(Path.of(out, "bundle"));
     assertThat(bundle.labels()).isEqualTo(summary.labels());
+    assertThat(bundle.prior().veto()).isEqualTo(prior.headVeto());
+    assertThat(Path.of(out, "predictions.csv")).content().startsWith("scored_as,").contains(",head_doubts\n");
     assertThat(ConfidenceCalibration.read(Path.of(out, "bundle"), bundle.version()))
         .hasValueSatisfying(c -> assertThat(c.threshold()).isEqualTo(summary.threshold()));
     PipelineModel classifier = PipelineModel.load(HadoopFiles.child(out, "spark-model"));
