@@ -26,7 +26,7 @@ import org.immutables.value.Value;
  *     somewhere new is what the prior is for), else the held-out photos, among the weights that cost the held-out
  *     photos and Test at most half a point
  * @param headVetoQuantile the quantile of each species' training photos at which the ImageNet head's doubt refuses
- *     an answer ({@link com.fruits.core.serving.HeadVeto}); 0: no veto
+ *     an answer ({@link HeadVeto}); 0: no veto
  */
 @Value.Builder
 public record TrainOptions(String features, String out, List<Double> regParams, int maxIter, FitOn fitOn,
