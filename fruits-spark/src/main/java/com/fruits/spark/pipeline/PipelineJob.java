@@ -13,6 +13,7 @@ import com.fruits.spark.FeaturizeJob;
 import com.fruits.spark.SparkJob;
 import com.fruits.spark.ml.ReduceJob;
 import com.fruits.spark.ml.TrainJob;
+import com.fruits.spark.ml.TrainOptions;
 import com.fruits.spark.synthetic.SynthesizeJob;
 import com.fruits.storage.HadoopFiles;
 import com.fruits.storage.Summaries;
@@ -125,7 +126,7 @@ public final class PipelineJob extends SparkJob<PipelineOptions, PipelineSummary
   private TrainSummary train(String featuresPrint, Configuration conf) {
     TrainSummary summary = previous(HadoopFiles.child(options.train().out(), RunFolder.SUMMARY), TrainSummary.class,
         conf);
-    if (summary != null && readSame(summary.provenance(), featuresPrint) && sameTraining(summary)) {
+    if (summary != null && readSame(summary.provenance(), featuresPrint) && sameTraining(options.train(), summary)) {
       status.put("train", "reused (features and options unchanged)");
     } else {
       summary = new TrainJob(spark, options.train(), progress).run();
@@ -137,19 +138,18 @@ public final class PipelineJob extends SparkJob<PipelineOptions, PipelineSummary
 
   /**
    * Whether {@code train} was fitted with a regularization, iteration cap, unseen sources, prior weights and head veto
-   * asked for now (a summary from before the cap was recorded reads 0: fitted again).
+   * {@code asked} for now (a summary from before the cap was recorded reads 0: fitted again).
    */
-  private boolean sameTraining(TrainSummary train) {
-    return options.train().regParams().contains(train.regParam()) && train.maxIter() == options.train().maxIter()
-        && train.unseen().keySet().equals(new HashSet<>(options.train().unseenSources()))
-        && samePrior(train);
+  static boolean sameTraining(TrainOptions asked, TrainSummary train) {
+    return asked.regParams().contains(train.regParam()) && train.maxIter() == asked.maxIter()
+        && train.unseen().keySet().equals(new HashSet<>(asked.unseenSources())) && samePrior(asked, train);
   }
 
   /**
    * Whether {@code train} tried the prior weights and fitted the head veto asked for now (a table without head logits
    * has neither; a summary from before the veto has none).
    */
-  private boolean samePrior(TrainSummary train) {
+  private static boolean samePrior(TrainOptions asked, TrainSummary train) {
     TrainSummary.PriorChoice prior = train.imagenetPrior();
     if (prior == null) {
       return true;
@@ -157,7 +157,7 @@ public final class PipelineJob extends SparkJob<PipelineOptions, PipelineSummary
     List<Double> tried = prior.search().isEmpty() ? List.of(prior.beta())
         : prior.search().stream().map(TrainSummary.PriorPoint::beta).toList();
     double vetoQuantile = prior.headVeto() == null ? 0 : prior.headVeto().quantile();
-    return tried.equals(options.train().priorWeights()) && vetoQuantile == options.train().headVetoQuantile();
+    return tried.equals(asked.priorWeights()) && vetoQuantile == asked.headVetoQuantile();
   }
 
   private static <T> T previous(String uri, Class<T> type, Configuration conf) {
