@@ -73,6 +73,8 @@ public final class LoopbackS3 implements AutoCloseable {
     settings.put("fs.s3a.connection.timeout", "5s");
     // a new client per test configuration
     settings.put("fs.s3a.impl.disable.cache", "true");
+    // upload buffers in the test JVM's temporary folder (the module's target/), not /tmp/hadoop-<user>/s3a
+    settings.put("fs.s3a.buffer.dir", System.getProperty("java.io.tmpdir") + "/s3a");
     return settings;
   }
 
