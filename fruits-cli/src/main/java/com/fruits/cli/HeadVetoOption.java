@@ -17,9 +17,10 @@ final class HeadVetoOption {
           + "of that species' real and studio training photos (1: in any of them); 0 for no veto "
           + "(default: ${DEFAULT-VALUE}).")
   void quantile(double value) {
-    if (!(value >= 0 && value <= 1)) {
-      throw new ParameterException(command.commandLine(), "--head-veto must be in [0, 1] (0: no veto), not " + value);
+    try {
+      quantile = TrainOptions.requireHeadVeto(value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage());
     }
-    quantile = value;
   }
 }

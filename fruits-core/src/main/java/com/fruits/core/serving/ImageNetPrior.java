@@ -59,6 +59,8 @@ public final class ImageNetPrior {
   private final int[] targetOfClass;
   private static final int NO_OPINION = -1;
   private static final int NOT_A_FRUIT_CLASS = -2;
+  /** Per ImageNet class, whether it maps to not-a-fruit: what the {@link #veto} weighs. */
+  private final boolean[] notAFruitClasses;
 
   /**
    * @param classifierLabels the classifier's labels ({@link Taxon#label}s), in its output order
@@ -107,10 +109,12 @@ public final class ImageNetPrior {
     this.species = List.copyOf(index.keySet());
     this.notAFruit = index.getOrDefault(Taxon.NOT_A_FRUIT_SPECIES, -1);
     this.targetOfClass = new int[speciesOfClass.length];
+    this.notAFruitClasses = new boolean[speciesOfClass.length];
     for (int c = 0; c < speciesOfClass.length; c++) {
       String s = speciesOfClass[c];
       targetOfClass[c] = s == null ? NO_OPINION
           : s.equals(Taxon.NOT_A_FRUIT_SPECIES) ? NOT_A_FRUIT_CLASS : index.get(s);
+      notAFruitClasses[c] = targetOfClass[c] == NOT_A_FRUIT_CLASS;
     }
   }
 
@@ -190,18 +194,14 @@ public final class ImageNetPrior {
     return veto == null || logits == null ? Set.of() : veto.doubted(notAFruitMass(logits));
   }
 
-  /** Per ImageNet class, whether the map says it shows no fruit. */
+  /** Per ImageNet class, whether the map says it shows no fruit (a copy). */
   public boolean[] notAFruitClasses() {
-    boolean[] classes = new boolean[targetOfClass.length];
-    for (int c = 0; c < classes.length; c++) {
-      classes[c] = targetOfClass[c] == NOT_A_FRUIT_CLASS;
-    }
-    return classes;
+    return notAFruitClasses.clone();
   }
 
   /** The head's probability (softmax of {@code logits}) on the classes the map says show no fruit. */
   public double notAFruitMass(float[] logits) {
-    return massOn(notAFruitClasses(), logits);
+    return massOn(notAFruitClasses, logits);
   }
 
   /** The softmax of {@code logits} summed over {@code classes}; static so that engines can ship it to workers. */

@@ -287,8 +287,7 @@ public final class TrainJob extends SparkJob<TrainOptions, TrainSummary> {
       test = withPrior(test, prior);
       Map<String, UnseenRun> weighed = new LinkedHashMap<>();
       unseen.forEach((source, run) -> {
-        ImageNetPrior its = new ImageNetPrior(run.labels(), prior.map(), prior.beta());
-        its = its.withVeto(headVeto(run.training(), its));
+        ImageNetPrior its = new ImageNetPrior(run.labels(), prior.map(), prior.beta(), headVeto(run.training(), prior));
         weighed.put(source, new UnseenRun(its.labels(), run.training(), withPrior(run.scored(), its)));
       });
       unseen = weighed;

@@ -96,12 +96,18 @@ public record TrainOptions(String features, String out, List<Double> regParams, 
     if (!(targetPrecision > 0 && targetPrecision <= 1)) {
       throw new IllegalArgumentException("--precision must be in (0, 1]");
     }
-    if (!(headVetoQuantile >= 0 && headVetoQuantile <= 1)) {
-      throw new IllegalArgumentException("--head-veto must be in [0, 1] (0: no veto), not " + headVetoQuantile);
-    }
+    requireHeadVeto(headVetoQuantile);
     if (!(varietyConfidence > 0 && varietyConfidence <= 1)) {
       throw new IllegalArgumentException("--variety-confidence must be in (0, 1]");
     }
+  }
+
+  /** {@code quantile} when it is a {@code --head-veto}: in [0, 1], 0 for no veto. */
+  public static double requireHeadVeto(double quantile) {
+    if (!(quantile >= 0 && quantile <= 1)) {
+      throw new IllegalArgumentException("--head-veto must be in [0, 1] (0: no veto), not " + quantile);
+    }
+    return quantile;
   }
 
   /** The defaults. */
