@@ -12,10 +12,13 @@
 // "none" makes the rows and writes nothing.
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import com.fruits.spark.FeatureTable;
 import java.util.Iterator;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.function.ForeachFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -27,6 +30,7 @@ import org.apache.spark.sql.types.StructType;
 
 public class ColumnEncodingBench {
   private static final int LOGITS = 1000;
+  private static final List<String> KINDS = List.of("array", "binary", "none");
 
   public static void main(String[] args) {
     if (args.length < 4) {
@@ -37,6 +41,12 @@ public class ColumnEncodingBench {
     int rounds = Integer.parseInt(args[1]);
     String out = args[2];
     String[] kinds = args[3].split(",");
+    for (String kind : kinds) {
+      if (!KINDS.contains(kind)) {
+        System.err.println("ColumnEncodingBench: kind '" + kind + "' is none of " + KINDS);
+        System.exit(2);
+      }
+    }
     int featureFloats = args.length > 4 ? Integer.parseInt(args[4]) : 1280;
     SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
         .config("spark.sql.parquet.compression.codec", "zstd").getOrCreate();
@@ -44,8 +54,8 @@ public class ColumnEncodingBench {
       for (String kind : kinds) {
         boolean binary = kind.equals("binary");
         DataType floats = binary ? DataTypes.BinaryType : DataTypes.createArrayType(DataTypes.FloatType, false);
-        StructType schema = new StructType().add("path", DataTypes.StringType, false)
-            .add("features", floats, false).add("imagenet_logits", floats, false);
+        StructType schema = new StructType().add(FeatureTable.PATH, DataTypes.StringType, false)
+            .add(FeatureTable.FEATURES, floats, false).add(FeatureTable.HEAD_LOGITS, floats, false);
         MapPartitionsFunction<Long, Row> make = ids -> new Iterator<>() {
           private final SplittableRandom random = new SplittableRandom(7);
 
@@ -76,7 +86,12 @@ public class ColumnEncodingBench {
         if (kind.equals("none")) {
           table.foreach((ForeachFunction<Row>) row -> { });
         } else {
-          table.write().mode("overwrite").option("parquet.enable.dictionary", "false").parquet(out + "/" + kind);
+          // no dictionary for the float columns, as featurize writes them
+          DataFrameWriter<Row> writer = table.write().mode("overwrite");
+          for (String column : List.of(FeatureTable.FEATURES, FeatureTable.HEAD_LOGITS)) {
+            writer = writer.option("parquet.enable.dictionary#" + column + (binary ? "" : ".list.element"), "false");
+          }
+          writer.parquet(out + "/" + kind);
         }
         System.out.printf("round %d %-6s wall %.3f ms a row, process CPU %.3f ms a row%n", round + 1, kind,
             (System.nanoTime() - wall) / 1e6 / rows, (processCpuNanos() - cpu) / 1e6 / rows);
